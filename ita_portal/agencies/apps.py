@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgenciesConfig(AppConfig):
+    name = "ita_portal.agencies"
+    label = "agencies"
+    verbose_name = _("หน่วยงานและบุคลากร")
+    default_auto_field = "django.db.models.BigAutoField"

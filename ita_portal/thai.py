@@ -1,0 +1,183 @@
+"""Thai calendar, digits and money: the one module every screen, document and import uses.
+
+- Buddhist Era (BE) years = CE + 543.
+- ปีงบประมาณ (fiscal year) runs 1 October → 30 September and is named by the BE year it ends in:
+  FY 2567 = 1 Oct 2566 – 30 Sep 2567.
+- ไตรมาส 1 = ต.ค.–ธ.ค., 2 = ม.ค.–มี.ค., 3 = เม.ย.–มิ.ย., 4 = ก.ค.–ก.ย.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from pythainlp.util import bahttext as _bahttext
+
+BE_OFFSET = 543
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+
+MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+MONTHS_ABBR = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+
+
+def to_thai_digits(value: object) -> str:
+    """'2567' → '๒๕๖๗'; any other characters are kept."""
+    return str(value).translate(_TO_THAI)
+
+
+def to_arabic_digits(value: object) -> str:
+    """'๑๕/๐๖/๒๕๖๗' → '15/06/2567'."""
+    return str(value).translate(_TO_ARABIC)
+
+
+def digits(value: object, thai: bool) -> str:
+    """Render digits in the set a document or agency chose."""
+    return to_thai_digits(value) if thai else str(value)
+
+
+def be_year(value: dt.date | int) -> int:
+    """The Buddhist-Era year of a date (or of a CE year)."""
+    year = value if isinstance(value, int) else value.year
+    return year + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    return be - BE_OFFSET
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The BE fiscal year a date falls in (October starts the next one)."""
+    return be_year(day.year + 1 if day.month >= 10 else day.year)
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a BE fiscal year: 2567 → (2023-10-01, 2024-09-30)."""
+    end_ce = ce_year(fiscal_year)
+    return dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 9, 30)
+
+
+def fiscal_quarter_of(day: dt.date) -> int:
+    """ไตรมาส 1–4 of the fiscal year (Oct–Dec is 1)."""
+    return (day.month - 10) % 12 // 3 + 1
+
+
+def fiscal_quarter_bounds(fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1–4")
+    start, _ = fiscal_year_bounds(fiscal_year)
+    month0 = start.month - 1 + (quarter - 1) * 3  # 0-based month counted from January of start year
+    year = start.year + month0 // 12
+    month = month0 % 12 + 1
+    first = dt.date(year, month, 1)
+    nxt_month0 = month0 + 3
+    nxt = dt.date(start.year + nxt_month0 // 12, nxt_month0 % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def format_date(day: dt.date | dt.datetime | None, *, thai_digits: bool = True, abbr: bool = False) -> str:
+    """'๑๕ มิถุนายน ๒๕๖๗' (or '15 มิ.ย. 2567' with abbr and Arabic digits)."""
+    if day is None:
+        return ""
+    months = MONTHS_ABBR if abbr else MONTHS
+    text = f"{day.day} {months[day.month - 1]} {be_year(day)}"
+    return digits(text, thai_digits)
+
+
+def format_short_date(day: dt.date | None, *, thai_digits: bool = False) -> str:
+    """'15/06/2567': the form people type into date fields."""
+    if day is None:
+        return ""
+    return digits(f"{day.day:02d}/{day.month:02d}/{be_year(day)}", thai_digits)
+
+
+class ThaiDateError(ValueError):
+    """A typed date that cannot be read; the message is Thai and safe to show to the user."""
+
+
+_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_be_date(text: str) -> dt.date:
+    """Read a date typed the Thai way: ``15/6/2567``, ``๑๕/๐๖/๒๕๖๗``, ``15-06-67``.
+
+    Years are Buddhist Era. A four-digit year between 1900 and 2200 is a Christian-era year: it is
+    recognised and refused with a message saying which BE year was probably meant, because taking
+    it silently would move the date by 543 years. Two-digit years are read as BE 25xx.
+    ISO dates (``2024-06-15``) come from browsers' own date pickers and are Christian era by
+    definition, so they are accepted as such.
+    """
+    raw = to_arabic_digits(text or "").strip()
+    if not raw:
+        raise ThaiDateError("กรุณาระบุวันที่")
+    iso = _ISO_RE.match(raw)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        if year > 2400:  # someone typed a BE year in ISO order
+            year -= BE_OFFSET
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ThaiDateError(f"ไม่มีวันที่ {text} ในปฏิทิน") from exc
+    match = _DATE_RE.match(raw)
+    if not match:
+        raise ThaiDateError("รูปแบบวันที่ไม่ถูกต้อง กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567 หรือ ๑๕/๐๖/๒๕๖๗")
+    day, month, year_text = match.groups()
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2500
+    elif 1900 <= year <= 2200:
+        raise ThaiDateError(f"ปี {year} เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น พ.ศ. {year + BE_OFFSET})")
+    elif not 2400 <= year <= 2700:
+        raise ThaiDateError(f"ปี พ.ศ. {year} อยู่นอกช่วงที่รับได้")
+    try:
+        return dt.date(year - BE_OFFSET, int(month), int(day))
+    except ValueError as exc:
+        raise ThaiDateError(f"ไม่มีวันที่ {text.strip()} ในปฏิทิน") from exc
+
+
+def baht_text(amount: Decimal | int | float) -> str:
+    """Amount in words as written on Thai official documents: 'หนึ่งพันบาทถ้วน'."""
+    return _bahttext(float(amount))
+
+
+def format_baht(amount: Decimal | int | float | None, *, thai_digits: bool = False) -> str:
+    """'12,500.00' with the digit set chosen."""
+    if amount is None:
+        return ""
+    return digits(f"{Decimal(amount):,.2f}", thai_digits)
+
+
+def format_number(value: object, *, thai_digits: bool) -> str:
+    return digits(value, thai_digits)

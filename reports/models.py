@@ -1,0 +1,212 @@
+"""Reports: a memo (บันทึกข้อความ) plus its attachment, signed off and published.
+
+A Report moves draft → submitted → approved / returned → published (→ revoked); every move is a
+ReportEvent carrying the SHA-256 of the PDF it concerned. An approved PDF is a Rendition frozen with
+its hash and the data it was made from; editing an approved report starts a new version.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.agencies.models import Agency, Division
+
+
+class ReportKind(models.TextChoices):
+    MEASURES_PLAN = "measures_plan", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
+    RESULTS = "results", _("รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน")
+    MONITORING = "monitoring", _("รายงานผลการกำกับ ติดตาม")
+    CALENDAR = "calendar", _("ปฏิทินการกำกับ ติดตาม")
+    QUARTERLY = "quarterly", _("รายงานผลการดำเนินงานตามแผนปฏิบัติการ รายไตรมาส")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("ฉบับร่าง")
+    SUBMITTED = "submitted", _("เสนอพิจารณา")
+    RETURNED = "returned", _("ส่งกลับแก้ไข")
+    APPROVED = "approved", _("อนุมัติแล้ว")
+    PUBLISHED = "published", _("เผยแพร่แล้ว")
+    REVOKED = "revoked", _("ยกเลิกการเผยแพร่")
+
+
+class Decision(models.TextChoices):
+    ACKNOWLEDGE = "ทราบ", "ทราบ"
+    PERMIT = "อนุญาต", "อนุญาต"
+    APPROVE = "อนุมัติ", "อนุมัติ"
+    REFUSE = "ไม่อนุญาต", "ไม่อนุญาต"
+
+
+class DocumentSequence(models.Model):
+    """Running document numbers per agency and fiscal year (ที่ ศธ ๐๔๑๑๔/๑๒๓).
+
+    Numbers are taken with SELECT … FOR UPDATE inside the approving transaction, so two directors
+    approving at once never get the same number.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="document_sequences")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ"))
+    last_number = models.PositiveIntegerField(_("เลขที่ล่าสุด"), default=0)
+
+    class Meta:
+        verbose_name = _("เลขที่หนังสือ")
+        verbose_name_plural = _("เลขที่หนังสือ")
+        constraints = [models.UniqueConstraint(fields=["agency", "fiscal_year"], name="docseq_unique_agency_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.fiscal_year}: {self.last_number}"
+
+
+class Report(models.Model):
+    """One version of a report document of an agency for a fiscal year (and quarter)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="reports")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ"))
+    kind = models.CharField(_("ประเภทเอกสาร"), max_length=20, choices=ReportKind.choices)
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"), null=True, blank=True)
+    # All versions of one document share a series id; one of them is current.
+    series = models.UUIDField(_("ชุดเอกสาร"), default=uuid.uuid4, editable=False, db_index=True)
+    version = models.PositiveSmallIntegerField(_("ฉบับที่"), default=1)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("ฉบับก่อนหน้า"), null=True, blank=True, on_delete=models.SET_NULL, related_name="next_version"
+    )
+    state = models.CharField(_("สถานะ"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    oit_item_key = models.SlugField(
+        _("ตอบข้อ OIT (รหัสคงที่)"), max_length=80, blank=True, help_text=_("เช่น measures-plan สำหรับ O42 (2566) / O25 (2569)")
+    )
+    # Memo header and body, edited by staff (defaults per kind come from the report service).
+    division = models.ForeignKey(
+        Division, verbose_name=_("กลุ่มงานเจ้าของเรื่อง"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department_line = models.CharField(_("ส่วนราชการ"), max_length=500, blank=True)
+    doc_number = models.PositiveIntegerField(_("เลขที่หนังสือ"), null=True, blank=True)
+    doc_date = models.DateField(_("วันที่"), null=True, blank=True)
+    subject = models.CharField(_("เรื่อง"), max_length=500)
+    addressee = models.CharField(_("เรียน"), max_length=255)
+    body = models.TextField(_("เนื้อความ"), help_text=_("เว้นบรรทัดว่างระหว่างย่อหน้า"))
+    proposals = models.TextField(_("ข้อเสนอ"), blank=True, help_text=_("หนึ่งบรรทัดต่อหนึ่งข้อ เช่น ขออนุญาตเผยแพร่ … ทางเว็บไซต์"))
+    closing = models.CharField(_("ข้อความปิดท้าย"), max_length=255, default="จึงเรียนมาเพื่อโปรดพิจารณา")
+    signer_name = models.CharField(_("ชื่อผู้ลงนาม"), max_length=255, blank=True)
+    signer_position = models.CharField(_("ตำแหน่งผู้ลงนาม"), max_length=255, blank=True)
+    title = models.CharField(_("ชื่อเอกสารแนบ"), max_length=500, blank=True)
+    use_thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=True)
+    # Sign-off outcome, filled by report_approve.
+    decision = models.CharField(_("คำสั่งการ"), max_length=20, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("ความเห็นผู้บริหาร"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("อนุมัติโดย"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("อนุมัติเมื่อ"), null=True, blank=True)
+    published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("จัดทำโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขเมื่อ"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("รายงาน")
+        verbose_name_plural = _("รายงาน")
+        ordering = ["agency", "-fiscal_year", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "version"], name="report_unique_version"),
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "doc_number"],
+                condition=models.Q(doc_number__isnull=False),
+                name="report_unique_doc_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="report_quarter_range",
+                violation_error_message=_("ไตรมาสต้องเป็น 1–4"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=2500, fiscal_year__lte=2700),
+                name="report_year_is_be",
+                violation_error_message=_("ปีงบประมาณต้องเป็นปีพุทธศักราช"),
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "fiscal_year", "state"], name="report_agency_year_state")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} (ฉบับที่ {self.version})"
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", _("สร้าง")
+    EDIT = "edit", _("แก้ไข")
+    SUBMIT = "submit", _("เสนอพิจารณา")
+    RETURN = "return", _("ส่งกลับแก้ไข")
+    APPROVE = "approve", _("อนุมัติ")
+    PUBLISH = "publish", _("เผยแพร่")
+    REVOKE = "revoke", _("ยกเลิกการเผยแพร่")
+    NEW_VERSION = "new_version", _("สร้างฉบับใหม่")
+
+
+class ReportEvent(models.Model):
+    """The sign-off trail. Rows are only ever added."""
+
+    report = models.ForeignKey(Report, verbose_name=_("รายงาน"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("การดำเนินการ"), max_length=20, choices=ReportAction.choices)
+    from_state = models.CharField(_("จากสถานะ"), max_length=20, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(_("เป็นสถานะ"), max_length=20, choices=ReportState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้ดำเนินการ"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 ของ PDF"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("ประวัติการพิจารณา")
+        verbose_name_plural = _("ประวัติการพิจารณา")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RenditionStatus(models.TextChoices):
+    PENDING = "pending", _("รอคิว")
+    RENDERING = "rendering", _("กำลังสร้าง PDF")
+    DONE = "done", _("เสร็จแล้ว")
+    FAILED = "failed", _("ไม่สำเร็จ")
+
+
+def rendition_upload_to(instance: Rendition, filename: str) -> str:
+    r = instance.report
+    return f"renditions/{r.agency_id}/{r.fiscal_year}/{r.series}-v{r.version}-{uuid.uuid4().hex[:8]}.pdf"
+
+
+class Rendition(models.Model):
+    """A PDF made from a report. ``is_final`` renditions are frozen: file, hash and source data."""
+
+    report = models.ForeignKey(Report, verbose_name=_("รายงาน"), on_delete=models.CASCADE, related_name="renditions")
+    status = models.CharField(_("สถานะ"), max_length=20, choices=RenditionStatus.choices, default=RenditionStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("ความคืบหน้า (ร้อยละ)"), default=0)
+    file = models.FileField(_("ไฟล์ PDF"), upload_to=rendition_upload_to, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(_("ขนาด (ไบต์)"), default=0)
+    pages = models.PositiveSmallIntegerField(_("จำนวนหน้า"), default=0)
+    source_data = models.JSONField(_("ข้อมูลที่ใช้สร้าง"), default=dict, blank=True)
+    is_final = models.BooleanField(_("ฉบับที่อนุมัติ (ห้ามแก้ไข)"), default=False)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("สั่งสร้างโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ไฟล์ PDF ของรายงาน")
+        verbose_name_plural = _("ไฟล์ PDF ของรายงาน")
+        ordering = ["report", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report"], condition=models.Q(is_final=True), name="rendition_one_final_per_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.get_status_display()}"

@@ -1,0 +1,93 @@
+"""Shared fixtures: the role world every view test uses, and service guards for CI.
+
+``world`` holds two unrelated agencies A and B, a supervising agency S above A, and a user for
+every role: staff and director of A and of B, a supervisor of S, a superuser, an outsider with no
+membership, plus the anonymous visitor. Each view test proves both access and refusal with it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ita_portal.agencies.models import Agency, AgencyKind, Role
+from tests.factories import AgencyFactory, DivisionFactory, MembershipFactory, UserFactory
+
+PASSWORD = "pass-1234"
+
+
+@dataclass
+class World:
+    supervising: Agency
+    agency_a: Agency
+    agency_b: Agency
+    users: dict
+
+    def client_for(self, role: str) -> Client:
+        """A logged-in test client for a role name ('staff_a', …) or an anonymous one ('anonymous')."""
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+ROLES = ("anonymous", "outsider", "staff_a", "director_a", "staff_b", "director_b", "supervisor", "superuser")
+
+
+@pytest.fixture
+def world(db) -> World:
+    supervising = AgencyFactory(
+        name="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (ทดสอบ)", short_name="สพฐ.ทดสอบ", code="S0001", kind=AgencyKind.MINISTRY
+    )
+    agency_a = AgencyFactory(
+        name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร (ทดสอบ)", short_name="สพป.สมุทรสาคร", code="A0001", parent=supervising
+    )
+    agency_b = AgencyFactory(
+        name="สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด (ทดสอบ)", short_name="ศธจ.ร้อยเอ็ด", code="B0001", kind=AgencyKind.PROVINCIAL
+    )
+    div_a = DivisionFactory(agency=agency_a, name="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
+    div_b = DivisionFactory(agency=agency_b, name="กลุ่มบริหารงานบุคคล")
+    users = {
+        "outsider": UserFactory(username="outsider"),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
+    for key, agency, role, division in (
+        ("staff_a", agency_a, Role.STAFF, div_a),
+        ("director_a", agency_a, Role.DIRECTOR, None),
+        ("staff_b", agency_b, Role.STAFF, div_b),
+        ("director_b", agency_b, Role.DIRECTOR, None),
+        ("supervisor", supervising, Role.SUPERVISOR, None),
+    ):
+        user = UserFactory(username=key, is_staff=(role == Role.SUPERVISOR))
+        MembershipFactory(user=user, agency=agency, role=role, division=division)
+        users[key] = user
+    return World(supervising=supervising, agency_a=agency_a, agency_b=agency_b, users=users)
+
+
+def assert_status(world: World, url: str, expected: dict[str, int], method: str = "get", data: dict | None = None) -> None:
+    """Request ``url`` as each role and compare status codes; anonymous redirects count as 302."""
+    failures = []
+    for role, status in expected.items():
+        client = world.client_for(role)
+        response = getattr(client, method)(url, data or {})
+        if response.status_code != status:
+            failures.append(f"{role}: expected {status}, got {response.status_code}")
+    assert not failures, f"{method.upper()} {url}: " + "; ".join(failures)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis URL for tests that need a real Redis; under CI a missing Redis is a failure."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        if in_ci():
+            pytest.fail("REDIS_URL is not set: CI must test against a real Redis")
+        pytest.skip("REDIS_URL not set (set it, or run .ci/run)")
+    return url
