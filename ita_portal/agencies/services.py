@@ -1,0 +1,149 @@
+"""State changes for agencies, divisions, people and memberships.
+
+Views, the admin, the demo loader and management commands call these; nothing else writes these
+tables. Arguments are keyword-only; each call is one transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
+from ita_portal.agencies.selectors import forget_memberships
+
+User = get_user_model()
+
+_AGENCY_FIELDS = {
+    "short_name",
+    "doc_prefix",
+    "phone",
+    "address",
+    "website",
+    "head_title",
+    "emblem",
+    "use_thai_digits",
+    "allow_self_approval",
+    "reminder_lead_days",
+    "is_active",
+}
+
+
+def _apply(obj, fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(obj, key, value)
+
+
+@transaction.atomic
+def agency_create(*, name: str, code: str, kind: str = AgencyKind.OTHER, parent: Agency | None = None, **fields) -> Agency:
+    """Create an agency under ``parent`` (None for a root)."""
+    agency = Agency(name=name, code=code, kind=kind, parent=parent)
+    _apply(agency, fields, _AGENCY_FIELDS)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def agency_update(*, agency: Agency, **fields) -> Agency:
+    """Change an agency's fields; ``parent`` moves it (and its subtree) in the tree."""
+    allowed = _AGENCY_FIELDS | {"name", "code", "kind", "parent"}
+    _apply(agency, fields, allowed)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def division_create(*, agency: Agency, name: str, short_name: str = "", order: int = 0) -> Division:
+    division = Division(agency=agency, name=name, short_name=short_name, order=order)
+    division.full_clean()
+    division.save()
+    return division
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, email: str = "", first_name: str = "", last_name: str = ""):
+    """Create a login. ``password=None`` makes an account that cannot log in until one is set."""
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def _check_division(agency: Agency, division: Division | None) -> None:
+    if division is not None and division.agency_id != agency.pk:
+        raise ValidationError({"division": _("กลุ่มงานต้องอยู่ในหน่วยงานเดียวกัน")})
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    user,
+    agency: Agency,
+    role: str = Role.STAFF,
+    first_name_th: str,
+    last_name_th: str,
+    name_title: str = "",
+    division: Division | None = None,
+    position_title: str = "",
+) -> Membership:
+    """Give a user a place and role in an agency (one membership per user and agency)."""
+    _check_division(agency, division)
+    membership = Membership(
+        user=user,
+        agency=agency,
+        role=role,
+        first_name_th=first_name_th,
+        last_name_th=last_name_th,
+        name_title=name_title,
+        division=division,
+        position_title=position_title,
+    )
+    membership.full_clean()
+    membership.save()
+    _sync_user(user)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, **fields) -> Membership:
+    allowed = {"role", "first_name_th", "last_name_th", "name_title", "division", "position_title", "is_active"}
+    _apply(membership, fields, allowed)
+    _check_division(membership.agency, membership.division)
+    membership.full_clean()
+    membership.save()
+    _sync_user(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership) -> None:
+    user = membership.user
+    membership.delete()
+    _sync_user(user)
+
+
+def _sync_user(user) -> None:
+    """Supervisors work in the admin site, so their login needs ``is_staff``; others do not."""
+    forget_memberships(user)
+    if user.is_superuser:
+        return
+    is_supervisor = Membership.objects.filter(user=user, role=Role.SUPERVISOR, is_active=True).exists()
+    if user.is_staff != is_supervisor:
+        user.is_staff = is_supervisor
+        user.save(update_fields=["is_staff"])
+    if not user.first_name:
+        first = Membership.objects.filter(user=user).order_by("pk").first()
+        if first:
+            user.first_name, user.last_name = first.first_name_th, first.last_name_th
+            user.save(update_fields=["first_name", "last_name"])
