@@ -1,0 +1,71 @@
+# ITA Portal — two commands on a fresh machine:
+#   make run    portal with demo data on http://127.0.0.1:8000 (+ Celery worker and beat)
+#   make test   the test suite
+# DATABASE_URL / REDIS_URL / EMAIL_URL switch to PostgreSQL / Redis / SMTP (see README.md).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv system-deps migrate demo web worker beat lint check bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the portal and its tests use: poppler (read PDFs), Chromium (browser tests),
+# gettext (translations), Pango (WeasyPrint). Installed when missing and we are root on Debian.
+system-deps:
+	@missing=""; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install these Debian packages:$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+migrate: venv
+	@mkdir -p var/mail var/media var/celery/queue var/celery/processed
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_framework --all
+	$(PY) manage.py load_demo
+
+run: export DEBUG ?= 1
+run: system-deps demo
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A ita_portal worker --loglevel=INFO --concurrency=2 -n worker@%h & \
+	$(VENV)/bin/celery -A ita_portal beat --loglevel=INFO -s var/celerybeat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: venv
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/ .pytest_cache

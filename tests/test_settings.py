@@ -1,0 +1,110 @@
+"""Settings come from the environment with embedded defaults; bad values fail loudly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ita_portal.envconf import ConfigError, env_bool, parse_database_url, parse_email_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"], "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "broker": settings.CELERY_BROKER_URL, "email": settings.EMAIL_BACKEND,
+    "email_path": str(getattr(settings, "EMAIL_FILE_PATH", "")), "lang": settings.LANGUAGE_CODE,
+    "tz": settings.TIME_ZONE, "celery_tz": settings.CELERY_TIMEZONE, "use_tz": settings.USE_TZ,
+    "debug": settings.DEBUG, "media": str(settings.MEDIA_ROOT), "hosts": settings.ALLOWED_HOSTS,
+    "langs": [code for code, _ in settings.LANGUAGES], "cache": settings.CACHES["default"]["BACKEND"],
+}))
+"""
+
+SETTINGS_VARS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "MEDIA_ROOT")
+
+
+def probe(**env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    clean.update(env, DJANGO_SETTINGS_MODULE="ita_portal.settings")
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_need_no_server():
+    s = probe()
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["db_name"] == str(ROOT / "var" / "db.sqlite3")
+    assert s["broker"] == "filesystem://"
+    assert s["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert s["email_path"] == str(ROOT / "var" / "mail")
+    assert s["media"] == str(ROOT / "var" / "media")
+    assert s["debug"] is False
+    assert s["cache"].endswith("LocMemCache")
+
+
+def test_thai_first_bangkok_time():
+    s = probe()
+    assert s["lang"] == "th"
+    assert s["langs"] == ["th", "en"]
+    assert s["tz"] == s["celery_tz"] == "Asia/Bangkok"
+    assert s["use_tz"] is True
+
+
+def test_environment_switches_on_postgres_redis_smtp():
+    s = probe(
+        DATABASE_URL="postgres://ita:pw@db.internal:5433/ita",
+        REDIS_URL="redis://127.0.0.1:6379/2",
+        EMAIL_URL="smtp://mailer:secret@smtp.example.go.th:587?tls=1",
+        ALLOWED_HOSTS="ita.example.go.th, www.ita.example.go.th",
+        MEDIA_ROOT="/srv/ita/media",
+        DEBUG="1",
+    )
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["db_name"] == "ita"
+    assert s["broker"] == "redis://127.0.0.1:6379/2"
+    assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["hosts"] == ["ita.example.go.th", "www.ita.example.go.th"]
+    assert s["media"] == "/srv/ita/media"
+    assert s["debug"] is True
+    assert s["cache"].endswith("RedisCache")
+
+
+def test_bad_values_fail_loudly():
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    clean.update(DEBUG="maybe", DJANGO_SETTINGS_MODULE="ita_portal.settings")
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert out.returncode != 0
+    assert "DEBUG='maybe'" in out.stderr
+
+
+def test_parsers():
+    db = parse_database_url("postgresql://u%40x:p%2Fw@h:5432/name?sslmode=require", base_dir=ROOT)
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == ("u@x", "p/w", "h", "5432", "name")
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert parse_database_url("sqlite:////tmp/x.sqlite3", base_dir=ROOT)["NAME"] == "/tmp/x.sqlite3"
+    smtps = parse_email_url("smtps://a:b@mail.go.th", base_dir=ROOT)
+    assert smtps["EMAIL_PORT"] == 465 and smtps["EMAIL_USE_SSL"] and not smtps["EMAIL_USE_TLS"]
+    with pytest.raises(ConfigError):
+        parse_database_url("mysql://x/y", base_dir=ROOT)
+    with pytest.raises(ConfigError):
+        parse_email_url("smtp://", base_dir=ROOT)
+    with pytest.raises(ConfigError):
+        parse_database_url("postgres://host/", base_dir=ROOT)
+
+
+def test_env_bool(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "off")
+    assert env_bool("X_FLAG", True) is False
+    monkeypatch.delenv("X_FLAG")
+    assert env_bool("X_FLAG", True) is True
