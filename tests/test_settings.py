@@ -108,3 +108,19 @@ def test_env_bool(monkeypatch):
     assert env_bool("X_FLAG", True) is False
     monkeypatch.delenv("X_FLAG")
     assert env_bool("X_FLAG", True) is True
+
+
+def test_check_deploy_passes_with_production_environment_and_refuses_dev_key():
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="ita_portal.settings",
+        DEBUG="0",
+        ALLOWED_HOSTS="ita.example.go.th",
+        EMAIL_URL="smtp://mailer@smtp.example.go.th:587?tls=1",
+    )
+    cmd = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    without_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert without_key.returncode != 0 and "security.W009" in without_key.stderr
+    clean["SECRET_KEY"] = "k" + "x9Qw3-e5Rt7yU1iO0pAsDfGhJkLzXcVbNm" * 2
+    with_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert with_key.returncode == 0, with_key.stderr
