@@ -30,7 +30,7 @@ __all__ = [
     "render_pdf",
 ]
 
-BASE_CSS_PATH = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "base.css"
+BASE_CSS_PATH = Path(__file__).resolve().parents[2] / "templates" / "reports" / "pdf" / "base.css"
 #: Relative URLs in report HTML (``{% static %}`` gives ``/static/…``) resolve against this
 #: host, which never exists: the fetcher maps its ``/static/`` and ``/media/`` paths to files.
 DEFAULT_BASE_URL = "https://ita-portal.invalid/"
@@ -136,6 +136,9 @@ def render_pdf(
     (a string containing ``{`` is taken as CSS text). ``allowed_dirs`` lets a caller (the
     ``render_html_pdf`` command) serve files from one more local folder.
     """
+    from . import weasyprint_thai
+
+    weasyprint_thai.install()
     fetcher = LocalOnlyFetcher(allowed_dirs=allowed_dirs)
     font_config = FontConfiguration()
     css = [_base_stylesheet(fetcher, font_config)]

@@ -1,0 +1,545 @@
+"""Exact text extraction for complex scripts (Thai) in WeasyPrint 70 PDFs.
+
+The bug
+-------
+``weasyprint.draw.text.draw_first_line`` fills each font's ToUnicode map (``font.to_unicode``)
+from the *first* cluster a glyph is seen in, taking the text between this glyph's cluster
+offset and the *next glyph's* offset. That is only right when glyphs and characters are one
+to one. With Thai (and other scripts shaped by HarfBuzz) they are not:
+
+- one cluster becomes several glyphs: HarfBuzz decomposes ำ (U+0E33) into ํ + า and moves ํ
+  before a tone mark, so น้ำ is drawn as น ํ ้ า in ONE cluster. The first glyphs of the cluster
+  get an empty mapping and the last one gets the whole cluster text — and since the map is
+  per glyph, every later า in the document then extracts as "ำ" (สำนักงาน → สานักงาน or
+  ส้ำนักง้ำน), and a tone mark seen first in a merged cluster maps to that cluster's text
+  (กลุ่ม → กล่่ม, คุณธรรม → ค่ณธรรม);
+- one glyph appears in several different clusters, so "the first cluster" is arbitrary;
+- fonts substitute positional variants (lowered/left-shifted tone marks and vowels, ฐ/ญ
+  without descender, ligatures such as ํ+่). Some fonts give those variants Private Use Area
+  code points (U+F700–U+F71A) in their cmap, so a map built naively from the font yields PUA
+  characters instead of Thai letters.
+
+The fix (this module)
+---------------------
+1. The ToUnicode map of a font only holds what a glyph *unambiguously* stands for, derived
+   from the font itself (:func:`glyph_texts`): its cmap (non-PUA code points preferred),
+   else the GSUB single/alternate/ligature substitutions that produce it from glyphs already
+   known (iterated to a fixed point; a glyph reachable from two different texts is
+   ambiguous and left out), else the conventional Thai PUA table, else a ``uniXXXX`` glyph
+   name. Only glyphs none of that explains fall back to WeasyPrint's old rule, and only when
+   the glyph is alone in its cluster.
+2. Where the glyphs of a cluster do not read back as the cluster's text (น ํ ้ า for น้ำ), the
+   cluster's glyphs are wrapped in ``/Span << /ActualText (…) >> BDC … EMC`` marked content
+   carrying the exact source text. Readers that honour ActualText (poppler's pdftotext,
+   Acrobat, pdf.js) copy exactly what was typed; readers that don't (pypdf) read the glyph
+   map, which is now right glyph by glyph (ํ + า, which composes back to ำ).
+
+Nothing else changes: the same glyphs, positions and operators are written, only split into
+more ``TJ`` operators around the marked content, so pages render identically.
+
+The patch replaces ``weasyprint.draw.text.draw_first_line`` with a copy that differs only
+in the blocks marked ``# THAI PATCH``. It refuses any WeasyPrint other than the exact
+version it was written against (:data:`WEASYPRINT_VERSION`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import threading
+import unicodedata
+from xml.etree import ElementTree
+
+import pydyf
+import weasyprint
+from fontTools.ttLib import TTFont
+from PIL import Image
+from weasyprint.draw import text as draw_text_module
+from weasyprint.images import RasterImage, SVGImage
+from weasyprint.logger import LOGGER
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
+from weasyprint.text.fonts import get_hb_object_data
+from weasyprint.text.line_break import get_last_word_end
+
+__all__ = ["WEASYPRINT_VERSION", "glyph_texts", "install", "installed", "uninstall"]
+
+#: The only WeasyPrint version this patch was written and verified against.
+WEASYPRINT_VERSION = "70.0"
+
+# Conventional Thai PUA positional variants (Microsoft/Apple/WTT "Thai PUA"), U+F700–U+F71A.
+THAI_PUA = {
+    0xF700: "\u0e10",  # ฐ without descender
+    0xF701: "\u0e34",  # sara i, left
+    0xF702: "\u0e35",  # sara ii, left
+    0xF703: "\u0e36",  # sara ue, left
+    0xF704: "\u0e37",  # sara uee, left
+    0xF705: "\u0e48",  # mai ek, low left
+    0xF706: "\u0e49",  # mai tho, low left
+    0xF707: "\u0e4a",  # mai tri, low left
+    0xF708: "\u0e4b",  # mai chattawa, low left
+    0xF709: "\u0e4c",  # thanthakhat, low left
+    0xF70A: "\u0e48",  # mai ek, low
+    0xF70B: "\u0e49",  # mai tho, low
+    0xF70C: "\u0e4a",  # mai tri, low
+    0xF70D: "\u0e4b",  # mai chattawa, low
+    0xF70E: "\u0e4c",  # thanthakhat, low
+    0xF70F: "\u0e0d",  # ญ without descender
+    0xF710: "\u0e31",  # mai han-akat, left
+    0xF711: "\u0e4d",  # nikhahit, left
+    0xF712: "\u0e47",  # maitaikhu, left
+    0xF713: "\u0e48",  # mai ek, left
+    0xF714: "\u0e49",  # mai tho, left
+    0xF715: "\u0e4a",  # mai tri, left
+    0xF716: "\u0e4b",  # mai chattawa, left
+    0xF717: "\u0e4c",  # thanthakhat, left
+    0xF718: "\u0e38",  # sara u, low
+    0xF719: "\u0e39",  # sara uu, low
+    0xF71A: "\u0e3a",  # phinthu, low
+}
+
+_UNI_NAME_RE = re.compile(r"^uni((?:[0-9A-F]{4})+)(?:[._].*)?$")
+_U_NAME_RE = re.compile(r"^u([0-9A-F]{4,6})(?:[._].*)?$")
+
+
+def _is_pua(codepoint: int) -> bool:
+    return 0xE000 <= codepoint <= 0xF8FF or 0xF0000 <= codepoint <= 0x10FFFD
+
+
+def _text_from_glyph_name(name: str) -> str | None:
+    if match := _UNI_NAME_RE.match(name):
+        hexes = match.group(1)
+        chars = [int(hexes[i : i + 4], 16) for i in range(0, len(hexes), 4)]
+    elif match := _U_NAME_RE.match(name):
+        chars = [int(match.group(1), 16)]
+    else:
+        return None
+    if any(_is_pua(c) or 0xD800 <= c <= 0xDFFF for c in chars):
+        return None
+    return "".join(map(chr, chars))
+
+
+def _gsub_edges(ttfont: TTFont):
+    """Yield (source glyph names, output glyph name) for GSUB single, alternate, ligature."""
+    if "GSUB" not in ttfont or ttfont["GSUB"].table.LookupList is None:
+        return
+    for lookup in ttfont["GSUB"].table.LookupList.Lookup:
+        for subtable in lookup.SubTable:
+            if lookup.LookupType == 7:  # extension
+                subtable = subtable.ExtSubTable
+            kind = subtable.LookupType
+            if kind == 1:
+                for source, target in subtable.mapping.items():
+                    yield (source,), target
+            elif kind == 3:
+                for source, targets in subtable.alternates.items():
+                    for target in targets:
+                        yield (source,), target
+            elif kind == 4:
+                for first, ligatures in subtable.ligatures.items():
+                    for ligature in ligatures:
+                        yield (first, *ligature.Component), ligature.LigGlyph
+
+
+def _compute_glyph_texts(font_bytes: bytes, index: int) -> dict[int, str]:
+    ttfont = TTFont(io.BytesIO(font_bytes), fontNumber=index, lazy=True)
+    order = ttfont.getGlyphOrder()
+    by_name: dict[str, str] = {}
+    pua_only: dict[str, int] = {}
+    cmap = ttfont.getBestCmap() or {}
+    for codepoint, name in sorted(cmap.items()):
+        if _is_pua(codepoint):
+            pua_only.setdefault(name, codepoint)
+        elif name not in by_name:
+            by_name[name] = chr(codepoint)
+    for name in by_name:
+        pua_only.pop(name, None)
+
+    # GSUB closure: a glyph produced from known glyphs stands for their text, unless two
+    # different texts produce it (then it is ambiguous and stays out of the map).
+    edges = list(_gsub_edges(ttfont))
+    ambiguous: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        derived: dict[str, set[str]] = {}
+        for sources, target in edges:
+            if target in by_name or target in ambiguous:
+                continue
+            if all(source in by_name for source in sources):
+                derived.setdefault(target, set()).add("".join(by_name[s] for s in sources))
+        for target, texts in derived.items():
+            if len({"".join(sorted(text)) for text in texts}) == 1:
+                # One text, or the same marks in another order (the font ligates ํ+่ and
+                # ่+ํ alike): the glyph name's order if it says, else a fixed choice.
+                named = _text_from_glyph_name(target)
+                by_name[target] = named if named in texts else min(texts)
+            else:
+                ambiguous.add(target)
+            changed = True
+
+    for name, codepoint in pua_only.items():
+        if name not in by_name and codepoint in THAI_PUA:
+            by_name[name] = THAI_PUA[codepoint]
+    for name in order:
+        if name not in by_name and name not in ambiguous and (text := _text_from_glyph_name(name)):
+            by_name[name] = text
+    ids = {name: gid for gid, name in enumerate(order)}
+    return {ids[name]: text for name, text in by_name.items() if name in ids}
+
+
+_cache: dict[tuple[str, int], dict[int, str]] = {}
+_cache_lock = threading.Lock()
+
+
+def glyph_texts(font) -> dict[int, str]:
+    """Glyph id → the text it unambiguously stands for, for a WeasyPrint ``pdf.fonts.Font``."""
+    texts = getattr(font, "_thai_glyph_texts", None)
+    if texts is None:
+        key = (hashlib.sha256(font.file_content).hexdigest(), font.index)
+        with _cache_lock:
+            texts = _cache.get(key)
+        if texts is None:
+            texts = _compute_glyph_texts(font.file_content, font.index)
+            with _cache_lock:
+                _cache[key] = texts
+        font._thai_glyph_texts = texts
+    return texts
+
+
+def _starts_with_mark(utf8_text: bytes, index: int) -> bool:
+    """Whether the character at byte ``index`` extends the previous grapheme cluster."""
+    char = utf8_text[index : index + 4].decode(errors="ignore")[:1]
+    return bool(char) and (unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SPACING_MARKS)
+
+
+# Grapheme_Cluster_Break=SpacingMark characters of category Lo that matter here: Thai sara am
+# and Lao am.
+_SPACING_MARKS = frozenset("\u0e33\u0eb3")
+
+
+def _actual_text(text: str) -> pydyf.Dictionary:
+    return pydyf.Dictionary({"ActualText": pydyf.String(unicodedata.normalize("NFC", text))})
+
+
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw the given ``textbox`` line to the document ``stream``.
+
+    Copy of WeasyPrint 70.0 ``weasyprint.draw.text.draw_first_line``; changes are marked
+    ``# THAI PATCH``.
+    """
+    # Don’t draw lines with only invisible characters.
+    if not textbox.text.strip():
+        return []
+
+    if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
+        return []
+
+    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+
+    if text_overflow == "ellipsis" or block_ellipsis != "none":
+        assert textbox.pango_layout.max_width is not None
+        max_width = textbox.pango_layout.max_width
+        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
+        if text_overflow == "ellipsis":
+            pango.pango_layout_set_ellipsize(textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END)
+        else:
+            if block_ellipsis == "auto":
+                ellipsis = "…"
+            else:
+                assert block_ellipsis[0] == "string"
+                ellipsis = block_ellipsis[1]
+
+            # Remove last word if hyphenated.
+            new_text = textbox.pango_layout.text
+            if new_text.endswith(textbox.style["hyphenate_character"]):
+                last_word_end = get_last_word_end(new_text[: -len(textbox.style["hyphenate_character"])], textbox.style["lang"])
+                if last_word_end:
+                    new_text = new_text[:last_word_end]
+
+            textbox.pango_layout.set_text(new_text + ellipsis)
+
+    first_line, index = textbox.pango_layout.get_first_line()
+
+    if block_ellipsis != "none":
+        while index:
+            last_word_end = get_last_word_end(textbox.pango_layout.text[: -len(ellipsis)], textbox.style["lang"])
+            if last_word_end is None:
+                break
+            new_text = textbox.pango_layout.text[:last_word_end]
+            textbox.pango_layout.set_text(new_text + ellipsis)
+            first_line, index = textbox.pango_layout.get_first_line()
+
+    stream.set_text_matrix(*matrix.values)
+    previous_pango_font = None
+    string = ""
+    x_advance = 0
+    emojis = []
+    run = first_line.runs[0]
+    # THAI PATCH: the layout text is needed for every cluster, not only for new glyphs.
+    utf8_text = textbox.pango_layout.text.encode()
+    while run != ffi.NULL:
+        # Get Pango objects.
+        glyph_item = run.data
+        run = run.next
+        glyph_string = glyph_item.glyphs
+        glyphs_info = glyph_string.glyphs
+        num_glyphs = glyph_string.num_glyphs
+        clusters = glyph_string.log_clusters
+
+        pango_font = glyph_item.item.analysis.font
+        if pango_font != previous_pango_font:
+            # Add font file content and get font size.
+            previous_pango_font = pango_font
+            font, font_size = stream.add_font(pango_font)
+
+            # Workaround for https://gitlab.gnome.org/GNOME/pango/-/issues/530.
+            # This is also needed by raster emoji fonts, see #2800.
+            if pango.pango_version() < 14802 or font.png:
+                font_size = textbox.style["font_size"]
+
+            # Go through the run glyphs.
+            if string:
+                stream.show_text(string)
+            string = ""
+            stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
+
+        # THAI PATCH: cluster boundaries and the text each glyph unambiguously stands for.
+        item_offset = glyph_item.item.offset
+        item_length = glyph_item.item.length
+        starts = sorted({clusters[i] for i in range(num_glyphs)})
+        cluster_end = {start: end for start, end in zip(starts, [*starts[1:], item_length], strict=True)}
+        known_texts = {} if font.bitmap else glyph_texts(font)
+        # ActualText spans: index of a cluster's first glyph → (last glyph index, cluster text).
+        spans = {}
+        alone = set()  # indexes of glyphs that are the only visible glyph of their cluster
+        rtl = glyph_item.item.analysis.level % 2
+        i = 0
+        while i < num_glyphs:
+            j = i
+            while j + 1 < num_glyphs and clusters[j + 1] == clusters[i]:
+                j += 1
+            start = end = clusters[i]
+            end = cluster_end[start]
+            # Whole grapheme clusters: a following cluster that starts with a mark (Pango
+            # may give a Thai tone mark or ำ its own cluster) joins this one, so a span
+            # always starts on a base glyph drawn on the baseline.
+            while not rtl and j + 1 < num_glyphs and _starts_with_mark(utf8_text, item_offset + clusters[j + 1]):
+                k = j + 1
+                while k + 1 < num_glyphs and clusters[k + 1] == clusters[j + 1]:
+                    k += 1
+                end = cluster_end[clusters[j + 1]]
+                j = k
+            cluster_text = utf8_text[item_offset + start : item_offset + end].decode()
+            glyph_ids = [glyphs_info[k].glyph for k in range(i, j + 1)]
+            visible = [g for g in glyph_ids if g != pango.PANGO_GLYPH_EMPTY]
+            if len(visible) == 1:
+                alone.update(range(i, j + 1))
+            if visible and cluster_text.strip():
+                read_back = "".join(
+                    chr(g - pango.PANGO_GLYPH_UNKNOWN_FLAG)
+                    if g & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                    else font.to_unicode.get(g, known_texts.get(g, cluster_text if len(visible) == 1 else ""))
+                    for g in visible
+                )
+                # Several glyphs in one grapheme (a base and its marks, drawn with zero advance
+                # or a text rise) are not read back in order by poppler (ผู้อ → ผูอ ้ …): such
+                # clusters carry ActualText too.
+                if len(visible) > 1 or unicodedata.normalize("NFC", read_back) != unicodedata.normalize("NFC", cluster_text):
+                    spans[i] = (j, cluster_text)
+            i = j + 1
+        span_end = None
+
+        string += "<"
+        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
+            glyph_id = glyph_info.glyph
+            width = glyph_info.geometry.width
+
+            # THAI PATCH: open the ActualText span of a cluster whose glyphs don't read back.
+            if i in spans:
+                string = string[:-1] if string[-1] == "<" else string + ">"
+                if string:
+                    stream.show_text(string)
+                string = "<"
+                span_end = spans[i][0]
+                stream.begin_marked_content("Span", _actual_text(spans[i][1]))
+
+            # Display zero-width empty glyph.
+            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+                string += f">{-width / font_size}<"
+                # THAI PATCH: close the span here too.
+                if span_end == i:
+                    string = string[:-1] if string[-1] == "<" else string + ">"
+                    if string:
+                        stream.show_text(string)
+                    string = "<"
+                    stream.end_marked_content()
+                    span_end = None
+                continue
+
+            # Display .notdef and log warning for missing glyphs.
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
+                LOGGER.warning(
+                    '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+                    chr(codepoint),
+                    codepoint,
+                )
+                glyph_id = font.get_unused_glyph_id(codepoint)
+                font.widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                if 0 not in font.widths:
+                    # "width" is actually Pango’s get_approximate_char_width. Force
+                    # .notdef’s to use this width, even if it’s not the right, as we
+                    # want to keep Pango’s layout for next glyphs.
+                    font.widths[0] = font.widths[glyph_id]
+                # THAI PATCH: a missing glyph stands for its own code point.
+                font.to_unicode.setdefault(glyph_id, chr(codepoint))
+
+            # THAI PATCH: map glyphs to what they unambiguously stand for (see module doc).
+            if glyph_id not in font.to_unicode:
+                if glyph_id in known_texts:
+                    font.to_unicode[glyph_id] = known_texts[glyph_id]
+                elif i in alone:
+                    # Alone in its cluster: WeasyPrint's rule (the cluster's text).
+                    start = clusters[i]
+                    font.to_unicode[glyph_id] = utf8_text[item_offset + start : item_offset + cluster_end[start]].decode()
+                else:
+                    # Unknown glyph among others: no text of its own (the cluster's
+                    # ActualText carries it). It must stay in the map, which also lists the
+                    # glyphs kept when the font is subset.
+                    font.to_unicode[glyph_id] = ""
+
+            # Set horizontal and vertical offsets.
+            offset = glyph_info.geometry.x_offset / font_size
+            rise = glyph_info.geometry.y_offset / 1000
+            if rise:
+                if string[-1] == "<":
+                    string = string[:-1]
+                else:
+                    string += ">"
+                if string:
+                    stream.show_text(string)
+                stream.set_text_rise(-rise)
+                string = ""
+                if offset:
+                    string = f"{-offset}"
+                string += f"<{glyph_id:02x}>" if font.bitmap else f"<{glyph_id:04x}>"
+                stream.show_text(string)
+                stream.set_text_rise(0)
+                string = "<"
+            else:
+                if offset:
+                    string += f">{-offset}<"
+                string += f"{glyph_id:02x}" if font.bitmap else f"{glyph_id:04x}"
+
+            # Get glyph logical widths.
+            if glyph_id in font.widths:
+                logical_width = font.widths[glyph_id]
+            else:
+                pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                logical_width = font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+
+            # Set kerning, word spacing, letter spacing.
+            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+            if kerning:
+                string += f">{int(kerning)}<"
+
+            # THAI PATCH: close the ActualText span after the cluster's last glyph.
+            if span_end == i:
+                string = string[:-1] if string[-1] == "<" else string + ">"
+                if string:
+                    stream.show_text(string)
+                string = "<"
+                stream.end_marked_content()
+                span_end = None
+
+            # Create list of emojis.
+            if font.svg:
+                svg_data = get_hb_object_data(font.hb_face, "svg", glyph_id)
+                if svg_data:
+                    # Do as explained in specification
+                    # https://learn.microsoft.com/typography/opentype/spec/svg
+                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
+                    if tree.get("id") != f"glyph{glyph_id}":
+                        defs = ElementTree.Element("defs")
+                        for child in list(tree):
+                            defs.append(child)
+                            tree.remove(child)
+                        tree.append(defs)
+                        ElementTree.SubElement(tree, "use", attrib={"href": f"#glyph{glyph_id}"})
+                    if "viewBox" not in tree.attrib:
+                        tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
+                    image = SVGImage(tree, None, None, None)
+                    a = d = 1
+                    emojis.append([image, font, a, d, x_advance, 0])
+            elif font.png:
+                png_data = get_hb_object_data(font.hb_font, "png", glyph_id)
+                if png_data:
+                    pillow_image = Image.open(io.BytesIO(png_data))
+                    image_id = f"{font.hash}{glyph_id}"
+                    image = RasterImage(pillow_image, image_id, png_data)
+                    d = logical_width / 1000
+                    a = pillow_image.width / pillow_image.height * d
+                    pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                    f = -stream.logical_rect.y
+                    f = f * FROM_UNITS / font_size - font_size
+                    emojis.append([image, font, a, d, x_advance, f])
+            elif font.colr:
+                svg_data = get_hb_object_data(font.hb_font, "colr", glyph_id)
+                if svg_data:
+                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
+                    image = SVGImage(tree, None, None, None)
+                    a = d = 1
+                    e = x_advance - kerning
+                    emojis.append([image, font, a, d, e, -textbox.baseline])
+
+            x_advance += (logical_width + offset - kerning) / 1000
+
+        # Close the last glyphs list, remove if empty.
+        if string[-1] == "<":
+            string = string[:-1]
+        else:
+            string += ">"
+
+    # Draw text.
+    # THAI PATCH: the last operator may now be empty (a span closed the list).
+    if string:
+        stream.show_text(string)
+
+    return emojis
+
+
+_original = None
+_install_lock = threading.Lock()
+
+
+class UnsupportedWeasyPrintVersion(RuntimeError):
+    """The installed WeasyPrint is not the version this patch was verified against."""
+
+
+def install() -> None:
+    """Patch WeasyPrint (idempotent). Refuses loudly on any version but :data:`WEASYPRINT_VERSION`."""
+    global _original
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise UnsupportedWeasyPrintVersion(
+            f"reports.pdf.weasyprint_thai patches WeasyPrint {WEASYPRINT_VERSION} only, "
+            f"found {weasyprint.__version__}: re-check the patch against the new draw_first_line "
+            "(or drop it if upstream fixed ToUnicode/ActualText for Thai) and update WEASYPRINT_VERSION."
+        )
+    with _install_lock:
+        if _original is None:
+            _original = draw_text_module.draw_first_line
+            draw_text_module.draw_first_line = draw_first_line
+
+
+def uninstall() -> None:
+    """Restore WeasyPrint's own ``draw_first_line`` (used to compare with stock output)."""
+    global _original
+    with _install_lock:
+        if _original is not None:
+            draw_text_module.draw_first_line = _original
+            _original = None
+
+
+def installed() -> bool:
+    return _original is not None
