@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "ita_portal.agencies",
+    "ita_portal.mail",
     "indicators",
     "measures",
     "reports",

@@ -177,20 +177,27 @@ def followup_recipients(followup: FollowUp) -> list[Membership]:
     return unique
 
 
-def followup_link(followup: FollowUp) -> str:
-    """Absolute link to the meeting's measure (or the agency's follow-up calendar for plan meetings)."""
-    year = followup.fiscal_year
-    candidates = []
-    if followup.measure_id:
-        candidates.append(("measures:measure_detail", {"agency_id": followup.agency_id, "year": year, "pk": followup.measure_id}))
-    candidates.append(("measures:followup_list", {"agency_id": followup.agency_id, "year": year}))
-    candidates.append(("measures:measure_list", {"agency_id": followup.agency_id, "year": year}))
+def _first_url(candidates: list[tuple[str, dict]]) -> str:
     for name, kwargs in candidates:
         try:
             return settings.SITE_URL + reverse(name, kwargs=kwargs)
         except NoReverseMatch:
             continue
     return settings.SITE_URL + "/"
+
+
+def measure_link(measure) -> str:
+    """Absolute link to a measure's page (SITE_URL + its URL)."""
+    kwargs = {"agency_id": measure.agency_id, "year": measure.fiscal_year}
+    return _first_url([("measures:measure_detail", {**kwargs, "pk": measure.pk}), ("measures:measure_list", kwargs)])
+
+
+def followup_link(followup: FollowUp) -> str:
+    """Absolute link to the meeting's measure (or the agency's follow-up calendar for plan meetings)."""
+    if followup.measure_id:
+        return measure_link(followup.measure)
+    kwargs = {"agency_id": followup.agency_id, "year": followup.fiscal_year}
+    return _first_url([("measures:followup_list", kwargs), ("measures:measure_list", kwargs)])
 
 
 # --- sweep -------------------------------------------------------------------------------------

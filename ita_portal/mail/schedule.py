@@ -1,0 +1,38 @@
+"""The beat schedule, created by code (never by hand in the admin) after every ``migrate``.
+
+Periodic tasks only *sweep* the database, so nothing sits in the broker for weeks and a worker
+that was down catches up on its next run. Crontab times are Asia/Bangkok, like CELERY_TIMEZONE.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import DEFAULT_DB_ALIAS
+
+SWEEP_NAME = "ITA: ส่งการแจ้งเตือนการกำกับติดตาม (ทุก 5 นาที)"
+RETRY_NAME = "ITA: ส่งอีเมลที่รอส่งซ้ำ (ทุก 1 นาที)"
+DIGEST_NAME = "ITA: สรุปรายสัปดาห์ถึงผู้อำนวยการ (วันจันทร์ 07:00)"
+
+
+def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create or repair the three periodic tasks (idempotent)."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    every_5, _ = IntervalSchedule.objects.using(using).get_or_create(every=5, period=IntervalSchedule.MINUTES)
+    every_1, _ = IntervalSchedule.objects.using(using).get_or_create(every=1, period=IntervalSchedule.MINUTES)
+    monday_7, _ = CrontabSchedule.objects.using(using).get_or_create(
+        minute="0", hour="7", day_of_week="1", day_of_month="*", month_of_year="*", timezone="Asia/Bangkok"
+    )
+    for name, task, schedule in (
+        (SWEEP_NAME, "measures.reminders_sweep", {"interval": every_5, "crontab": None}),
+        (RETRY_NAME, "mail.outbox_retry_due", {"interval": every_1, "crontab": None}),
+        (DIGEST_NAME, "measures.director_digest", {"interval": None, "crontab": monday_7}),
+    ):
+        PeriodicTask.objects.using(using).update_or_create(
+            name=name, defaults={"task": task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule}
+        )
+
+
+def beat_schedule_ensure_after_migrate(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    beat_schedule_ensure(using=using)
