@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal.agencies.models import AgencyKind
+
 
 class ThaiAuthenticationForm(AuthenticationForm):
     error_messages = {
@@ -37,5 +39,13 @@ class ThaiPasswordChangeForm(PasswordChangeForm):
 
 
 class AgencySearchForm(forms.Form):
-    q = forms.CharField(label=_("ค้นหา"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("ประเภท"), required=False)
+    """Filters of the agency list; every field optional, bad values are simply ignored."""
+
+    q = forms.CharField(
+        label=_("ค้นหา"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "placeholder": _("ชื่อ ชื่อย่อ หรือรหัสหน่วยงาน")}),
+    )
+    kind = forms.ChoiceField(label=_("ประเภทหน่วยงาน"), required=False, choices=[("", _("ทุกประเภท")), *AgencyKind.choices])
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)

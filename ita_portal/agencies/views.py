@@ -1,26 +1,115 @@
-"""Staff shell pages: home, agency list and agency detail."""
+"""Staff shell pages: home, agency list and agency detail. Read-only; every read goes through the
+access selectors (an agency the user may not see is a 404)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LogoutView
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from ita_portal.agencies import selectors
+from ita_portal.agencies import dashboard, selectors
+from ita_portal.agencies.forms import AgencySearchForm
+from ita_portal.agencies.models import Agency
+from ita_portal.agencies.navigation import current_fiscal_year, navigation_context, section_links
+
+AGENCIES_PER_PAGE = 25
+CHILDREN_SHOWN = 20
+
+
+class ThaiLogoutView(LogoutView):
+    """Log out (POST only, as Django requires) and say so on the sign-in page."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.info(request, _("ออกจากระบบเรียบร้อยแล้ว"))
+        return response
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "agencies/home.html", {"memberships": selectors.memberships_of(request.user)})
+    """The user's agencies and the current fiscal year at a glance, one card per membership."""
+    user = request.user
+    year = current_fiscal_year()
+    memberships = selectors.memberships_of(user)
+    summaries = dashboard.summaries_for(user, [m.agency for m in memberships], year)
+    subtree = dashboard.subtree_sizes(user, memberships)
+    cards = [
+        {
+            "membership": m,
+            "summary": summaries[m.agency_id],
+            "sections": section_links(m.agency_id, year),
+            "subtree_size": subtree.get(m.pk),
+        }
+        for m in memberships
+    ]
+    context = {"year": year, "cards": cards, "has_memberships": bool(memberships)}
+    if user.is_superuser and not memberships:
+        context["all_agencies_count"] = selectors.agencies_visible_to(user).count()
+    return render(request, "agencies/home.html", context)
 
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = selectors.agencies_visible_to(request.user).order_by("path")[:50]
-    return render(request, "agencies/agency_list.html", {"agencies": agencies})
+    """Searchable, paginated list of the agencies the user may see (a supervisor: the subtree)."""
+    form = AgencySearchForm(request.GET or None)
+    agencies = selectors.agencies_visible_to(request.user).select_related("parent").order_by("name", "pk")
+    parent = None
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            agencies = agencies.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+        if form.cleaned_data["kind"]:
+            agencies = agencies.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["parent"]:
+            parent = selectors.get_agency_for_read(request.user, form.cleaned_data["parent"])
+            agencies = agencies.filter(parent=parent)
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    nav = navigation_context(request)
+    return render(
+        request,
+        "agencies/agency_list.html",
+        {"form": form, "page_obj": page, "agencies": page.object_list, "parent": parent, "year": nav["nav_year"]},
+    )
 
 
 @login_required
 def agency_detail(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    agency = selectors.get_agency_for_read(request.user, agency_id)
-    return render(request, "agencies/agency_detail.html", {"agency": agency, "year": year})
+    """One agency in one fiscal year: who it is, where it sits, its people and the year's summary."""
+    if not 2500 <= year <= 2700:
+        raise Http404
+    user = request.user
+    agency: Agency = selectors.get_for_read(user, Agency.objects.select_related("parent"), "", pk=agency_id)
+    parent_visible = agency.parent is not None and selectors.can_read(user, agency.parent)
+    divisions = list(agency.divisions.filter(is_active=True).order_by("order", "name"))
+    members = list(
+        agency.memberships.filter(is_active=True, user__is_active=True)
+        .select_related("division", "user")
+        .order_by("role", "division__order", "first_name_th")
+    )
+    children_qs = selectors.agencies_visible_to(user).filter(parent=agency).order_by("name")
+    children = list(children_qs[: CHILDREN_SHOWN + 1])
+    summary = dashboard.summaries_for(user, [agency], year)[agency.pk]
+    return render(
+        request,
+        "agencies/agency_detail.html",
+        {
+            "agency": agency,
+            "year": year,
+            "parent_visible": parent_visible,
+            "divisions": divisions,
+            "members": members,
+            "children": children[:CHILDREN_SHOWN],
+            "more_children": len(children) > CHILDREN_SHOWN,
+            "summary": summary,
+            "sections": section_links(agency.pk, year),
+            "membership": selectors.membership_in(user, agency),
+            "can_write": selectors.can_write(user, agency),
+        },
+    )

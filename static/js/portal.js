@@ -1,1 +1,60 @@
-// ITA Portal
+/* ITA Portal shell behaviour. Loaded after Bootstrap and htmx on every staff page. */
+(function () {
+  "use strict";
+
+  // htmx: the CSRF header comes from hx-headers on <body>; keep focus sensible after swaps and
+  // show a Thai message when a request fails instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var text = status === 403 ? "ท่านไม่มีสิทธิ์ดำเนินการนี้"
+      : status === 404 ? "ไม่พบข้อมูลที่ต้องการ"
+      : "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง";
+    showToast(text + (status ? " (" + status + ")" : ""), "danger");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showToast("ติดต่อเซิร์ฟเวอร์ไม่ได้ กรุณาตรวจสอบการเชื่อมต่อ", "danger");
+  });
+
+  function showToast(message, kind) {
+    var holder = document.getElementById("portal-toasts");
+    if (!holder) {
+      holder = document.createElement("div");
+      holder.id = "portal-toasts";
+      holder.className = "toast-container position-fixed bottom-0 end-0 p-3";
+      holder.setAttribute("aria-live", "assertive");
+      document.body.appendChild(holder);
+    }
+    var toast = document.createElement("div");
+    toast.className = "toast align-items-center text-bg-" + (kind || "info") + " border-0";
+    toast.setAttribute("role", "alert");
+    var body = document.createElement("div");
+    body.className = "d-flex";
+    var text = document.createElement("div");
+    text.className = "toast-body";
+    text.textContent = message;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-close-white me-2 m-auto";
+    close.setAttribute("data-bs-dismiss", "toast");
+    close.setAttribute("aria-label", "ปิด");
+    body.appendChild(text);
+    body.appendChild(close);
+    toast.appendChild(body);
+    holder.appendChild(toast);
+    if (window.bootstrap) { new window.bootstrap.Toast(toast, { delay: 6000 }).show(); }
+  }
+  window.portalToast = showToast;
+
+  // A form with data-confirm="…" asks before submitting (delete, withdraw, publish).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  }, true);
+
+  // Focus the error summary of a re-displayed form so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("form-errors");
+    if (summary) { summary.focus(); }
+  });
+})();

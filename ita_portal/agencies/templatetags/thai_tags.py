@@ -1,0 +1,115 @@
+"""Template filters for Thai dates, digits and money, thin wrappers over ``ita_portal.thai``.
+
+``{% load thai_tags %}`` then:
+
+- ``{{ day|be_date }}`` → ``๑๕ มิถุนายน ๒๕๖๗``; ``be_date:"abbr"`` → ``15 มิ.ย. 2567``;
+  ``be_date:"short"`` → ``15/06/2567``. Add ``thai`` or ``arabic`` to choose the digits
+  (``be_date:"abbr,thai"`` → ``๑๕ มิ.ย. ๒๕๖๗``). Aware datetimes are shown in Bangkok time.
+- ``{{ moment|be_datetime }}`` → ``15 มิ.ย. 2567 เวลา 09.30 น.`` (same options, default ``abbr``).
+- ``{{ value|thai_digits }}`` → Thai digits; ``thai_digits:agency.use_thai_digits`` follows a preference.
+- ``{{ amount|baht }}`` → ``12,500.00 บาท``; ``baht:"thai"`` Thai digits, ``baht:"plain"`` without the
+  unit, ``baht:"text"`` → ``หนึ่งหมื่นสองพันห้าร้อยบาทถ้วน``.
+- ``{{ day|fiscal_year }}`` → ``2567`` (the BE fiscal year a date falls in); ``{{ day|be_year }}``.
+Empty values (None, "") render as an empty string, never as "None".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+from ita_portal import thai
+
+register = template.Library()
+
+
+def _options(arg: object) -> set[str]:
+    return {part.strip().lower() for part in str(arg or "").split(",") if part.strip()}
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _format_day(day: dt.date, opts: set[str], *, default_thai: bool) -> str:
+    thai_digits = "thai" in opts or (default_thai and "arabic" not in opts)
+    if "short" in opts:
+        return thai.format_short_date(day, thai_digits=thai_digits)
+    return thai.format_date(day, thai_digits=thai_digits, abbr="abbr" in opts)
+
+
+@register.filter
+def be_date(value: object, arg: object = "") -> str:
+    """A date in the Buddhist Era, Thai style (see the module docstring for the options)."""
+    day = _as_date(value)
+    if day is None:
+        return ""
+    opts = _options(arg)
+    # The long form is the official one and uses Thai digits; abbreviated and numeric forms are
+    # for tables and forms, where Arabic digits are what people type.
+    default_thai = not ({"abbr", "short"} & opts)
+    return _format_day(day, opts, default_thai=default_thai)
+
+
+@register.filter
+def be_datetime(value: object, arg: object = "abbr") -> str:
+    """Date and time: ``15 มิ.ย. 2567 เวลา 09.30 น.``."""
+    if not isinstance(value, dt.datetime):
+        return be_date(value, arg)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    opts = _options(arg)
+    default_thai = not ({"abbr", "short"} & opts)
+    thai_digits = "thai" in opts or (default_thai and "arabic" not in opts)
+    time_text = thai.digits(f"{moment.hour:02d}.{moment.minute:02d}", thai_digits)
+    return f"{_format_day(moment.date(), opts, default_thai=default_thai)} เวลา {time_text} น."
+
+
+@register.filter
+def thai_digits(value: object, use_thai: object = True) -> str:
+    """Arabic digits → Thai digits (unless ``use_thai`` is false: then unchanged)."""
+    if value is None:
+        return ""
+    return thai.digits(value, bool(use_thai))
+
+
+@register.filter
+def baht(value: object, arg: object = "") -> str:
+    """An amount of money: ``12,500.00 บาท`` (options ``thai``, ``plain``, ``text``)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    opts = _options(arg)
+    if "text" in opts:
+        return thai.baht_text(amount)
+    number = thai.format_baht(amount, thai_digits="thai" in opts)
+    return number if "plain" in opts else f"{number} บาท"
+
+
+@register.filter
+def fiscal_year(value: object) -> int | str:
+    """The BE fiscal year (ปีงบประมาณ) a date falls in: 1 Oct 2023 → 2567."""
+    day = _as_date(value)
+    return "" if day is None else thai.fiscal_year_of(day)
+
+
+@register.filter
+def be_year(value: object) -> int | str:
+    """The Buddhist-Era year of a date or of a CE year number."""
+    day = _as_date(value)
+    if day is not None:
+        return thai.be_year(day)
+    if isinstance(value, int):
+        return thai.be_year(value)
+    return ""
