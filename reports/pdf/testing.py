@@ -6,6 +6,7 @@ pypdf is pinned in requirements.txt.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -15,12 +16,17 @@ from pathlib import Path
 
 __all__ = [
     "compose_sara_am",
+    "equal_modulo_wraps",
+    "first_difference",
+    "glyph_runs",
+    "lines_of",
     "normalise_ws",
     "page_images",
     "pdffonts",
     "pdfinfo",
     "pdftotext_text",
     "pypdf_text",
+    "stock_weasyprint",
 ]
 
 NIKHAHIT = "\u0e4d"  # ํ
@@ -120,3 +126,127 @@ def page_images(pdf_bytes: bytes, dpi: int = 100, out_dir: Path | None = None) -
         [_tool("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / "page")], check=True
     )
     return sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+
+
+def equal_modulo_wraps(extracted: str, source: str) -> bool:
+    """Whether ``extracted`` is ``source`` once whitespace is normalised, allowing each line
+    break of the extraction to stand for a space or for nothing (Thai wraps between words
+    that have no space between them)."""
+    rest = normalise_ws(source)
+    lines = [normalise_ws(line) for line in extracted.splitlines() if line.strip()]
+    for line in lines:
+        if not rest.startswith(line):
+            return False
+        rest = rest[len(line) :]
+        if rest.startswith(" "):
+            rest = rest[1:]
+    return rest == ""
+
+
+def first_difference(extracted: str, source: str, context: int = 30) -> str:
+    """A readable description of where ``extracted`` stops matching ``source`` (for asserts)."""
+    rest = normalise_ws(source)
+    done = ""
+    for line in (normalise_ws(line) for line in extracted.splitlines() if line.strip()):
+        if not rest.startswith(line):
+            index = next((k for k, (a, b) in enumerate(zip(line, rest, strict=False)) if a != b), len(line))
+            return f"after {done[-context:]!r}{line[:index]!r}: got {line[index : index + context]!r}, want {rest[index : index + context]!r}"
+        rest = rest[len(line) :].removeprefix(" ")
+        done += line + " "
+    return f"missing at end: {rest[:context]!r}" if rest else "no difference"
+
+
+@contextlib.contextmanager
+def stock_weasyprint():
+    """Render with WeasyPrint's own text drawing and justification inside this block (to
+    compare with the portal's patched output). Not thread-safe: tests and bench only."""
+    from . import weasyprint_thai
+
+    with weasyprint_thai.suspended():
+        yield
+
+
+def glyph_runs(pdf_bytes: bytes) -> list[list[dict]]:
+    """Glyphs drawn on each page, in content-stream order: dicts with ``x``, ``y`` (text space
+    of WeasyPrint's pages, CSS px from the page's top-left), ``width`` (advance incl. Tc, px),
+    ``size`` (font size, px), ``gid`` and ``font``.
+
+    A small interpreter of the text operators WeasyPrint writes (Tm, Tf, Tc, Ts, TJ, Tj),
+    enough to measure spacing; not a general PDF text engine.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pages = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        widths: dict[str, tuple[dict[int, float], float]] = {}
+        for name, ref in fonts.items():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            table: dict[int, float] = {}
+            w = descendant.get("/W", [])
+            k = 0
+            while k < len(w):
+                first = int(w[k])
+                if isinstance(w[k + 1], list) or hasattr(w[k + 1], "__iter__"):
+                    for offset, value in enumerate(w[k + 1]):
+                        table[first + offset] = float(value)
+                    k += 2
+                else:
+                    last, value = int(w[k + 1]), float(w[k + 2])
+                    for gid in range(first, last + 1):
+                        table[gid] = value
+                    k += 3
+            widths[name] = (table, float(descendant.get("/DW", 1000)))
+        glyphs = []
+        tm = [1, 0, 0, 1, 0, 0]
+        tx = 0.0
+        size, font, tc, ts = 1.0, None, 0.0, 0.0
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tm":
+                tm = [float(v) for v in operands]
+                tx = 0.0
+            elif operator == b"Tf":
+                font, size = str(operands[0]), float(operands[1])
+            elif operator == b"Tc":
+                tc = float(operands[0])
+            elif operator == b"Ts":
+                ts = float(operands[0])
+            elif operator in (b"TJ", b"Tj"):
+                items = operands[0] if operator == b"TJ" else [operands[0]]
+                table, default = widths.get(font, ({}, 1000.0))
+                for item in items:
+                    if isinstance(item, (int, float)) or type(item).__name__ in ("NumberObject", "FloatObject"):
+                        tx -= float(item) / 1000 * size
+                        continue
+                    data = bytes(item.original_bytes if hasattr(item, "original_bytes") else item)
+                    for pos in range(0, len(data) - 1, 2):
+                        gid = data[pos] << 8 | data[pos + 1]
+                        advance = table.get(gid, default) / 1000 * size + tc
+                        glyphs.append(
+                            {
+                                "x": tm[4] + tx,
+                                "y": tm[5] - ts,
+                                "base": tm[5],
+                                "width": advance,
+                                "size": size,
+                                "gid": gid,
+                                "font": font,
+                            }
+                        )
+                        tx += advance
+        pages.append(glyphs)
+    return pages
+
+
+def lines_of(glyphs: list[dict], tolerance: float = 1.0) -> list[list[dict]]:
+    """Group one page's glyphs into lines by their baseline (text rise ignored)."""
+    lines: list[list[dict]] = []
+    for glyph in glyphs:
+        if lines and abs(lines[-1][0]["base"] - glyph["base"]) <= tolerance:
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    return lines

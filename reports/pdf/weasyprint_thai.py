@@ -37,13 +37,27 @@ The fix (this module)
 Nothing else changes: the same glyphs, positions and operators are written, only split into
 more ``TJ`` operators around the marked content, so pages render identically.
 
+Thai distributed justification (a second, separate fix)
+-------------------------------------------------------
+WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, not words,
+so justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
+``.thai-distributed`` class of ``templates/reports/pdf/base.css``), :func:`justify_line`
+spreads the extra width after every grapheme cluster of the line instead (never inside a
+cluster, never after a space or the line's last cluster), up to :data:`MAX_GAP_EM` per gap;
+:func:`draw_first_line` draws it with ``Tc`` character spacing, cancelled by a positive ``TJ``
+adjustment after glyphs that are not the last of their grapheme (so marks stay on their
+base), and wraps each run between spaces in one ActualText span, so that readers do not take
+the spread for word gaps.
+
 The patch replaces ``weasyprint.draw.text.draw_first_line`` with a copy that differs only
-in the blocks marked ``# THAI PATCH``. It refuses any WeasyPrint other than the exact
+in the blocks marked ``# THAI PATCH``, and ``weasyprint.layout.inline.justify_line`` with
+:func:`justify_line`, which falls back to the original for other text. It refuses any WeasyPrint other than the exact
 version it was written against (:data:`WEASYPRINT_VERSION`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -56,7 +70,9 @@ import weasyprint
 from fontTools.ttLib import TTFont
 from PIL import Image
 from weasyprint.draw import text as draw_text_module
+from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage, SVGImage
+from weasyprint.layout import inline as inline_module
 from weasyprint.logger import LOGGER
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 from weasyprint.text.fonts import get_hb_object_data
@@ -218,6 +234,28 @@ def _starts_with_mark(utf8_text: bytes, index: int) -> bool:
 _SPACING_MARKS = frozenset("\u0e33\u0eb3")
 
 
+def _extends_grapheme(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SPACING_MARKS or char in "\u200c\u200d"
+
+
+def grapheme_count(text: str) -> int:
+    """Number of grapheme clusters in ``text`` (a base character with all its marks is one)."""
+    return sum(1 for index, char in enumerate(text) if index == 0 or not _extends_grapheme(char))
+
+
+def _grapheme_ends(utf8_text: bytes, length: int) -> list[int]:
+    """Byte offsets (≤ ``length``) where a grapheme cluster of ``utf8_text`` ends."""
+    text = utf8_text[:length].decode(errors="ignore")
+    ends, offset = [], 0
+    for index, char in enumerate(text):
+        if index and not _extends_grapheme(char):
+            ends.append(offset)
+        offset += len(char.encode())
+    if text:
+        ends.append(offset)
+    return ends
+
+
 def _actual_text(text: str) -> pydyf.Dictionary:
     return pydyf.Dictionary({"ActualText": pydyf.String(unicodedata.normalize("NFC", text))})
 
@@ -278,6 +316,25 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     run = first_line.runs[0]
     # THAI PATCH: the layout text is needed for every cluster, not only for new glyphs.
     utf8_text = textbox.pango_layout.text.encode()
+    # THAI PATCH: Thai distributed justification (see justify_line below). The extra space
+    # of the line goes after every grapheme cluster except spaces and the line's last one;
+    # it is drawn with Tc (character spacing), cancelled by a positive TJ adjustment after
+    # glyphs that are not the last of a grapheme, so text extractors don't see word gaps.
+    spacing = getattr(textbox, "thai_grapheme_spacing", 0)
+    gap_ends = set()
+    if spacing:
+        box_bytes = textbox.text.encode()
+        if not utf8_text.startswith(box_bytes):
+            spacing = 0
+        else:
+            start = 0
+            for end in _grapheme_ends(box_bytes, len(box_bytes)):
+                if box_bytes[start:end].strip():
+                    gap_ends.add(end)
+                start = end
+            if textbox.thai_gapless_end:
+                gap_ends.discard(len(box_bytes))
+            stream.stream.append(f"{spacing:f} Tc".encode())
     while run != ffi.NULL:
         # Get Pango objects.
         glyph_item = run.data
@@ -324,7 +381,20 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             # Whole grapheme clusters: a following cluster that starts with a mark (Pango
             # may give a Thai tone mark or ำ its own cluster) joins this one, so a span
             # always starts on a base glyph drawn on the baseline.
-            while not rtl and j + 1 < num_glyphs and _starts_with_mark(utf8_text, item_offset + clusters[j + 1]):
+            while (
+                not rtl
+                and j + 1 < num_glyphs
+                and (
+                    _starts_with_mark(utf8_text, item_offset + clusters[j + 1])
+                    # Justified lines: one span per run between spaces, so readers do not
+                    # take the spread between graphemes for word gaps.
+                    or (
+                        spacing
+                        and not utf8_text[item_offset + start : item_offset + end][-1:].isspace()
+                        and not utf8_text[item_offset + clusters[j + 1] :][:1].isspace()
+                    )
+                )
+            ):
                 k = j + 1
                 while k + 1 < num_glyphs and clusters[k + 1] == clusters[j + 1]:
                     k += 1
@@ -349,6 +419,21 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                     spans[i] = (j, cluster_text)
             i = j + 1
         span_end = None
+        # THAI PATCH: TJ adjustment after each glyph for distributed justification.
+        adjust = {}
+        if spacing:
+            unit = spacing / font_size * 1000
+            for k in range(num_glyphs):
+                if k + 1 < num_glyphs and clusters[k + 1] == clusters[k]:
+                    gaps = 0
+                else:
+                    low = item_offset + clusters[k]
+                    high = item_offset + cluster_end[clusters[k]]
+                    gaps = sum(1 for end in gap_ends if low < end <= high)
+                if glyphs_info[k].glyph == pango.PANGO_GLYPH_EMPTY:
+                    adjust[k] = -gaps * unit  # no glyph drawn, so no Tc
+                else:
+                    adjust[k] = -(gaps - 1) * unit
 
         string += "<"
         for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
@@ -367,6 +452,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             # Display zero-width empty glyph.
             if glyph_id == pango.PANGO_GLYPH_EMPTY:
                 string += f">{-width / font_size}<"
+                if adjust.get(i):  # THAI PATCH: justification
+                    string += f">{adjust[i]}<"
+                    x_advance -= adjust[i] / 1000
                 # THAI PATCH: close the span here too.
                 if span_end == i:
                     string = string[:-1] if string[-1] == "<" else string + ">"
@@ -443,6 +531,10 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
             if kerning:
                 string += f">{int(kerning)}<"
+            if spacing:  # THAI PATCH: justification
+                if adjust[i]:
+                    string += f">{adjust[i]}<"
+                x_advance += spacing / font_size - adjust[i] / 1000
 
             # THAI PATCH: close the ActualText span after the cluster's last glyph.
             if span_end == i:
@@ -505,11 +597,95 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     # THAI PATCH: the last operator may now be empty (a span closed the list).
     if string:
         stream.show_text(string)
+    if spacing:
+        stream.stream.append(b"0 Tc")
 
     return emojis
 
 
+#: Widest extra space allowed between two grapheme clusters of a justified line, in em. A line
+#: that would need more stays left-aligned.
+MAX_GAP_EM = 0.5
+
+
+def _is_distributed(style) -> bool:
+    """``--thai-justify: distribute`` (inherited custom property) asks for Thai distribution."""
+    tokens = style["__thai_justify"] or ()
+    return any(getattr(token, "value", None) == "distribute" for token in tokens)
+
+
+def _gaps_in(text: str, *, line_last: bool) -> int:
+    """Gaps after the graphemes of ``text``: none after a space, none at the line's end."""
+    utf8 = text.encode()
+    gaps, start = 0, 0
+    ends = _grapheme_ends(utf8, len(utf8))
+    for end in ends:
+        if utf8[start:end].strip() and not (line_last and end == ends[-1]):
+            gaps += 1
+        start = end
+    return gaps
+
+
+def _in_flow_leaves(box):
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _in_flow_leaves(child)
+    else:
+        yield box
+
+
+def _add_grapheme_spacing(box, spacing, x_advance, last):
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        gaps = _gaps_in(box.text, line_last=box is last)
+        box.thai_grapheme_spacing = spacing
+        box.thai_gapless_end = box is last
+        box.width += gaps * spacing
+        x_advance += gaps * spacing
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        previous_x_advance = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _add_grapheme_spacing(child, spacing, x_advance, last)
+        box.width += x_advance - previous_x_advance
+    else:
+        # Atomic inline-level box: one grapheme.
+        box.translate(x_advance, 0)
+        if box is not last:
+            x_advance += spacing
+    return x_advance
+
+
+def justify_line(context, line, extra_width):
+    """``weasyprint.layout.inline.justify_line`` with Thai distributed justification.
+
+    WeasyPrint justifies by widening spaces only; Thai has few spaces (they separate phrases,
+    not words), so a justified Thai line gets gaps of several em. Under
+    ``--thai-justify: distribute`` (set by the ``.thai-distributed`` class) the extra width is
+    spread evenly after every grapheme cluster of the line (never inside a cluster, never
+    between a base and its marks, not after spaces, not after the last one), as in Word's
+    "Thai Distributed". A line that would need more than :data:`MAX_GAP_EM` per gap stays
+    left-aligned; right-to-left lines keep WeasyPrint's behaviour.
+    """
+    if _is_distributed(line.style) and line.style["direction"] == "ltr":
+        leaves = list(_in_flow_leaves(line))
+        if not leaves:
+            return
+        last = leaves[-1]
+        gaps = sum(
+            _gaps_in(leaf.text, line_last=leaf is last) if isinstance(leaf, boxes.TextBox) else int(leaf is not last)
+            for leaf in leaves
+        )
+        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * line.style["font_size"]:
+            _add_grapheme_spacing(line, extra_width / gaps, 0, last)
+        return
+    return _original_justify_line(context, line, extra_width)
+
+
 _original = None
+_original_justify_line = None
 _install_lock = threading.Lock()
 
 
@@ -517,9 +693,14 @@ class UnsupportedWeasyPrintVersion(RuntimeError):
     """The installed WeasyPrint is not the version this patch was verified against."""
 
 
+_suspended = False
+
+
 def install() -> None:
     """Patch WeasyPrint (idempotent). Refuses loudly on any version but :data:`WEASYPRINT_VERSION`."""
-    global _original
+    global _original, _original_justify_line
+    if _suspended:
+        return
     if weasyprint.__version__ != WEASYPRINT_VERSION:
         raise UnsupportedWeasyPrintVersion(
             f"reports.pdf.weasyprint_thai patches WeasyPrint {WEASYPRINT_VERSION} only, "
@@ -529,16 +710,35 @@ def install() -> None:
     with _install_lock:
         if _original is None:
             _original = draw_text_module.draw_first_line
+            _original_justify_line = inline_module.justify_line
             draw_text_module.draw_first_line = draw_first_line
+            inline_module.justify_line = justify_line
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own ``draw_first_line`` (used to compare with stock output)."""
-    global _original
+    global _original, _original_justify_line
     with _install_lock:
         if _original is not None:
             draw_text_module.draw_first_line = _original
-            _original = None
+            inline_module.justify_line = _original_justify_line
+            _original = _original_justify_line = None
+
+
+@contextlib.contextmanager
+def suspended():
+    """Stock WeasyPrint inside this block, even if :func:`install` is called (comparisons in
+    tests and the bench; not thread-safe)."""
+    global _suspended
+    was_installed = installed()
+    uninstall()
+    _suspended = True
+    try:
+        yield
+    finally:
+        _suspended = False
+        if was_installed:
+            install()
 
 
 def installed() -> bool:
