@@ -258,3 +258,45 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.passed if self.passed is not None else self.score}"
+
+
+class ImportStatus(models.TextChoices):
+    READY = "ready", _("ตรวจแล้ว รอยืนยัน")
+    INVALID = "invalid", _("มีข้อผิดพลาด")
+    COMMITTED = "committed", _("นำเข้าแล้ว")
+
+
+class ImportBatch(models.Model):
+    """An uploaded score file between its check and its commit (the preview step of an import).
+
+    The file itself is kept so the commit re-reads exactly what was previewed; rows are checked
+    again at commit time because the catalogue or the agencies may have changed in between.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงานที่นำเข้า"), on_delete=models.CASCADE, related_name="score_imports")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    assessor = models.ForeignKey(
+        Assessor, verbose_name=_("ผู้ประเมิน"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    content = models.BinaryField(_("เนื้อหาไฟล์"))
+    status = models.CharField(_("สถานะ"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.READY)
+    layout = models.CharField(_("รูปแบบไฟล์"), max_length=10, blank=True)
+    encoding = models.CharField(_("การเข้ารหัส"), max_length=20, blank=True)
+    row_count = models.PositiveIntegerField(_("จำนวนแถว"), default=0)
+    error_count = models.PositiveIntegerField(_("จำนวนข้อผิดพลาด"), default=0)
+    errors = models.JSONField(_("ข้อผิดพลาด"), default=list, blank=True)
+    summary = models.JSONField(_("สรุป"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("นำเข้าโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("อัปโหลดเมื่อ"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("นำเข้าเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การนำเข้าคะแนน")
+        verbose_name_plural = _("การนำเข้าคะแนน")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.fiscal_year})"

@@ -1,0 +1,243 @@
+"""Reads of the scores: which framework a page is about, one agency's table, its years, an area.
+
+Every agency-owned row is read through ``ita_portal.agencies.selectors``. On top of it this module
+adds the one rule that is particular to scores: scores of an agency may be *loaded* (typed or
+imported) by its staff and director and also by a supervisor of its subtree — a supervising office
+loads a whole area's results at once — whereas everything else a supervisor sees stays read-only.
+
+Every function here costs a fixed number of queries whatever the number of agencies, indicators or
+items (tests assert it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from indicators.grading import grade_for
+from indicators.models import Assessment, Framework, Indicator, IndicatorScore, Item, ItemResult
+from ita_portal.agencies import selectors as agency_selectors
+from ita_portal.agencies.models import Agency, Role
+
+# The national NACC assessment; a year's page shows it unless another assessor is asked for.
+DEFAULT_ASSESSOR_CODE = "nacc-ita"
+
+
+# --- who may load scores --------------------------------------------------------------------
+
+
+def can_load_scores(user, agency: Agency) -> bool:
+    """Staff/director of the agency, a supervisor of a subtree holding it, or a superuser."""
+    if agency_selectors.can_write(user, agency):
+        return True
+    return any(m.role == Role.SUPERVISOR and agency.path.startswith(m.agency.path) for m in agency_selectors.memberships_of(user))
+
+
+def agencies_loadable_by(user) -> QuerySet[Agency]:
+    """Agencies whose scores ``user`` may type or import (active ones only)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Agency.objects.filter(is_active=True)
+    q = Q(pk__in=[])
+    for m in agency_selectors.memberships_of(user):
+        if m.role == Role.SUPERVISOR:
+            q |= Q(path__startswith=m.agency.path)
+        elif m.role in agency_selectors.WRITE_ROLES:
+            q |= Q(pk=m.agency_id)
+    return Agency.objects.filter(is_active=True).filter(q)
+
+
+def get_agency_for_scores(user, agency_id: int) -> Agency:
+    """The agency if ``user`` may load its scores: 404 when unreadable, 403 when read-only."""
+    agency = agency_selectors.get_agency_for_read(user, agency_id)
+    if not can_load_scores(user, agency):
+        raise PermissionDenied
+    return agency
+
+
+# --- frameworks -------------------------------------------------------------------------------
+
+
+def frameworks_of_year(year: int) -> list[Framework]:
+    """Every framework of a fiscal year, the national one first."""
+    frameworks = list(Framework.objects.filter(fiscal_year=year).select_related("assessor"))
+    frameworks.sort(key=lambda f: (f.assessor.code != DEFAULT_ASSESSOR_CODE, f.assessor.code))
+    return frameworks
+
+
+def framework_for(year: int, assessor_code: str | None = None) -> Framework | None:
+    """The framework a page of ``year`` is about: the asked assessor's, else the national one."""
+    frameworks = frameworks_of_year(year)
+    if assessor_code:
+        frameworks = [f for f in frameworks if f.assessor.code == assessor_code]
+    return frameworks[0] if frameworks else None
+
+
+def framework_catalogue(framework: Framework) -> tuple[list[Indicator], list[Item]]:
+    """Indicators (by number) and OIT/other items (by code) of a framework: two queries."""
+    indicators = list(framework.indicators.order_by("number"))
+    items = list(framework.items.select_related("indicator").order_by("indicator__number", "kind", "number"))
+    return indicators, items
+
+
+def assessment_of(agency: Agency, framework: Framework) -> Assessment | None:
+    """The agency's assessment in a framework with its scores and item results (three queries)."""
+    return (
+        Assessment.objects.filter(agency=agency, framework=framework)
+        .select_related("framework", "updated_by")
+        .prefetch_related(
+            Prefetch("indicator_scores", queryset=IndicatorScore.objects.all()),
+            Prefetch("item_results", queryset=ItemResult.objects.all()),
+        )
+        .first()
+    )
+
+
+# --- one agency's ranked table (seed 001) ------------------------------------------------------
+
+
+@dataclass
+class RankedRow:
+    rank: int
+    indicator: Indicator
+    score: Decimal
+    grade: str
+    passed: bool
+
+
+def ranked_rows(indicators: list[Indicator], assessment: Assessment | None, pass_mark: Decimal) -> list[RankedRow]:
+    """Indicators with a score, best first (ties by indicator number), ranked 1…n as in seed 001."""
+    if assessment is None:
+        return []
+    scores = {s.indicator_id: s.score for s in assessment.indicator_scores.all()}
+    scored = [ind for ind in indicators if ind.pk in scores]
+    scored.sort(key=lambda ind: (-scores[ind.pk], ind.number))
+    return [
+        RankedRow(
+            rank=n, indicator=ind, score=scores[ind.pk], grade=grade_for(scores[ind.pk]), passed=scores[ind.pk] >= pass_mark
+        )
+        for n, ind in enumerate(scored, start=1)
+    ]
+
+
+# --- year over year --------------------------------------------------------------------------
+
+
+@dataclass
+class TrendRow:
+    stable_key: str
+    number: int
+    name: str
+    scores: dict[int, Decimal | None] = field(default_factory=dict)
+    changes: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    rows: list[TrendRow]
+    overall: dict[int, Decimal | None]
+
+
+def year_over_year(agency: Agency, assessor_id: int, up_to_year: int, span: int = 5) -> Trend:
+    """Indicator scores of the agency over the last ``span`` years up to ``up_to_year``.
+
+    Indicators are matched across years by ``stable_key`` (their numbers or names may change); the
+    change is against the previous year shown. Two queries.
+    """
+    assessments = list(
+        Assessment.objects.filter(agency=agency, framework__assessor_id=assessor_id, framework__fiscal_year__lte=up_to_year)
+        .select_related("framework")
+        .order_by("-framework__fiscal_year")[:span]
+    )
+    assessments.reverse()
+    years = [a.framework.fiscal_year for a in assessments]
+    scores = IndicatorScore.objects.filter(assessment__in=[a.pk for a in assessments]).select_related(
+        "indicator", "assessment__framework"
+    )
+    rows: dict[str, TrendRow] = {}
+    named_in: dict[str, int] = {}
+    for s in scores:
+        year = s.assessment.framework.fiscal_year
+        key = s.indicator.stable_key
+        row = rows.setdefault(key, TrendRow(key, s.indicator.number, s.indicator.name))
+        if year >= named_in.get(key, 0):  # the latest year names the row
+            row.number, row.name = s.indicator.number, s.indicator.name
+            named_in[key] = year
+        row.scores[year] = s.score
+    for row in rows.values():
+        previous = None
+        for year in years:
+            value = row.scores.get(year)
+            row.scores.setdefault(year, None)
+            row.changes[year] = value - previous if value is not None and previous is not None else None
+            if value is not None:
+                previous = value
+    return Trend(
+        years=years,
+        rows=sorted(rows.values(), key=lambda r: r.number),
+        overall={a.framework.fiscal_year: a.overall_score for a in assessments},
+    )
+
+
+# --- supervisor's area -------------------------------------------------------------------------
+
+AREA_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "code": ("code",),
+    "-code": ("-code",),
+    "score": ("overall", "name"),
+    "-score": ("-overall", "name"),
+    "weakest": ("weakest_score", "name"),
+    "-weakest": ("-weakest_score", "name"),
+    "done": ("measures_done", "name"),
+    "-done": ("-measures_done", "name"),
+}
+
+
+def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
+    """Every agency of ``root``'s subtree the user may read, annotated for the area dashboard.
+
+    Annotations: ``overall``, ``grade``, ``passed`` (the year's assessment), ``weakest_number``,
+    ``weakest_name``, ``weakest_score`` (its lowest indicator) and measure counts of the fiscal
+    year by status (``measures_total``, ``measures_<status>``). One query per page.
+    """
+    from measures.models import MeasureStatus  # measures sits above indicators; read-only use
+
+    qs = agency_selectors.scope_queryset(Agency.objects.all(), user, "").filter(path__startswith=root.path, is_active=True)
+    assessment = Assessment.objects.filter(agency=OuterRef("pk"), framework=framework)
+    weakest = IndicatorScore.objects.filter(assessment__agency=OuterRef("pk"), assessment__framework=framework).order_by(
+        "score", "indicator__number"
+    )
+    measure_counts = {
+        f"measures_{status}": Count("measures", filter=Q(measures__fiscal_year=year, measures__status=status), distinct=True)
+        for status in MeasureStatus.values
+    }
+    return qs.annotate(
+        overall=Subquery(assessment.values("overall_score")[:1]),
+        grade=Subquery(assessment.values("grade")[:1]),
+        passed=Subquery(assessment.values("passed")[:1]),
+        weakest_number=Subquery(weakest.values("indicator__number")[:1]),
+        weakest_name=Subquery(weakest.values("indicator__name")[:1]),
+        weakest_score=Subquery(weakest.values("score")[:1]),
+        measures_total=Count("measures", filter=Q(measures__fiscal_year=year), distinct=True),
+        **measure_counts,
+    )
+
+
+def filter_area(qs: QuerySet[Agency], *, q: str = "", grade: str = "", result: str = "", sort: str = "name") -> QuerySet[Agency]:
+    """Apply the area dashboard's filters (text, grade, passed/failed/missing) and sort."""
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+    if grade:
+        qs = qs.filter(grade=grade)
+    if result == "passed":
+        qs = qs.filter(passed=True)
+    elif result == "failed":
+        qs = qs.filter(passed=False)
+    elif result == "missing":
+        qs = qs.filter(overall__isnull=True)
+    return qs.order_by(*AREA_SORTS.get(sort, AREA_SORTS["name"]))

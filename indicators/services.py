@@ -1,0 +1,437 @@
+"""Every change to scores: typed entry, recomputation, file import (preview then commit), weaknesses.
+
+Each function is ``<entity>_<action>`` with keyword-only arguments, checks its input and runs in
+one transaction. Views, the ``import_scores`` command and the admin only call these.
+
+Writes are set-based (``bulk_create(update_conflicts=True)``, one DELETE per kind) so saving a
+year's scores or a national file costs a fixed number of statements per batch, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import grading
+from indicators.importing import ParsedScores, ScoreScope, parse_scores
+from indicators.models import (
+    Assessment,
+    AssessmentSource,
+    Framework,
+    ImportBatch,
+    ImportStatus,
+    Indicator,
+    IndicatorScore,
+    Item,
+    ItemResult,
+)
+from indicators.weaknesses import Proposal, propose
+from ita_portal.agencies.models import Agency
+
+BATCH_SIZE = 5000
+
+
+# --- computed fields ----------------------------------------------------------------------------
+
+
+def _apply_summary(assessment: Assessment, summary: grading.ScoreSummary) -> None:
+    assessment.overall_score = summary.overall
+    assessment.iit_score = summary.instruments.get("IIT")
+    assessment.eit_score = summary.instruments.get("EIT")
+    assessment.oit_score = summary.instruments.get("OIT")
+    assessment.grade = summary.grade
+    assessment.passed = summary.passed
+
+
+COMPUTED_FIELDS = ["overall_score", "iit_score", "eit_score", "oit_score", "grade", "passed"]
+
+
+@transaction.atomic
+def assessment_recompute(*, assessment: Assessment) -> Assessment:
+    """Store the overall and instrument scores, grade and pass computed from the indicator scores.
+
+    These fields are never typed by users; every service that changes a score calls this.
+    """
+    framework = assessment.framework
+    indicators = grading.weighted_indicators(framework.indicators.all())
+    scores = dict(IndicatorScore.objects.filter(assessment=assessment).values_list("indicator_id", "score"))
+    summary = grading.overall_score(
+        indicators=indicators,
+        scores=scores,
+        instrument_weights=grading.framework_instrument_weights(framework),
+        pass_mark=framework.pass_mark,
+    )
+    _apply_summary(assessment, summary)
+    assessment.save(update_fields=[*COMPUTED_FIELDS, "updated_at"])
+    return assessment
+
+
+# --- typed entry --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    passed: bool | None
+    remark: str = ""
+    url: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.passed is None and not self.remark and not self.url
+
+
+@transaction.atomic
+def assessment_save_scores(
+    *,
+    agency: Agency,
+    framework: Framework,
+    scores: Mapping[int, Decimal | None],
+    items: Mapping[int, ItemInput] | None = None,
+    rating_text: str = "",
+    note: str = "",
+    user=None,
+) -> Assessment:
+    """Save an agency's typed scores of one framework and recompute its overall score and grade.
+
+    ``scores`` maps indicator ids to a score (0–100) or None to clear it; ``items`` maps item ids to
+    pass/fail, remark and URL (an empty input clears the item). Ids must belong to the framework.
+    """
+    items = items or {}
+    indicator_ids = set(framework.indicators.values_list("pk", flat=True))
+    item_ids = set(framework.items.values_list("pk", flat=True))
+    if set(scores) - indicator_ids:
+        raise ValidationError(_("ตัวชี้วัดไม่อยู่ในกรอบการประเมินของปีนี้"))
+    if set(items) - item_ids:
+        raise ValidationError(_("ข้อการประเมินไม่อยู่ในกรอบการประเมินของปีนี้"))
+    for value in scores.values():
+        if value is not None and not (Decimal("0") <= value <= Decimal("100")):
+            raise ValidationError(_("คะแนนต้องอยู่ระหว่าง 0 ถึง 100"))
+    assessment, _created = Assessment.objects.get_or_create(agency=agency, framework=framework)
+    assessment.rating_text = rating_text
+    assessment.note = note
+    assessment.source = AssessmentSource.ENTERED
+    assessment.updated_by = user
+    assessment.save(update_fields=["rating_text", "note", "source", "updated_by", "updated_at"])
+
+    keep_scores = {k: v for k, v in scores.items() if v is not None}
+    IndicatorScore.objects.filter(assessment=assessment, indicator_id__in=[k for k, v in scores.items() if v is None]).delete()
+    IndicatorScore.objects.bulk_create(
+        [IndicatorScore(assessment=assessment, indicator_id=k, score=v) for k, v in keep_scores.items()],
+        update_conflicts=True,
+        unique_fields=["assessment", "indicator"],
+        update_fields=["score"],
+    )
+    ItemResult.objects.filter(assessment=assessment, item_id__in=[k for k, v in items.items() if v.is_empty]).delete()
+    ItemResult.objects.bulk_create(
+        [
+            ItemResult(assessment=assessment, item_id=k, passed=v.passed, remark=v.remark, url=v.url)
+            for k, v in items.items()
+            if not v.is_empty
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "item"],
+        update_fields=["passed", "remark", "url"],
+    )
+    return assessment_recompute(assessment=assessment)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    parsed: ParsedScores
+    committed: bool
+    assessments: int = 0
+
+
+def _chunks(values: list, size: int = BATCH_SIZE) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _write_parsed(parsed: ParsedScores, user) -> int:
+    """Upsert everything a checked file holds and recompute the touched assessments (set-based)."""
+    pairs = sorted({(a, f) for a, f, _i in parsed.indicator_scores} | {(a, f) for a, f, _i in parsed.item_results})
+    now = timezone.now()
+    Assessment.objects.bulk_create(
+        [
+            Assessment(agency_id=a, framework_id=f, source=AssessmentSource.IMPORTED, updated_by=user, updated_at=now)
+            for a, f in pairs
+        ],
+        update_conflicts=True,
+        unique_fields=["agency", "framework"],
+        update_fields=["source", "updated_by", "updated_at"],
+        batch_size=BATCH_SIZE,
+    )
+    ids: dict[tuple[int, int], int] = {}
+    by_framework: dict[int, list[int]] = defaultdict(list)
+    for a, f in pairs:
+        by_framework[f].append(a)
+    for framework_id, agency_ids in by_framework.items():
+        for chunk in _chunks(agency_ids, 2000):
+            for pk, a in Assessment.objects.filter(framework_id=framework_id, agency_id__in=chunk).values_list("pk", "agency_id"):
+                ids[(a, framework_id)] = pk
+
+    IndicatorScore.objects.bulk_create(
+        (
+            IndicatorScore(assessment_id=ids[(a, f)], indicator_id=i, score=value)
+            for (a, f, i), (value, _row) in parsed.indicator_scores.items()
+        ),
+        update_conflicts=True,
+        unique_fields=["assessment", "indicator"],
+        update_fields=["score"],
+        batch_size=BATCH_SIZE,
+    )
+    item_fields = ["passed", *(["url"] if parsed.has_url else []), *(["remark"] if parsed.has_remark else [])]
+    ItemResult.objects.bulk_create(
+        (
+            ItemResult(assessment_id=ids[(a, f)], item_id=i, passed=v.passed, url=v.url, remark=v.remark)
+            for (a, f, i), v in parsed.item_results.items()
+        ),
+        update_conflicts=True,
+        unique_fields=["assessment", "item"],
+        update_fields=item_fields,
+        batch_size=BATCH_SIZE,
+    )
+    _recompute_many(ids, parsed.frameworks)
+    return len(ids)
+
+
+def _recompute_many(ids: Mapping[tuple[int, int], int], frameworks: Mapping[int, Framework]) -> None:
+    """``assessment_recompute`` for many assessments at once: one read and one upsert per batch."""
+    by_framework: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (a, f), pk in ids.items():
+        by_framework[f].append((a, pk))
+    for framework_id, members in by_framework.items():
+        framework = frameworks[framework_id]
+        indicators = grading.weighted_indicators(Indicator.objects.filter(framework=framework))
+        weights = grading.indicator_weights(indicators, grading.framework_instrument_weights(framework))
+        for chunk in _chunks(members, 2000):
+            scores: dict[int, dict[int, Decimal]] = defaultdict(dict)
+            for assessment_id, indicator_id, score in IndicatorScore.objects.filter(
+                assessment_id__in=[pk for _a, pk in chunk]
+            ).values_list("assessment_id", "indicator_id", "score"):
+                scores[assessment_id][indicator_id] = score
+            rows = []
+            for agency_id, pk in chunk:
+                row = Assessment(agency_id=agency_id, framework_id=framework_id)
+                summary = grading.summarize(
+                    indicators=indicators, weights=weights, scores=scores[pk], pass_mark=framework.pass_mark
+                )
+                _apply_summary(row, summary)
+                rows.append(row)
+            Assessment.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["agency", "framework"], update_fields=COMPUTED_FIELDS
+            )
+
+
+def scores_import(
+    *,
+    content: bytes,
+    filename: str = "",
+    fiscal_year: int | None = None,
+    assessor_code: str | None = None,
+    scope: ScoreScope,
+    user=None,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Check a score file and, when every row is valid, write all of it in one transaction.
+
+    A file with any bad row writes nothing; the outcome carries the row errors in Thai. Importing
+    the same file again updates the same rows (agency × framework × indicator/item are unique).
+    """
+    parsed = parse_scores(content, filename=filename, fiscal_year=fiscal_year, assessor_code=assessor_code, scope=scope)
+    if not parsed.ok or dry_run:
+        return ImportOutcome(parsed=parsed, committed=False)
+    with transaction.atomic():
+        count = _write_parsed(parsed, user)
+    return ImportOutcome(parsed=parsed, committed=True, assessments=count)
+
+
+@transaction.atomic
+def import_batch_create(
+    *, agency: Agency, fiscal_year: int, filename: str, content: bytes, user, assessor_code: str | None = None
+) -> ImportBatch:
+    """Check an uploaded file for the preview; it is kept (not applied) until ``import_batch_commit``."""
+    parsed = parse_scores(
+        content, filename=filename, fiscal_year=fiscal_year, assessor_code=assessor_code, scope=ScoreScope.for_user(user, agency)
+    )
+    frameworks = list(parsed.frameworks.values())
+    return ImportBatch.objects.create(
+        agency=agency,
+        fiscal_year=fiscal_year,
+        assessor=frameworks[0].assessor if frameworks else None,
+        filename=filename[:255],
+        content=content,
+        status=ImportStatus.READY if parsed.ok else ImportStatus.INVALID,
+        layout=parsed.layout,
+        encoding=parsed.encoding,
+        row_count=parsed.row_count,
+        error_count=parsed.error_count,
+        errors=[{"row": e.row, "message": e.message} for e in parsed.errors],
+        summary=parsed.summary(),
+        uploaded_by=user,
+    )
+
+
+def import_batch_commit(*, batch: ImportBatch, user) -> ImportOutcome:
+    """Apply a previewed file: checked again, then all rows or none, in one transaction."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("agency", "assessor").get(pk=batch.pk)
+        if batch.status != ImportStatus.READY:
+            raise ValidationError(_("ไฟล์นี้นำเข้าแล้วหรือมีข้อผิดพลาด ไม่สามารถยืนยันได้"))
+        outcome = scores_import(
+            content=bytes(batch.content),
+            filename=batch.filename,
+            fiscal_year=batch.fiscal_year,
+            assessor_code=batch.assessor.code if batch.assessor else None,
+            scope=ScoreScope.for_user(user, batch.agency),
+            user=user,
+        )
+        if outcome.committed:
+            batch.status = ImportStatus.COMMITTED
+            batch.committed_at = timezone.now()
+        else:
+            batch.status = ImportStatus.INVALID
+            batch.error_count = outcome.parsed.error_count
+            batch.errors = [{"row": e.row, "message": e.message} for e in outcome.parsed.errors]
+        batch.save(update_fields=["status", "committed_at", "error_count", "errors"])
+    return outcome
+
+
+# --- weaknesses -----------------------------------------------------------------------------------
+
+
+def _weakness_model():
+    from measures.models import Weakness  # measures sits above indicators (DESIGN.md §2)
+
+    return Weakness
+
+
+@transaction.atomic
+def weaknesses_propose(*, assessment: Assessment, user=None, lowest: int = 2) -> list:
+    """Create ``Weakness`` rows (status "proposed") from an assessment's scores for the next year.
+
+    The proposals (``indicators.weaknesses.propose``) are indicators below the pass mark, the
+    ``lowest`` weakest indicators and failed OIT items. A proposal whose indicator or item already
+    has a weakness for that year (proposed, confirmed or dismissed) is skipped, so proposing twice
+    never duplicates and a dismissed proposal does not come back.
+    """
+    from measures.models import WeaknessStatus
+
+    Weakness = _weakness_model()
+    framework = assessment.framework
+    indicators, items = list(framework.indicators.all()), list(framework.items.select_related("indicator"))
+    proposals: list[Proposal] = propose(
+        indicators=indicators,
+        items=items,
+        scores={s.indicator_id: s.score for s in assessment.indicator_scores.all()},
+        item_results={r.item_id: r.passed for r in assessment.item_results.all()},
+        pass_mark=framework.pass_mark,
+        lowest=lowest,
+    )
+    year = framework.fiscal_year + 1
+    existing = Weakness.objects.filter(agency=assessment.agency, fiscal_year=year)
+    taken = {("i", i) for i in existing.filter(item__isnull=True).values_list("indicator_id", flat=True) if i} | {
+        ("o", i) for i in existing.values_list("item_id", flat=True) if i
+    }
+    start = max(existing.values_list("order", flat=True), default=0)
+    created = []
+    for n, p in enumerate([p for p in proposals if (("o", p.item_id) if p.item_id else ("i", p.indicator_id)) not in taken], 1):
+        created.append(
+            Weakness(
+                agency=assessment.agency,
+                fiscal_year=year,
+                assessment=assessment,
+                indicator_id=p.indicator_id,
+                item_id=p.item_id,
+                kind=p.kind,
+                title=p.title,
+                analysis=p.analysis,
+                status=WeaknessStatus.PROPOSED,
+                is_proposed_by_system=True,
+                order=start + n,
+                created_by=user,
+            )
+        )
+    return Weakness.objects.bulk_create(created)
+
+
+def _check_weakness_links(agency: Agency, fiscal_year: int, indicator: Indicator | None, item: Item | None) -> None:
+    if not 2500 <= fiscal_year <= 2700:
+        raise ValidationError(_("ปีงบประมาณต้องเป็นปีพุทธศักราช"))
+    if item is not None and indicator is not None and item.indicator_id != indicator.pk:
+        raise ValidationError(_("ข้อที่เลือกไม่อยู่ในตัวชี้วัดที่เลือก"))
+
+
+@transaction.atomic
+def weakness_create(
+    *,
+    agency: Agency,
+    fiscal_year: int,
+    kind: str,
+    title: str,
+    analysis: str = "",
+    indicator: Indicator | None = None,
+    item: Item | None = None,
+    user=None,
+):
+    """Staff add a weakness of their own (confirmed at once) with its analysis text."""
+    from measures.models import WeaknessKind, WeaknessStatus
+
+    if kind not in WeaknessKind.values:
+        raise ValidationError(_("ประเภทไม่ถูกต้อง"))
+    if not title.strip():
+        raise ValidationError(_("กรุณากรอกประเด็น"))
+    _check_weakness_links(agency, fiscal_year, indicator, item)
+    Weakness = _weakness_model()
+    order = max(Weakness.objects.filter(agency=agency, fiscal_year=fiscal_year).values_list("order", flat=True), default=0) + 1
+    return Weakness.objects.create(
+        agency=agency,
+        fiscal_year=fiscal_year,
+        kind=kind,
+        title=title.strip(),
+        analysis=analysis,
+        indicator=indicator or (item.indicator if item else None),
+        item=item,
+        status=WeaknessStatus.CONFIRMED,
+        is_proposed_by_system=False,
+        order=order,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def weakness_update(*, weakness, kind: str, title: str, analysis: str, confirm: bool = True):
+    """Edit a weakness (its class, wording, analysis); editing a proposal confirms it."""
+    from measures.models import WeaknessKind, WeaknessStatus
+
+    if kind not in WeaknessKind.values:
+        raise ValidationError(_("ประเภทไม่ถูกต้อง"))
+    if not title.strip():
+        raise ValidationError(_("กรุณากรอกประเด็น"))
+    weakness.kind, weakness.title, weakness.analysis = kind, title.strip(), analysis
+    if confirm:
+        weakness.status = WeaknessStatus.CONFIRMED
+    weakness.save(update_fields=["kind", "title", "analysis", "status", "updated_at"])
+    return weakness
+
+
+@transaction.atomic
+def weakness_set_status(*, weakness, status: str):
+    """Confirm a proposal, dismiss it, or bring a dismissed one back (``WeaknessStatus`` value)."""
+    from measures.models import WeaknessStatus
+
+    if status not in WeaknessStatus.values:
+        raise ValidationError(_("สถานะไม่ถูกต้อง"))
+    weakness.status = status
+    weakness.save(update_fields=["status", "updated_at"])
+    return weakness
