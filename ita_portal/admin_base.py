@@ -1,0 +1,319 @@
+"""The admin site as the supervisors' tool: who may enter, what each role may do, and how every
+list, choice and autocomplete is scoped.
+
+Access never depends on Django's model permissions or groups:
+
+- an active superuser may use the whole admin (still bound by the read-only rules below);
+- a user with an active supervisor Membership of agency S may use it for S and everything below S;
+- nobody else gets in (staff and directors work in the portal, not here).
+
+Each ModelAdmin mixes in ``ScopedAdminMixin`` and declares
+``agency_field`` (lookup path to the owning Agency, ``""`` for Agency itself, ``None`` for the
+catalogue, which is not agency data) and what each role may do (``supervisor_perms`` /
+``superuser_perms``, subsets of view/add/change/delete). ``is_frozen(obj)`` marks rows whose history
+must not change (approved reports, final renditions); they stay viewable but never editable.
+
+Rows are read through ``ita_portal.agencies.selectors.scope_queryset`` and then narrowed to the
+user's supervised subtrees, since the admin is the supervisor's tool and not the staff's.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.agencies.models import Agency, Role
+from ita_portal.agencies.selectors import memberships_of, scope_queryset
+
+VIEW = "view"
+ADD = "add"
+CHANGE = "change"
+DELETE = "delete"
+VIEW_ONLY = frozenset({VIEW})
+ALL = frozenset({VIEW, ADD, CHANGE, DELETE})
+NOTHING: frozenset[str] = frozenset()
+
+
+# --- who may enter ---------------------------------------------------------------------------
+
+
+def is_active_superuser(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def supervised_roots(user) -> list[Agency]:
+    """The agencies a user supervises (each with its whole subtree)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [m.agency for m in memberships_of(user) if m.role == Role.SUPERVISOR]
+
+
+def user_may_use_admin(user) -> bool:
+    """Active superusers and active supervisors; ``is_staff`` and model permissions do not count."""
+    return is_active_superuser(user) or bool(supervised_roots(user))
+
+
+def _supervised_q(user, prefix: str) -> Q:
+    q = Q(**{f"{prefix}pk__in": []})
+    for root in supervised_roots(user):
+        q |= Q(**{f"{prefix}path__startswith": root.path})
+    return q
+
+
+def admin_scope(qs: QuerySet, user, agency_field: str) -> QuerySet:
+    """Rows the user may see in the admin: ``scope_queryset`` narrowed to supervised subtrees."""
+    if is_active_superuser(user):
+        return scope_queryset(qs, user, agency_field)
+    if not user_may_use_admin(user):
+        return qs.none()
+    prefix = f"{agency_field}__" if agency_field else ""
+    return scope_queryset(qs, user, agency_field).filter(_supervised_q(user, prefix))
+
+
+def agency_of(obj: Model, agency_field: str) -> Agency | None:
+    target = obj
+    for part in [p for p in agency_field.split("__") if p]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target  # type: ignore[return-value]
+
+
+def in_supervised_subtree(user, agency: Agency | None) -> bool:
+    if is_active_superuser(user):
+        return True
+    if agency is None or not agency.is_active:
+        return False
+    return any(agency.path.startswith(root.path) for root in supervised_roots(user))
+
+
+# --- the site --------------------------------------------------------------------------------
+
+
+class SupervisorAuthenticationForm(AdminAuthenticationForm):
+    """The admin login accepts whoever the site lets in, not whoever has ``is_staff``."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (ตัวพิมพ์เล็ก–ใหญ่มีผล)"),
+        "inactive": _("บัญชีนี้ถูกระงับการใช้งาน"),
+    }
+
+    def confirm_login_allowed(self, user) -> None:
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        if not user_may_use_admin(user):
+            raise ValidationError(
+                _("ส่วนผู้ดูแลระบบสำหรับผู้กำกับติดตามของหน่วยงานต้นสังกัดเท่านั้น กรุณาใช้งานผ่านหน้าหลักของระบบ"),
+                code="not_supervisor",
+            )
+
+
+SITE_HEADER = _("ITA Portal — ระบบกำกับติดตามสำหรับหน่วยงานต้นสังกัด")
+SITE_TITLE = _("ITA Portal ผู้กำกับติดตาม")
+INDEX_TITLE = _("ข้อมูลหน่วยงานในสังกัด")
+
+
+def configure_admin_site(site: AdminSite) -> None:
+    """Make ``site`` (the default ``admin.site``) the supervisors' site. Called once, from
+    ``ita_portal/agencies/admin.py``: ``ita_portal/urls.py`` mounts ``admin.site`` as it is."""
+    if getattr(site, "_ita_configured", False):
+        return
+    site.site_header = SITE_HEADER
+    site.site_title = SITE_TITLE
+    site.index_title = INDEX_TITLE
+    site.site_url = "/"
+    site.login_form = SupervisorAuthenticationForm
+    site.has_permission = lambda request: user_may_use_admin(request.user)
+    original_each_context = site.each_context
+
+    def each_context(request):
+        context = original_each_context(request)
+        user = getattr(request, "user", None)
+        context["ita_is_superuser"] = is_active_superuser(user)
+        context["ita_supervised_roots"] = supervised_roots(user) if user is not None else []
+        return context
+
+    site.each_context = each_context
+    site._ita_configured = True
+
+
+# --- model admins ----------------------------------------------------------------------------
+
+
+def _related_admin(admin_site: AdminSite, model: type[Model]):
+    return admin_site._registry.get(model)
+
+
+class ScopedFieldsMixin:
+    """FK / M2M choices limited to what the user may see, wherever the form is (admin or inline).
+
+    The related model's own admin decides its scope (``scope_for``), so an Agency picked from a
+    Membership form is scoped exactly like the Agency changelist. ``cached_choice_fields`` render
+    their select options once per formset instead of once per row.
+    """
+
+    cached_choice_fields: tuple[str, ...] = ()
+    choice_select_related: dict[str, tuple[str, ...]] = {}
+
+    def get_field_queryset(self, db, db_field, request):
+        qs = super().get_field_queryset(db, db_field, request)
+        related = db_field.remote_field.model
+        related_admin = _related_admin(self.admin_site, related)
+        if qs is None:
+            qs = related._default_manager.using(db).all()
+        if related_admin is not None and hasattr(related_admin, "scope_for"):
+            qs = related_admin.scope_for(request, qs)
+        elif not is_active_superuser(request.user):
+            # A related model no scoped admin speaks for is not offered to supervisors.
+            qs = qs.none()
+        extra = self.choice_select_related.get(db_field.name)
+        if extra:
+            qs = qs.select_related(*extra)
+        return qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.cached_choice_fields:
+            field.choices = list(field.choices)
+        return field
+
+
+class ScopedAdminMixin(ScopedFieldsMixin):
+    """Role-based permissions and agency scoping for a ModelAdmin (see the module docstring)."""
+
+    agency_field: str | None = None
+    supervisor_perms: frozenset[str] = VIEW_ONLY
+    superuser_perms: frozenset[str] = ALL
+
+    # scope
+
+    def scope_for(self, request, qs: QuerySet) -> QuerySet:
+        """``qs`` limited to the rows this admin lets ``request.user`` see."""
+        if not user_may_use_admin(request.user):
+            return qs.none()
+        if self.agency_field is None:
+            return qs
+        return admin_scope(qs, request.user, self.agency_field)
+
+    def get_queryset(self, request):
+        qs = self.scope_for(request, super().get_queryset(request))
+        # Change pages and autocomplete print the same __str__ as the list: join the same rows.
+        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
+            qs = qs.select_related(*self.list_select_related)
+        return qs
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete and search both land here; the scope is applied again so that a search
+        # term can never widen it.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return self.scope_for(request, queryset), may_have_duplicates
+
+    def obj_in_scope(self, request, obj) -> bool:
+        if is_active_superuser(request.user) or self.agency_field is None:
+            return True
+        return in_supervised_subtree(request.user, agency_of(obj, self.agency_field))
+
+    # permissions
+
+    def is_frozen(self, obj) -> bool:
+        """True when ``obj`` is history that must not change (approved, final …)."""
+        return False
+
+    def role_perms(self, request) -> frozenset[str]:
+        user = request.user
+        if not user_may_use_admin(user):
+            return NOTHING
+        return self.superuser_perms if is_active_superuser(user) else self.supervisor_perms
+
+    def allows(self, request, action: str, obj=None) -> bool:
+        if action not in self.role_perms(request):
+            return False
+        if obj is not None:
+            if not self.obj_in_scope(request, obj):
+                return False
+            if action in (CHANGE, DELETE) and self.is_frozen(obj):
+                return False
+        return True
+
+    def has_module_permission(self, request):
+        return user_may_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.allows(request, VIEW, obj)
+
+    def has_add_permission(self, request, *args):
+        return self.allows(request, ADD)
+
+    def has_change_permission(self, request, obj=None):
+        return self.allows(request, CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allows(request, DELETE, obj)
+
+
+class ScopedInlineMixin(ScopedFieldsMixin):
+    """Permissions for an inline: its own role rules, and never more than the parent allows.
+
+    ``obj`` passed by Django is the parent object; when the parent may not be changed (out of the
+    role, frozen), the inline is read-only too.
+    """
+
+    supervisor_perms: frozenset[str] = VIEW_ONLY
+    superuser_perms: frozenset[str] = ALL
+
+    def _parent_admin(self):
+        return _related_admin(self.admin_site, self.parent_model)
+
+    def allows(self, request, action: str, obj=None) -> bool:
+        user = request.user
+        if not user_may_use_admin(user):
+            return False
+        perms = self.superuser_perms if is_active_superuser(user) else self.supervisor_perms
+        if action not in perms:
+            return False
+        parent_admin = self._parent_admin()
+        if action != VIEW and obj is not None and parent_admin is not None:
+            return parent_admin.has_change_permission(request, obj)
+        if obj is not None and parent_admin is not None:
+            return parent_admin.has_view_permission(request, obj)
+        return True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Field choices of some inlines depend on the parent (items of this framework only).
+        request._ita_inline_parent = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return self.allows(request, VIEW, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.allows(request, ADD, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.allows(request, CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allows(request, DELETE, obj)
+
+
+class ReadOnlyTabularInline(ScopedInlineMixin, admin.TabularInline):
+    """A trail shown under its parent that nobody edits from here."""
+
+    supervisor_perms = VIEW_ONLY
+    superuser_perms = VIEW_ONLY
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+
+def inline_parent(request):
+    """The parent object of the inline formset being built (None on an add page)."""
+    return getattr(request, "_ita_inline_parent", None)

@@ -1,0 +1,245 @@
+"""Admin for weaknesses, measures and their follow-up: view-only for supervisors, with the
+django-simple-history trail of measures, steps, follow-up meetings and progress on every object.
+
+Superusers edit with plain admin saves: ``measures/services.py`` has no create/update services for
+these rows yet. Evidence is never uploaded here (uploads need the evidence service's type sniffing
+and hashing), and reminders belong to the reminder sweep.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from ita_portal.admin_base import (
+    CHANGE,
+    DELETE,
+    VIEW,
+    VIEW_ONLY,
+    ReadOnlyTabularInline,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+)
+from ita_portal.thai import format_date
+from measures.models import (
+    Evidence,
+    FollowUp,
+    Measure,
+    MeasureStatus,
+    MeasureStep,
+    ProgressUpdate,
+    Reminder,
+    Weakness,
+)
+
+STATUS_COLOURS = {
+    MeasureStatus.NOT_STARTED: "secondary",
+    MeasureStatus.IN_PROGRESS: "info",
+    MeasureStatus.DONE: "success",
+    MeasureStatus.NOT_DONE: "danger",
+}
+
+
+def _be_period(start, end) -> str:
+    if start and end:
+        return f"{format_date(start, thai_digits=False, abbr=True)} – {format_date(end, thai_digits=False, abbr=True)}"
+    return format_date(start or end, thai_digits=False, abbr=True)
+
+
+def _badge(text, colour: str) -> str:
+    return format_html('<span class="ita-badge ita-badge-{}">{}</span>', colour, text)
+
+
+@admin.register(Weakness)
+class WeaknessAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    agency_field = "agency"
+    list_display = ("title", "agency", "fiscal_year", "kind", "status", "indicator", "item", "is_proposed_by_system")
+    list_filter = ("fiscal_year", "kind", "status", "is_proposed_by_system", ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "analysis", "agency__name", "agency__short_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("agency", "indicator", "item")
+    ordering = ("agency__path", "-fiscal_year", "order", "pk")
+    autocomplete_fields = ("agency", "assessment", "indicator", "item")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+class MeasureStepInline(ScopedInlineMixin, admin.TabularInline):
+    model = MeasureStep
+    fields = ("order", "text", "due_date", "is_done", "done_at")
+    readonly_fields = ("done_at",)
+    extra = 0
+
+
+class ProgressUpdateInline(ReadOnlyTabularInline):
+    model = ProgressUpdate
+    fields = ("reported_on", "status", "percent_complete", "budget_spent", "result_summary", "recorded_by")
+    ordering = ("-reported_on", "-pk")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    agency_field = "agency"
+    list_display = ("title", "agency", "fiscal_year", "status_badge", "period", "divisions", "budget_planned")
+    list_filter = ("fiscal_year", "status", ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "issue_heading", "guideline", "objective", "agency__name", "agency__short_name")
+    date_hierarchy = "start_date"
+    list_select_related = ("agency",)
+    ordering = ("agency__path", "-fiscal_year", "order", "pk")
+    autocomplete_fields = ("agency", "weakness", "indicator", "items", "responsible_divisions", "responsible_people")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    inlines = (MeasureStepInline, ProgressUpdateInline)
+    fieldsets = (
+        (None, {"fields": ("agency", "fiscal_year", "order", "status")}),
+        (_("ที่มา"), {"fields": ("weakness", "indicator", "items", "issue_heading", "weakness_text", "improvement_text")}),
+        (_("มาตรการ"), {"fields": ("title", "guideline", "objective", "target_quantity", "target_quality")}),
+        (_("ผู้รับผิดชอบ"), {"fields": ("responsible_divisions", "responsible_people", "responsible_note")}),
+        (_("ระยะเวลาและงบประมาณ"), {"fields": ("start_date", "end_date", "period_text", "budget_planned", "budget_source")}),
+        (_("การกำกับติดตาม"), {"fields": ("limitations", "monitoring_approach")}),
+        (_("ข้อมูลระบบ"), {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("responsible_divisions")
+
+    @admin.display(description=_("สถานะ"), ordering="status")
+    def status_badge(self, obj: Measure) -> str:
+        return _badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, "secondary"))
+
+    @admin.display(description=_("ระยะเวลาดำเนินการ"), ordering="start_date")
+    def period(self, obj: Measure) -> str:
+        return _be_period(obj.start_date, obj.end_date) or obj.period_text
+
+    @admin.display(description=_("กลุ่มงานที่รับผิดชอบ"))
+    def divisions(self, obj: Measure) -> str:
+        return ", ".join(d.short_name or d.name for d in obj.responsible_divisions.all())
+
+
+@admin.register(MeasureStep)
+class MeasureStepAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    agency_field = "measure__agency"
+    list_display = ("short_text", "order", "measure", "agency", "due_date_be", "is_done")
+    list_filter = ("is_done", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("text", "measure__title", "measure__agency__name")
+    date_hierarchy = "due_date"
+    list_select_related = ("measure", "measure__agency")
+    ordering = ("measure__agency__path", "measure", "order", "pk")
+    autocomplete_fields = ("measure", "done_by")
+
+    @admin.display(description=_("ขั้นตอน"), ordering="text")
+    def short_text(self, obj: MeasureStep) -> str:
+        return str(obj)
+
+    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
+    def agency(self, obj: MeasureStep):
+        return obj.measure.agency
+
+    @admin.display(description=_("กำหนดเสร็จ"), ordering="due_date")
+    def due_date_be(self, obj: MeasureStep) -> str:
+        return format_date(obj.due_date, thai_digits=False, abbr=True)
+
+
+class ReminderInline(ReadOnlyTabularInline):
+    model = Reminder
+    fields = ("kind", "lead_days", "due_at", "claimed_at", "sent_at", "skipped_reason")
+    show_change_link = False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    agency_field = "agency"
+    list_display = ("__str__", "agency", "fiscal_year", "starts_at_be", "place", "status", "measure")
+    list_filter = ("status", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "agenda", "place", "minutes", "agency__name", "agency__short_name")
+    date_hierarchy = "starts_at"
+    list_select_related = ("agency", "measure")
+    ordering = ("agency__path", "starts_at", "number")
+    autocomplete_fields = ("agency", "measure", "attendees", "responsible_divisions")
+    readonly_fields = ("uid", "sequence", "created_by", "created_at", "updated_at")
+    inlines = (ReminderInline,)
+
+    @admin.display(description=_("วันเวลา"), ordering="starts_at")
+    def starts_at_be(self, obj: FollowUp) -> str:
+        local = timezone.localtime(obj.starts_at)
+        return f"{format_date(local, thai_digits=False, abbr=True)} {local:%H:%M} น."
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The reminder sweep's rows: looked at here, changed only by the sweep."""
+
+    agency_field = "followup__agency"
+    superuser_perms = VIEW_ONLY
+    list_display = ("followup", "agency", "kind", "lead_days", "due_at", "claimed_at", "sent_at", "skipped_reason")
+    list_filter = ("kind", ("followup__agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("followup__title", "followup__agency__name", "skipped_reason")
+    date_hierarchy = "due_at"
+    list_select_related = ("followup", "followup__agency")
+    ordering = ("-due_at",)
+
+    @admin.display(description=_("หน่วยงาน"), ordering="followup__agency__name")
+    def agency(self, obj: Reminder):
+        return obj.followup.agency
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    agency_field = "measure__agency"
+    list_display = ("measure", "agency", "reported_on_be", "status", "percent_complete", "budget_spent", "recorded_by")
+    list_filter = ("status", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("measure__title", "result_summary", "outcome", "obstacles", "measure__agency__name")
+    date_hierarchy = "reported_on"
+    list_select_related = ("measure", "measure__agency", "recorded_by")
+    ordering = ("-reported_on", "-pk")
+    autocomplete_fields = ("measure", "recorded_by")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
+    def agency(self, obj: ProgressUpdate):
+        return obj.measure.agency
+
+    @admin.display(description=_("วันที่รายงาน"), ordering="reported_on")
+    def reported_on_be(self, obj: ProgressUpdate) -> str:
+        return format_date(obj.reported_on, thai_digits=False, abbr=True)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    agency_field = "measure__agency"
+    superuser_perms = frozenset({VIEW, CHANGE, DELETE})
+    list_display = ("title", "kind", "measure", "agency", "stored_file", "uploaded_at")
+    list_filter = ("kind", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "original_name", "sha256", "url", "measure__title", "measure__agency__name")
+    date_hierarchy = "uploaded_at"
+    list_select_related = ("measure", "measure__agency")
+    ordering = ("-uploaded_at",)
+    autocomplete_fields = ("measure", "progress")
+    # The file itself is served only by the access-checked evidence view, never by a MEDIA link.
+    fields = (
+        "measure",
+        "progress",
+        "kind",
+        "title",
+        "url",
+        "stored_file",
+        "content_type",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = ("stored_file", "content_type", "sha256", "uploaded_by", "uploaded_at")
+
+    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
+    def agency(self, obj: Evidence):
+        return obj.measure.agency
+
+    @admin.display(description=_("ไฟล์"))
+    def stored_file(self, obj: Evidence) -> str:
+        if not obj.file:
+            return "—"
+        return f"{obj.original_name or obj.file.name} ({obj.size:,} ไบต์)"
