@@ -92,6 +92,11 @@ class Report(models.Model):
     signer_name = models.CharField(_("ชื่อผู้ลงนาม"), max_length=255, blank=True)
     signer_position = models.CharField(_("ตำแหน่งผู้ลงนาม"), max_length=255, blank=True)
     title = models.CharField(_("ชื่อเอกสารแนบ"), max_length=500, blank=True)
+    intro = models.TextField(
+        _("ข้อความนำในเอกสารแนบ"),
+        blank=True,
+        help_text=_("บทวิเคราะห์หรือข้อความก่อนตาราง เว้นบรรทัดว่างระหว่างย่อหน้า"),
+    )
     use_thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=True)
     # Sign-off outcome, filled by report_approve.
     decision = models.CharField(_("คำสั่งการ"), max_length=20, choices=Decision.choices, blank=True)
@@ -100,6 +105,9 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("อนุมัติโดย"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("อนุมัติเมื่อ"), null=True, blank=True)
+    # Name and position as printed in the endorsement block, copied from the approver's membership.
+    approver_name = models.CharField(_("ชื่อผู้อนุมัติ"), max_length=255, blank=True)
+    approver_position = models.CharField(_("ตำแหน่งผู้อนุมัติ"), max_length=255, blank=True)
     published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("จัดทำโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,0 +1,177 @@
+"""Shared pieces of every document: digits, BE dates, names, numbered lists and the memo itself.
+
+Documents are built in two steps. ``gather`` (one module per kind) reads the portal's data and
+returns a plain, JSON-serialisable dict whose strings are already as printed (digits as chosen,
+Buddhist-Era dates). That dict is stored as the rendition's ``source_data`` and is the only input
+of the templates, so a frozen PDF can always be traced to exactly what it was made from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ita_portal import thai
+from reports.models import Report
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Formatting choices of one document (digits)."""
+
+    thai_digits: bool
+
+    def d(self, value: object) -> str:
+        """Any text with its digits in the chosen set."""
+        if value is None:
+            return ""
+        return thai.digits(value, self.thai_digits)
+
+    def date(self, day: dt.date | dt.datetime | None, *, abbr: bool = False) -> str:
+        if isinstance(day, dt.datetime):
+            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+        return thai.format_date(day, thai_digits=self.thai_digits, abbr=abbr)
+
+    def money(self, amount: Decimal | int | None) -> str:
+        if amount is None:
+            return ""
+        if Decimal(amount) == Decimal(amount).to_integral_value():
+            return self.d(f"{int(amount):,}")
+        return thai.format_baht(amount, thai_digits=self.thai_digits)
+
+    def score(self, value: Decimal | None) -> str:
+        return "" if value is None else self.d(f"{Decimal(value):.2f}")
+
+    def numbered(self, texts: list[str]) -> list[str]:
+        """'๑. …', '๒. …' — numbered list items as the seeds print them inside table cells."""
+        return [f"{self.d(i)}. {t.strip()}" for i, t in enumerate(texts, start=1) if t and t.strip()]
+
+    def period(self, start: dt.date | None, end: dt.date | None, text: str = "") -> str:
+        if text:
+            return self.d(text)
+        if start and end:
+            if start.year == end.year:
+                return self.d(f"{thai.MONTHS[start.month - 1]} – {thai.MONTHS[end.month - 1]} {thai.be_year(end)}")
+            return f"{self.date(start)} – {self.date(end)}"
+        return self.date(start or end)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split typed text into paragraphs at blank lines; single line breaks join with a space."""
+    out = []
+    for block in (text or "").replace("\r\n", "\n").split("\n\n"):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        if joined:
+            out.append(joined)
+    return out
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+# Score bands of ita_reference.md §1 (unchanged since 2561). Used only to print a grade next to an
+# indicator score; the assessment's own grade is computed by the indicators app.
+BANDS = (
+    (Decimal("95"), "AA"),
+    (Decimal("85"), "A"),
+    (Decimal("75"), "B"),
+    (Decimal("65"), "C"),
+    (Decimal("55"), "D"),
+    (Decimal("50"), "E"),
+)
+
+
+def grade_of(score: Decimal | None) -> str:
+    if score is None:
+        return ""
+    for floor, grade in BANDS:
+        if Decimal(score) >= floor:
+            return grade
+    return "F"
+
+
+def emblem_url(report: Report) -> str:
+    """The agency's uploaded emblem as a ``/media/…`` URL the PDF fetcher serves, or ''."""
+    emblem = report.agency.emblem
+    if not emblem:
+        return ""
+    try:
+        return emblem.url if emblem.storage.exists(emblem.name) else ""
+    except (ValueError, OSError):
+        return ""
+
+
+def doc_number_text(report: Report, fmt: Fmt) -> str:
+    """'ศธ ๐๔๑๑๔/๑๒' once numbered; the prefix and a slash (number written later) before."""
+    prefix = report.agency.doc_prefix.strip()
+    number = fmt.d(report.doc_number) if report.doc_number else ""
+    if not prefix:
+        return number
+    return fmt.d(f"{prefix}/") + number
+
+
+def memo_source(report: Report, fmt: Fmt) -> dict:
+    """The cover memo (บันทึกข้อความ) as printed: header, body, proposals, signatures, endorsement."""
+    agency = report.agency
+    department = report.department_line.strip()
+    if not department:
+        parts = [agency.name]
+        if report.division_id:
+            parts.append(report.division.name)
+        if agency.phone:
+            parts.append(f"โทร. {agency.phone}")
+        department = " ".join(parts)
+    endorsement = None
+    if report.state in ("approved", "published") and report.decision:
+        endorsement = {
+            "decision": report.decision,
+            "note": fmt.d(report.decision_note.strip()),
+            "name": report.approver_name,
+            "position": report.approver_position or agency.head_title,
+            "date": fmt.date(report.approved_at),
+        }
+    return {
+        "emblem_url": emblem_url(report),
+        "department": fmt.d(department),
+        "number": doc_number_text(report, fmt),
+        "date": fmt.date(report.doc_date),
+        "subject": fmt.d(report.subject),
+        "addressee": fmt.d(report.addressee or agency.head_title),
+        "paragraphs": [fmt.d(p) for p in paragraphs(report.body)],
+        "proposals": [fmt.d(p) for p in lines(report.proposals)],
+        "closing": fmt.d(report.closing),
+        "signer_name": report.signer_name,
+        "signer_position": fmt.d(report.signer_position),
+        "endorsement": endorsement,
+    }
+
+
+def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
+    """Name and position under a head-of-agency signature line at the end of an attachment.
+
+    Before approval the line is left for a hand signature with the director's printed name (as the
+    seeds do); after approval the approver's name is printed.
+    """
+    if report.approver_name:
+        return {"name": report.approver_name, "position": fmt.d(report.approver_position or report.agency.head_title)}
+    return {
+        "name": director.full_name if director else "",
+        "position": fmt.d((director.position_title if director else "") or report.agency.head_title),
+    }
+
+
+def responsible_text(measure, fmt: Fmt) -> list[str]:
+    """Divisions, then named people, then the free note — one line each, as the seeds list them."""
+    out = [d.name for d in measure.responsible_divisions.all()]
+    out += [p.full_name for p in measure.responsible_people.all()]
+    if measure.responsible_note:
+        out.append(measure.responsible_note)
+    return [fmt.d(x) for x in out]
+
+
+def item_label(item, fmt: Fmt) -> str:
+    return fmt.d(f"{item.code} {item.title}")

@@ -1,0 +1,50 @@
+"""Turn a report's ``source_data`` into HTML and PDF through the portal's one PDF layer.
+
+Only :func:`reports.pdf.render_pdf` makes PDFs; this module picks the templates and adds
+``memo.css`` plus the page-number digits (Thai ``- ๒ -`` or Arabic ``- 2 -``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from reports.documents import module_for
+from reports.pdf import render_pdf
+
+MEMO_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "memo.css"
+
+_PAGE_NUMBERS = """
+@page memo {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
+@page att-portrait {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
+@page att-landscape {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
+@page memo:nth(1 of memo) {{ @top-center {{ content: none; }} }}
+@page att-portrait:nth(1 of att-portrait) {{ @top-center {{ content: none; }} }}
+@page att-landscape:nth(1 of att-landscape) {{ @top-center {{ content: none; }} }}
+"""
+
+
+def render_html(source: dict, *, memo_only: bool = False) -> str:
+    """The document's HTML from its source data (memo, then the kind's attachment)."""
+    module = module_for(source["kind"])
+    return render_to_string(
+        "reports/pdf/memo.html",
+        {"src": source, "attachment_template": module.TEMPLATE, "memo_only": memo_only},
+    )
+
+
+def stylesheets(source: dict) -> list:
+    style = "thai" if source.get("thai_digits", True) else "decimal"
+    return [MEMO_CSS, _PAGE_NUMBERS.format(style=style)]
+
+
+def render_source_pdf(source: dict, *, memo_only: bool = False) -> bytes:
+    """PDF bytes of a document (or of its memo alone, for the quick preview)."""
+    return render_pdf(render_html(source, memo_only=memo_only), stylesheets=stylesheets(source))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,195 @@
+"""Reads for reports: what a user may see, the director's queue, the public lists, and the portal
+data each document is made from.
+
+Staff pages read through ``ita_portal.agencies.selectors`` (scope, 404/403). Public pages read only
+published reports of active agencies. Document data (measures, steps, progress, follow-ups,
+scores) is read for one agency and year that the caller has already been allowed to see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from indicators.models import Assessment, IndicatorScore, Item
+from ita_portal.agencies import selectors as access
+from ita_portal.agencies.models import Agency
+from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate
+from reports.models import Rendition, RenditionStatus, Report, ReportState
+
+# ---------------------------------------------------------------------------------------- staff
+
+
+def reports_for(*, user, agency: Agency, year: int) -> QuerySet[Report]:
+    """Every version of every report of ``agency`` for fiscal ``year`` the user may read."""
+    qs = Report.objects.filter(agency=agency, fiscal_year=year).select_related("agency", "created_by")
+    return access.scope_queryset(qs, user).order_by("kind", "series", "-version")
+
+
+def current_versions(reports: QuerySet[Report]) -> list[Report]:
+    """The newest version of each series in ``reports`` (older versions stay in the history)."""
+    seen: set = set()
+    out = []
+    for report in reports.order_by("kind", "series", "-version"):
+        if report.series not in seen:
+            seen.add(report.series)
+            out.append(report)
+    return out
+
+
+def report_for_read(*, user, agency_id: int, year: int, pk: int) -> Report:
+    """One report of the agency/year in the URL, or 404."""
+    qs = Report.objects.filter(agency_id=agency_id, fiscal_year=year).select_related("agency", "division", "created_by")
+    return access.get_for_read(user, qs, pk=pk)
+
+
+def report_for_write(*, user, agency_id: int, year: int, pk: int, approve: bool = False) -> Report:
+    """One report the user may change (``approve``: sign off), 404 if unreadable, 403 if read-only."""
+    qs = Report.objects.filter(agency_id=agency_id, fiscal_year=year).select_related("agency", "division", "created_by")
+    return access.get_for_write(user, qs, approve=approve, pk=pk)
+
+
+def director_queue(*, user, agency: Agency, year: int) -> QuerySet[Report]:
+    """Reports of the agency and year waiting for the director (submitted), oldest first."""
+    qs = Report.objects.filter(agency=agency, fiscal_year=year, state=ReportState.SUBMITTED).select_related("created_by")
+    return access.scope_queryset(qs, user).order_by("updated_at")
+
+
+def report_history(report: Report) -> list[Report]:
+    """All versions of the report's series, newest first."""
+    return list(Report.objects.filter(series=report.series).order_by("-version"))
+
+
+def latest_rendition(report: Report, *, done_only: bool = False) -> Rendition | None:
+    qs = report.renditions.order_by("-created_at", "-pk")
+    if done_only:
+        qs = qs.filter(status=RenditionStatus.DONE)
+    return qs.first()
+
+
+def final_rendition(report: Report) -> Rendition | None:
+    return report.renditions.filter(is_final=True).first()
+
+
+# --------------------------------------------------------------------------------------- public
+
+
+def public_agency(code: str) -> Agency | None:
+    return Agency.objects.filter(code=code, is_active=True).first()
+
+
+def published_reports(*, agency: Agency, year: int) -> list[Report]:
+    """The latest published version of each series of an agency and year, with its frozen PDF.
+
+    A series whose newest published version was revoked is left out: revoking takes the
+    document off the public page.
+    """
+    qs = (
+        Report.objects.filter(agency=agency, fiscal_year=year, state=ReportState.PUBLISHED, agency__is_active=True)
+        .prefetch_related(Prefetch("renditions", queryset=Rendition.objects.filter(is_final=True, status=RenditionStatus.DONE)))
+        .order_by("series", "-version")
+    )
+    out, seen = [], set()
+    for report in qs:
+        if report.series in seen:
+            continue
+        seen.add(report.series)
+        finals = list(report.renditions.all())
+        if finals:
+            report.public_rendition = finals[0]
+            out.append(report)
+    out.sort(key=lambda r: r.published_at or r.updated_at, reverse=True)
+    return out
+
+
+def published_in_series(*, agency: Agency, year: int, series) -> Report | None:
+    """The latest published version of one series, or None (never an unpublished version)."""
+    for report in published_reports(agency=agency, year=year):
+        if report.series == series:
+            return report
+    return None
+
+
+def oit_item_codes(*, year: int, keys: set[str]) -> dict[str, list[Item]]:
+    """For each stable item key, the items carrying it in the frameworks of ``year`` (O42, …)."""
+    out: dict[str, list[Item]] = {}
+    if not keys:
+        return out
+    for item in Item.objects.filter(framework__fiscal_year=year, stable_key__in=keys).select_related("framework__assessor"):
+        out.setdefault(item.stable_key, []).append(item)
+    return out
+
+
+def oit_item_choices(*, year: int) -> list[tuple[str, str]]:
+    """(stable key, "O42 title") of the OIT items of the year's frameworks, for the report form."""
+    seen: dict[str, str] = {}
+    for item in Item.objects.filter(framework__fiscal_year=year, kind="O").order_by("number"):
+        seen.setdefault(item.stable_key, f"{item.code} {item.title}")
+    return list(seen.items())
+
+
+# ---------------------------------------------------------------------------- document sources
+
+
+def measures_for_document(*, agency: Agency, year: int) -> list[Measure]:
+    """The agency's measures of the year with everything the documents print, in a fixed number of queries."""
+    return list(
+        Measure.objects.filter(agency=agency, fiscal_year=year)
+        .select_related("indicator", "weakness")
+        .prefetch_related(
+            Prefetch("steps", queryset=MeasureStep.objects.order_by("order", "pk")),
+            Prefetch("items", queryset=Item.objects.order_by("kind", "number")),
+            "responsible_divisions",
+            "responsible_people",
+            Prefetch("progress_updates", queryset=ProgressUpdate.objects.order_by("-reported_on", "-pk")),
+            Prefetch(
+                "followups", queryset=FollowUp.objects.exclude(status=FollowUpStatus.CANCELLED).order_by("starts_at", "number")
+            ),
+        )
+        .order_by("order", "pk")
+    )
+
+
+def plan_followups(*, agency: Agency, year: int) -> list[FollowUp]:
+    """Follow-up meetings of the whole plan (not tied to one measure), cancelled ones left out."""
+    return list(
+        FollowUp.objects.filter(agency=agency, fiscal_year=year, measure__isnull=True)
+        .exclude(status=FollowUpStatus.CANCELLED)
+        .order_by("starts_at", "number")
+    )
+
+
+def followups_for_calendar(*, agency: Agency, year: int) -> list[FollowUp]:
+    """Every follow-up meeting of the year (plan and per measure), in date order."""
+    return list(
+        FollowUp.objects.filter(agency=agency, fiscal_year=year)
+        .exclude(status=FollowUpStatus.CANCELLED)
+        .select_related("measure")
+        .prefetch_related("responsible_divisions", "measure__responsible_divisions")
+        .order_by("starts_at", "number")
+    )
+
+
+def assessment_scores(*, agency: Agency, year: int) -> tuple[Assessment | None, list[IndicatorScore]]:
+    """The agency's assessment of ``year`` (NACC's first if several) and its indicator scores."""
+    assessment = (
+        Assessment.objects.filter(agency=agency, framework__fiscal_year=year)
+        .select_related("framework")
+        .order_by("framework__assessor__code")
+        .first()
+    )
+    if assessment is None:
+        return None, []
+    scores = list(assessment.indicator_scores.select_related("indicator").order_by("indicator__number"))
+    return assessment, scores
+
+
+def signer_membership(*, agency: Agency, user):
+    """The user's membership in the agency (for names and positions printed in a memo)."""
+    if user is None:
+        return None
+    return agency.memberships.filter(user=user, is_active=True).select_related("division").first()
+
+
+def director_membership(*, agency: Agency):
+    """The agency's (first active) director, whose name goes under the head's signature lines."""
+    return agency.memberships.filter(role="director", is_active=True).order_by("pk").first()

@@ -1,0 +1,45 @@
+"""Report services (every state change of reports goes through here).
+
+- :mod:`reports.services.signoff` — create, edit/new version, submit, return, approve (number,
+  freeze), publish, revoke, and the transition map.
+- :mod:`reports.services.renditions` — PDF requests, the Celery-side render with progress, preview.
+"""
+
+from reports.services.renditions import rendition_freeze, rendition_preview, rendition_render, rendition_request
+from reports.services.signoff import (
+    DIRECTOR_ACTIONS,
+    EDITABLE_FIELDS,
+    TRANSITIONS,
+    allowed_actions,
+    next_document_number,
+    report_approve,
+    report_create,
+    report_defaults,
+    report_publish,
+    report_return,
+    report_revoke,
+    report_source,
+    report_submit,
+    report_update,
+)
+
+__all__ = [
+    "DIRECTOR_ACTIONS",
+    "EDITABLE_FIELDS",
+    "TRANSITIONS",
+    "allowed_actions",
+    "next_document_number",
+    "rendition_freeze",
+    "rendition_preview",
+    "rendition_render",
+    "rendition_request",
+    "report_approve",
+    "report_create",
+    "report_defaults",
+    "report_publish",
+    "report_return",
+    "report_revoke",
+    "report_source",
+    "report_submit",
+    "report_update",
+]

@@ -1,0 +1,141 @@
+"""Renditions: PDFs made from a report's source data, in a Celery task, with progress.
+
+- :func:`rendition_request` snapshots the source data now and queues the render after commit.
+- :func:`rendition_freeze` does the same for the approved PDF (``is_final``), once per report.
+- :func:`rendition_render` claims a pending rendition with a conditional UPDATE (two workers never
+  render the same row), renders through :func:`reports.pdf.render_pdf`, stores file, SHA-256,
+  size and pages. A finished final rendition is never rendered again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita_portal.agencies import selectors as access
+from reports.documents import build_source
+from reports.models import Rendition, RenditionStatus, Report, ReportState
+from reports.rendering import render_source_pdf, sha256_hex
+
+log = logging.getLogger(__name__)
+
+#: WeasyPrint reports "Step 1 … Step 7" on this logger; step 5 repeats per laid-out page.
+PROGRESS_LOGGER = "weasyprint.progress"
+_STEP_RE = re.compile(r"^Step (\d)")
+_STEP_PERCENT = {1: 5, 2: 10, 3: 20, 4: 30, 5: 40, 6: 85, 7: 95}
+
+
+def _queue(rendition: Rendition) -> None:
+    from reports.tasks import render_rendition
+
+    transaction.on_commit(lambda: render_rendition.delay(rendition.pk))
+
+
+@transaction.atomic
+def rendition_request(*, report: Report, actor) -> Rendition:
+    """Ask for a PDF of the report as it is now (a review copy; the approved one is frozen)."""
+    if not access.can_write(actor, report.agency):
+        raise PermissionDenied
+    if report.state in (ReportState.APPROVED, ReportState.PUBLISHED, ReportState.REVOKED):
+        raise ValidationError(_("รายงานที่อนุมัติแล้วใช้ไฟล์ PDF ฉบับที่ตรึงไว้ หากต้องการแก้ไขให้สร้างฉบับใหม่"))
+    rendition = Rendition.objects.create(report=report, source_data=build_source(report), requested_by=actor)
+    _queue(rendition)
+    return rendition
+
+
+def rendition_freeze(*, report: Report, actor) -> Rendition:
+    """Snapshot the approved report and queue its final PDF (called inside report_approve)."""
+    if report.renditions.filter(is_final=True).exists():
+        raise ValidationError(_("รายงานฉบับนี้มีไฟล์ PDF ฉบับอนุมัติแล้ว"))
+    rendition = Rendition.objects.create(report=report, source_data=build_source(report), requested_by=actor, is_final=True)
+    _queue(rendition)
+    return rendition
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns WeasyPrint's progress log of *this* thread into the rendition's progress column."""
+
+    def __init__(self, rendition_id: int):
+        super().__init__(level=logging.INFO)
+        self.rendition_id = rendition_id
+        self.thread = threading.get_ident()
+        self.last = 0
+        self.last_write = 0.0
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        match = _STEP_RE.match(record.getMessage())
+        if not match:
+            return
+        step = int(match.group(1))
+        percent = _STEP_PERCENT.get(step, self.last)
+        if step == 5:
+            self.pages += 1
+            percent = min(80, 40 + self.pages * 2)
+        now = time.monotonic()
+        if percent > self.last and (now - self.last_write > 0.3 or step >= 6):
+            self.last, self.last_write = percent, now
+            Rendition.objects.filter(pk=self.rendition_id).update(progress=percent)
+
+
+def _claim(rendition_id: int) -> bool:
+    """Move pending (or failed) → rendering atomically; False if another worker has it or it is done."""
+    return bool(
+        Rendition.objects.filter(pk=rendition_id)
+        .filter(Q(status=RenditionStatus.PENDING) | Q(status=RenditionStatus.FAILED))
+        .update(status=RenditionStatus.RENDERING, progress=1, error="")
+    )
+
+
+def rendition_render(*, rendition_id: int) -> Rendition:
+    """Render one queued rendition from its stored source data and store the PDF and its hash."""
+    if not _claim(rendition_id):
+        return Rendition.objects.get(pk=rendition_id)
+    rendition = Rendition.objects.select_related("report").get(pk=rendition_id)
+    handler = _ProgressHandler(rendition_id)
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        data = render_source_pdf(rendition.source_data)
+    except Exception as exc:
+        log.exception("rendition %s failed", rendition_id)
+        Rendition.objects.filter(pk=rendition_id).update(status=RenditionStatus.FAILED, error=str(exc)[:2000], progress=0)
+        rendition.refresh_from_db()
+        return rendition
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    from pypdf import PdfReader
+
+    with transaction.atomic():
+        rendition = Rendition.objects.select_for_update().get(pk=rendition_id)
+        if rendition.status != RenditionStatus.RENDERING:
+            return rendition
+        rendition.sha256 = sha256_hex(data)
+        rendition.size = len(data)
+        rendition.pages = len(PdfReader(io.BytesIO(data)).pages)
+        rendition.file.save(f"{rendition.sha256[:16]}.pdf", ContentFile(data), save=False)
+        rendition.status = RenditionStatus.DONE
+        rendition.progress = 100
+        rendition.finished_at = timezone.now()
+        rendition.save()
+    return rendition
+
+
+def rendition_preview(*, report: Report) -> bytes:
+    """The memo page alone, rendered at once for a quick look (nothing stored)."""
+    return render_source_pdf(build_source(report), memo_only=True)

@@ -1,0 +1,313 @@
+"""Report lifecycle: create, edit (new version once approved), and the sign-off transitions.
+
+The allowed moves are one explicit map, :data:`TRANSITIONS`. Every move locks the report row,
+checks the map and the actor's right, and adds a :class:`ReportEvent` with the SHA-256 of the PDF
+it concerned: the PDF the director reviewed for submit / return / approve, the frozen approved PDF
+for publish / revoke.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita_portal.agencies import selectors as access
+from ita_portal.agencies.models import Agency
+from reports import selectors
+from reports.documents import build_source, module_for
+from reports.models import (
+    Decision,
+    DocumentSequence,
+    Rendition,
+    Report,
+    ReportAction,
+    ReportEvent,
+    ReportKind,
+    ReportState,
+)
+
+S = ReportState
+
+#: action → (states it may start from, state it leads to). Nothing else moves a report.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    ReportAction.SUBMIT: (frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
+    ReportAction.RETURN: (frozenset({S.SUBMITTED}), S.RETURNED),
+    ReportAction.APPROVE: (frozenset({S.SUBMITTED}), S.APPROVED),
+    ReportAction.PUBLISH: (frozenset({S.APPROVED, S.REVOKED}), S.PUBLISHED),
+    ReportAction.REVOKE: (frozenset({S.PUBLISHED}), S.REVOKED),
+}
+
+#: Actions that need the director's right (can_approve); the others need a writer's right.
+DIRECTOR_ACTIONS = frozenset({ReportAction.RETURN, ReportAction.APPROVE, ReportAction.PUBLISH, ReportAction.REVOKE})
+
+#: Fields staff edit in the browser.
+EDITABLE_FIELDS = (
+    "quarter",
+    "division",
+    "department_line",
+    "doc_date",
+    "subject",
+    "addressee",
+    "body",
+    "proposals",
+    "closing",
+    "signer_name",
+    "signer_position",
+    "title",
+    "intro",
+    "use_thai_digits",
+    "oit_item_key",
+)
+
+#: States in which an edit starts a new version instead of changing the signed document.
+FROZEN_STATES = frozenset({S.APPROVED, S.PUBLISHED, S.REVOKED})
+
+
+def allowed_actions(report: Report) -> list[str]:
+    """Actions the map allows from the report's state (rights are checked separately)."""
+    return [action for action, (sources, _target) in TRANSITIONS.items() if report.state in sources]
+
+
+def _log(report: Report, *, action: str, actor, from_state: str, note: str = "", pdf_sha256: str = "") -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report, action=action, from_state=from_state, to_state=report.state, actor=actor, note=note, pdf_sha256=pdf_sha256
+    )
+
+
+def _validate(report: Report) -> None:
+    errors = {}
+    for field, message in (
+        ("subject", _("กรุณาระบุเรื่อง")),
+        ("addressee", _("กรุณาระบุผู้รับ (เรียน)")),
+        ("body", _("กรุณาระบุเนื้อความของบันทึก")),
+    ):
+        if not str(getattr(report, field) or "").strip():
+            errors[field] = message
+    if report.kind == ReportKind.QUARTERLY and report.quarter not in (1, 2, 3, 4):
+        errors["quarter"] = _("รายงานรายไตรมาสต้องระบุไตรมาส ๑–๔")
+    if report.kind != ReportKind.QUARTERLY and report.quarter is not None and report.quarter not in (1, 2, 3, 4):
+        errors["quarter"] = _("ไตรมาสต้องเป็น ๑–๔")
+    if report.division_id and report.division.agency_id != report.agency_id:
+        errors["division"] = _("กลุ่มงานต้องอยู่ในหน่วยงานเดียวกับรายงาน")
+    if errors:
+        raise ValidationError(errors)
+
+
+def report_defaults(*, agency: Agency, year: int, kind: str, actor, quarter: int | None = None) -> dict:
+    """Sensible Thai defaults of a new report of ``kind`` (memo header, body, proposals, signer)."""
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": _("ไม่รู้จักประเภทเอกสารนี้")})
+    membership = selectors.signer_membership(agency=agency, user=actor)
+    division = membership.division if membership and membership.division_id else None
+    values = module_for(kind).defaults(agency=agency, year=year, division_name=division.name if division else "", quarter=quarter)
+    values.update(
+        {
+            "division": division,
+            "addressee": agency.head_title or _("ผู้อำนวยการ"),
+            "signer_name": membership.full_name if membership else "",
+            "signer_position": membership.position_title if membership else "",
+            "use_thai_digits": agency.use_thai_digits,
+            "oit_item_key": module_for(kind).DEFAULT_OIT_KEY,
+            "quarter": quarter,
+        }
+    )
+    return values
+
+
+@transaction.atomic
+def report_create(*, agency: Agency, year: int, kind: str, actor, data: dict | None = None) -> Report:
+    """Start a draft report of ``kind`` for ``agency`` and fiscal ``year``, filled with Thai defaults
+    overridden by ``data``. Needs a writer's right on the agency."""
+    if not access.can_write(actor, agency):
+        raise PermissionDenied
+    if not 2500 <= int(year) <= 2700:
+        raise ValidationError({"fiscal_year": _("ปีงบประมาณต้องเป็นปีพุทธศักราช")})
+    data = dict(data or {})
+    values = report_defaults(agency=agency, year=year, kind=kind, actor=actor, quarter=data.get("quarter"))
+    values.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    report = Report(agency=agency, fiscal_year=year, kind=kind, created_by=actor, state=S.DRAFT, **values)
+    _validate(report)
+    report.save()
+    _log(report, action=ReportAction.CREATE, actor=actor, from_state="")
+    return report
+
+
+@transaction.atomic
+def report_update(*, report: Report, actor, data: dict) -> Report:
+    """Change the memo/attachment texts of a report.
+
+    Draft and returned reports change in place. An approved, published or revoked report is never
+    changed: a new draft version (same series, version + 1, ``previous`` = this one) is created
+    with the changes, its approval and number cleared. A submitted report cannot be edited until
+    the director returns it. Returns the report that now holds the changes.
+    """
+    if not access.can_write(actor, report.agency):
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if Report.objects.filter(series=report.series, version__gt=report.version).exists():
+        raise ValidationError(_("มีฉบับใหม่กว่านี้แล้ว กรุณาแก้ไขฉบับล่าสุด"))
+    if report.state == S.SUBMITTED:
+        raise ValidationError(_("รายงานอยู่ระหว่างการพิจารณาของผู้บริหาร แก้ไขได้เมื่อถูกส่งกลับ"))
+    changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if report.state in FROZEN_STATES:
+        new = Report(
+            agency=report.agency,
+            fiscal_year=report.fiscal_year,
+            kind=report.kind,
+            series=report.series,
+            version=report.version + 1,
+            previous=report,
+            state=S.DRAFT,
+            created_by=actor,
+            **{f: getattr(report, f) for f in EDITABLE_FIELDS},
+        )
+        for key, value in changes.items():
+            setattr(new, key, value)
+        _validate(new)
+        new.save()
+        _log(
+            new, action=ReportAction.NEW_VERSION, actor=actor, from_state="", note=_("แก้ไขจากฉบับที่ %(v)s") % {"v": report.version}
+        )
+        return new
+    for key, value in changes.items():
+        setattr(report, key, value)
+    _validate(report)
+    report.save()
+    _log(report, action=ReportAction.EDIT, actor=actor, from_state=report.state)
+    return report
+
+
+def next_document_number(*, agency: Agency, year: int) -> int:
+    """Take the next running number of the agency's year. Must run inside the approving transaction:
+    the sequence row stays locked (SELECT … FOR UPDATE) until it commits, so no number is given twice."""
+    DocumentSequence.objects.get_or_create(agency=agency, fiscal_year=year)
+    seq = DocumentSequence.objects.select_for_update().get(agency=agency, fiscal_year=year)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number"])
+    return seq.last_number
+
+
+def _reviewed_sha(report: Report) -> str:
+    rendition = selectors.latest_rendition(report, done_only=True)
+    return rendition.sha256 if rendition else ""
+
+
+def _move(*, report: Report, action: str, actor, note: str = "") -> tuple[Report, str]:
+    """Lock, check rights and the transition map; returns the locked report and its old state."""
+    agency = report.agency
+    allowed = access.can_approve(actor, agency) if action in DIRECTOR_ACTIONS else access.can_write(actor, agency)
+    if not allowed:
+        raise PermissionDenied
+    locked = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    sources, target = TRANSITIONS[action]
+    if locked.state not in sources:
+        raise ValidationError(
+            _("ไม่สามารถ%(action)sรายงานที่มีสถานะ “%(state)s” ได้")
+            % {"action": ReportAction(action).label, "state": ReportState(locked.state).label}
+        )
+    old = locked.state
+    locked.state = target
+    return locked, old
+
+
+@transaction.atomic
+def report_submit(*, report: Report, actor, note: str = "") -> Report:
+    """Send a draft (or returned) report to the director."""
+    locked, old = _move(report=report, action=ReportAction.SUBMIT, actor=actor)
+    _validate(locked)
+    locked.save(update_fields=["state", "updated_at"])
+    _log(locked, action=ReportAction.SUBMIT, actor=actor, from_state=old, note=note, pdf_sha256=_reviewed_sha(locked))
+    return locked
+
+
+@transaction.atomic
+def report_return(*, report: Report, actor, note: str) -> Report:
+    """The director sends a submitted report back for changes; the note says what to change."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("กรุณาระบุเหตุผลหรือสิ่งที่ต้องแก้ไขเมื่อส่งกลับ")})
+    locked, old = _move(report=report, action=ReportAction.RETURN, actor=actor)
+    locked.save(update_fields=["state", "updated_at"])
+    _log(locked, action=ReportAction.RETURN, actor=actor, from_state=old, note=note.strip(), pdf_sha256=_reviewed_sha(locked))
+    return locked
+
+
+def _drafted_by(report: Report, actor) -> bool:
+    if report.created_by_id == actor.pk:
+        return True
+    return report.events.filter(action=ReportAction.SUBMIT, actor=actor).exists()
+
+
+@transaction.atomic
+def report_approve(*, report: Report, actor, decision: str = Decision.PERMIT, note: str = "") -> Report:
+    """The director approves a submitted report.
+
+    Refused when the director drafted or submitted it, unless the agency allows self-approval.
+    Assigns the document number from the agency's yearly sequence (if it has none) and the date
+    (if empty), prints the endorsement block, and freezes the approved PDF: a final Rendition with
+    the source data taken now, rendered by the Celery task after commit.
+    """
+    if decision not in (Decision.ACKNOWLEDGE, Decision.PERMIT, Decision.APPROVE):
+        raise ValidationError({"decision": _("คำสั่งการสำหรับการอนุมัติต้องเป็น ทราบ อนุญาต หรืออนุมัติ")})
+    locked, old = _move(report=report, action=ReportAction.APPROVE, actor=actor)
+    if _drafted_by(locked, actor) and not locked.agency.allow_self_approval:
+        raise ValidationError(_("ผู้อนุมัติต้องไม่ใช่ผู้จัดทำหรือผู้เสนอรายงานนี้ (หน่วยงานไม่อนุญาตให้อนุมัติเอกสารของตนเอง)"))
+    now = timezone.now()
+    if locked.doc_number is None:
+        locked.doc_number = next_document_number(agency=locked.agency, year=locked.fiscal_year)
+    if locked.doc_date is None:
+        locked.doc_date = timezone.localdate()
+    membership = selectors.signer_membership(agency=locked.agency, user=actor)
+    locked.approver_name = membership.full_name if membership else (actor.get_full_name() or actor.get_username())
+    locked.approver_position = (membership.position_title if membership else "") or locked.agency.head_title
+    locked.decision = decision
+    locked.decision_note = (note or "").strip()
+    locked.approved_by = actor
+    locked.approved_at = now
+    locked.save()
+    _log(
+        locked,
+        action=ReportAction.APPROVE,
+        actor=actor,
+        from_state=old,
+        note=locked.decision_note,
+        pdf_sha256=_reviewed_sha(locked),
+    )
+    from reports.services.renditions import rendition_freeze
+
+    rendition_freeze(report=locked, actor=actor)
+    return locked
+
+
+def _final_done(report: Report) -> Rendition:
+    final = selectors.final_rendition(report)
+    if final is None or final.status != "done":
+        raise ValidationError(_("ไฟล์ PDF ฉบับอนุมัติยังสร้างไม่เสร็จ กรุณารอสักครู่แล้วลองใหม่"))
+    return final
+
+
+@transaction.atomic
+def report_publish(*, report: Report, actor, note: str = "") -> Report:
+    """Put an approved report's frozen PDF on the agency's public page."""
+    locked, old = _move(report=report, action=ReportAction.PUBLISH, actor=actor)
+    final = _final_done(locked)
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["state", "published_at", "updated_at"])
+    _log(locked, action=ReportAction.PUBLISH, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256)
+    return locked
+
+
+@transaction.atomic
+def report_revoke(*, report: Report, actor, note: str = "") -> Report:
+    """Take a published report off the public page (its frozen PDF and trail stay)."""
+    locked, old = _move(report=report, action=ReportAction.REVOKE, actor=actor)
+    final = selectors.final_rendition(locked)
+    locked.save(update_fields=["state", "updated_at"])
+    _log(locked, action=ReportAction.REVOKE, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256 if final else "")
+    return locked
+
+
+def report_source(report: Report) -> dict:
+    """The data the report's PDF would print now (what a new rendition is made from)."""
+    return build_source(report)

@@ -1,0 +1,13 @@
+"""Celery tasks of reports. Tasks take ids, reload rows and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="reports.render_rendition", acks_late=True)
+def render_rendition(rendition_id: int) -> str:
+    """Render one queued PDF (progress is written to the Rendition row as WeasyPrint works)."""
+    from reports.services import rendition_render
+
+    return rendition_render(rendition_id=rendition_id).status
