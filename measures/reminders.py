@@ -88,7 +88,7 @@ def reminders_recompute(*, followup: FollowUp, now: dt.datetime | None = None) -
     """
     now = now or timezone.now()
     with transaction.atomic():
-        followup = FollowUp.objects.select_for_update().select_related("agency").get(pk=followup.pk)
+        followup = FollowUp.objects.select_for_update(of=("self",)).select_related("agency").get(pk=followup.pk)
         rows = list(Reminder.objects.select_for_update().filter(followup=followup))
         reminders = {r.lead_days: r for r in rows if r.kind == ReminderKind.REMINDER}
         cancellation = next((r for r in rows if r.kind == ReminderKind.CANCELLATION), None)
@@ -246,7 +246,7 @@ def reminder_deliver(*, reminder_id: int, claim_token: uuid.UUID, now: dt.dateti
     if followup_id is None:
         return 0
     with transaction.atomic():
-        followup = FollowUp.objects.select_for_update().select_related("agency", "measure").get(pk=followup_id)
+        followup = FollowUp.objects.select_for_update(of=("self",)).select_related("agency", "measure").get(pk=followup_id)
         reminder = (
             Reminder.objects.select_for_update().filter(pk=reminder_id, claim_token=claim_token, sent_at__isnull=True).first()
         )
