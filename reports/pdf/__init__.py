@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -74,7 +75,10 @@ class LocalOnlyFetcher(URLFetcher):
         url_path = unquote(url_path)
         if url_path.startswith(self.static_prefix):
             rel = url_path[len(self.static_prefix) :]
-            found = finders.find(rel)
+            try:
+                found = finders.find(rel)
+            except SuspiciousFileOperation:
+                return None
             if found:
                 return Path(found).resolve()
             candidate = (Path(settings.STATIC_ROOT) / rel).resolve()

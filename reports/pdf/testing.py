@@ -16,6 +16,7 @@ from pathlib import Path
 
 __all__ = [
     "compose_sara_am",
+    "drop_lone_hyphens",
     "equal_modulo_wraps",
     "first_difference",
     "glyph_runs",
@@ -53,11 +54,18 @@ def _run(args: list[str], data: bytes) -> bytes:
         ).stdout
 
 
-def pdftotext_text(pdf_bytes: bytes, layout: bool = False) -> str:
-    """Text as poppler's ``pdftotext`` extracts it (honours /ActualText)."""
+def pdftotext_text(pdf_bytes: bytes, layout: bool = False, raw: bool = False) -> str:
+    """Text as poppler's ``pdftotext`` extracts it (honours /ActualText).
+
+    In its default mode pdftotext joins a line that ends with "-" to the next one and drops
+    the hyphen (it takes it for hyphenation, even after a space: "๒๕๖๐ -⏎๒๕๖๔" → "๒๕๖๐ ๒๕๖๔");
+    ``raw`` (content-stream order) and ``layout`` keep it.
+    """
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")
+    if raw:
+        args.append("-raw")
     return _run(args, pdf_bytes).decode("utf-8")
 
 
@@ -77,6 +85,11 @@ def compose_sara_am(text: str) -> str:
     """
     text = _SARA_AM_RE.sub(lambda m: m.group(1) + SARA_AM, text)
     return _TONE_BEFORE_AM_RE.sub(lambda m: m.group(1) + SARA_AM, text)
+
+
+def drop_lone_hyphens(text: str) -> str:
+    """Remove " - " tokens (see :func:`pdftotext_text` on poppler's dehyphenation)."""
+    return re.sub(r"(?<!\S)-(?!\S)", " ", text)
 
 
 def normalise_ws(text: str) -> str:
