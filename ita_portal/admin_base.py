@@ -23,7 +23,7 @@ from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, URLField
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies.models import Agency, Role
@@ -159,6 +159,11 @@ class ScopedFieldsMixin:
 
     cached_choice_fields: tuple[str, ...] = ()
     choice_select_related: dict[str, tuple[str, ...]] = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, URLField):
+            kwargs.setdefault("assume_scheme", "https")  # Government sites are https; Django 6 default.
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_field_queryset(self, db, db_field, request):
         qs = super().get_field_queryset(db, db_field, request)

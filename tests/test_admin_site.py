@@ -403,3 +403,89 @@ def test_other_changelists_queries_do_not_grow_with_rows(world):
     after = {url: _queries_for(client, url) for url in urls}
     grown = {url: (before[url], after[url]) for url in urls if after[url] > before[url]}
     assert not grown
+
+
+def _assessment_post(assessment, score: str) -> dict:
+    score_row = assessment.indicator_scores.get()
+    return {
+        "agency": str(assessment.agency_id),
+        "framework": str(assessment.framework_id),
+        "source": "entered",
+        "overall_score": "88.00",
+        "grade": "A",
+        "passed": "true",
+        "rating_text": "",
+        "iit_score": "",
+        "eit_score": "",
+        "oit_score": "",
+        "note": "",
+        "indicator_scores-TOTAL_FORMS": "1",
+        "indicator_scores-INITIAL_FORMS": "1",
+        "indicator_scores-0-id": str(score_row.pk),
+        "indicator_scores-0-assessment": str(assessment.pk),
+        "indicator_scores-0-indicator": str(score_row.indicator_id),
+        "indicator_scores-0-score": score,
+        "item_results-TOTAL_FORMS": "0",
+        "item_results-INITIAL_FORMS": "0",
+    }
+
+
+def test_supervisor_loads_scores_of_the_subtree_only(world, rows):
+    client = world.client_for("supervisor")
+    a, b = rows["a"].assessment, rows["b"].assessment
+    response = client.post(change_url(a), _assessment_post(a, "91.50"))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    a.refresh_from_db()
+    assert (a.grade, str(a.indicator_scores.get().score), a.updated_by) == ("A", "91.50", world.users["supervisor"])
+    # A score out of range is refused with the model's Thai message, nothing saved.
+    response = client.post(change_url(a), _assessment_post(a, "150"))
+    assert response.status_code == 200
+    assert "คะแนนต้องไม่เกิน 100" in response.content.decode()
+    # B's assessment is outside the subtree: not found, not changed.
+    response = client.post(change_url(b), _assessment_post(b, "10"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert str(b.indicator_scores.get().score) == "70.00"
+    # A staff member of A cannot load scores through the admin at all.
+    response = world.client_for("staff_a").post(change_url(a), _assessment_post(a, "10"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert str(a.indicator_scores.get().score) == "91.50"
+
+
+def test_supervisor_removes_membership_through_the_service(world):
+    from ita_portal.agencies.services import membership_create
+
+    user = world.users["director_a"]
+    membership = membership_create(
+        user=user, agency=world.agency_a.parent, role=Role.SUPERVISOR, first_name_th="วิภา", last_name_th="ดี"
+    )
+    user.refresh_from_db()
+    assert user.is_staff
+    client = world.client_for("supervisor")
+    response = client.post(reverse("admin:agencies_membership_delete", args=[membership.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.is_staff  # membership_delete re-synced the login
+    other = Membership.objects.filter(agency=world.agency_b).first()
+    response = client.post(reverse("admin:agencies_membership_delete", args=[other.pk]), {"post": "yes"})
+    assert Membership.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["supervisor", "superuser"])
+def test_change_pages_with_long_inlines_do_not_grow(world, role):
+    from decimal import Decimal
+
+    from indicators.models import IndicatorScore, ItemResult
+    from tests.factories import make_framework
+    from tests.factories_admin import AssessmentFactory
+
+    client = world.client_for(role)
+    counts = []
+    for year, items in ((2565, 4), (2566, 40)):
+        framework = make_framework(year, oit_items=items)
+        assessment = AssessmentFactory(agency=world.agency_a, framework=framework)
+        for item in framework.items.all():
+            ItemResult.objects.create(assessment=assessment, item=item, passed=True)
+        for indicator in framework.indicators.all():
+            IndicatorScore.objects.create(assessment=assessment, indicator=indicator, score=Decimal("80"))
+        counts.append((_queries_for(client, change_url(framework)), _queries_for(client, change_url(assessment))))
+    assert counts[0] == counts[1]
