@@ -46,12 +46,14 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(_("หน้าหลัก"), "bi-house", ("home",)),
     Section(_("ผลคะแนน ITA"), "bi-bar-chart-line", ("indicators:dashboard", "indicators:assessment_detail", "indicators:index")),
-    Section(_("จุดอ่อน"), "bi-exclamation-triangle", ("measures:weakness_list", "measures:weaknesses")),
-    Section(_("มาตรการ"), "bi-list-check", ("measures:measure_list", "measures:list", "measures:index")),
+    Section(_("จุดอ่อน"), "bi-exclamation-triangle", ("indicators:weaknesses", "measures:weakness_list", "measures:weaknesses")),
+    Section(_("มาตรการ"), "bi-list-check", ("measures:measure_list", "measures:overview", "measures:list")),
     Section(
-        _("การกำกับติดตาม"), "bi-calendar-event", ("measures:followup_list", "measures:followup_calendar", "measures:calendar")
+        _("การกำกับติดตาม"),
+        "bi-calendar-event",
+        ("measures:followup_list", "measures:followups", "measures:calendar", "measures:followup_calendar"),
     ),
-    Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list", "reports:list", "reports:index")),
+    Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list", "reports:list")),
     Section(_("หน่วยงาน"), "bi-building", ("agency_detail",)),
 )
 
