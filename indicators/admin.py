@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Assessment, Assessor, Framework, Indicator, IndicatorScore, Item, ItemResult
-from ita_portal.admin_base import ADD, CHANGE, VIEW, ScopedAdminMixin, ScopedInlineMixin, inline_parent
+from ita_portal.admin_base import ADD, CHANGE, VIEW, ScopedAdminMixin, ScopedInlineMixin, agency_column, inline_parent
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
 
@@ -167,8 +167,9 @@ class ItemResultInline(FrameworkChoicesMixin, ScopedInlineMixin, admin.TabularIn
 class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
     supervisor_perms = SCORE_EDITORS
+    agency_name = agency_column("agency")
     list_display = (
-        "agency",
+        "agency_name",
         "fiscal_year",
         "assessor",
         "overall_score",
@@ -218,7 +219,8 @@ class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "assessment__agency"
     supervisor_perms = SCORE_EDITORS
-    list_display = ("indicator", "score", "agency", "fiscal_year")
+    agency_name = agency_column("assessment__agency")
+    list_display = ("indicator", "score", "agency_name", "fiscal_year")
     list_filter = (
         "assessment__framework__fiscal_year",
         "indicator__instrument",
@@ -229,10 +231,6 @@ class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-assessment__framework__fiscal_year", "assessment__agency__path", "indicator__number")
     autocomplete_fields = ("assessment", "indicator")
 
-    @admin.display(description=_("หน่วยงาน"), ordering="assessment__agency__name")
-    def agency(self, obj: IndicatorScore):
-        return obj.assessment.agency
-
     @admin.display(description=_("ปีงบประมาณ"), ordering="assessment__framework__fiscal_year")
     def fiscal_year(self, obj: IndicatorScore) -> int:
         return obj.assessment.framework.fiscal_year
@@ -242,7 +240,8 @@ class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ItemResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "assessment__agency"
     supervisor_perms = SCORE_EDITORS
-    list_display = ("item_code", "item", "passed", "score", "agency", "fiscal_year")
+    agency_name = agency_column("assessment__agency")
+    list_display = ("item_code", "item", "passed", "score", "agency_name", "fiscal_year")
     list_filter = (
         "passed",
         "item__kind",
@@ -257,10 +256,6 @@ class ItemResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("รหัสข้อ"), ordering="item__number")
     def item_code(self, obj: ItemResult) -> str:
         return obj.item.code
-
-    @admin.display(description=_("หน่วยงาน"), ordering="assessment__agency__name")
-    def agency(self, obj: ItemResult):
-        return obj.assessment.agency
 
     @admin.display(description=_("ปีงบประมาณ"), ordering="assessment__framework__fiscal_year")
     def fiscal_year(self, obj: ItemResult) -> int:

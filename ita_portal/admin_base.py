@@ -24,6 +24,7 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet, URLField
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies.models import Agency, Role
@@ -317,6 +318,19 @@ class ReadOnlyTabularInline(ScopedInlineMixin, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
+
+
+def agency_column(lookup: str = "agency"):
+    """A list column with the agency's short name (full name on hover): long Thai names crowd lists."""
+
+    @admin.display(description=_("หน่วยงาน"), ordering=f"{lookup}__name")
+    def agency_name(self, obj) -> str:
+        agency = agency_of(obj, lookup)
+        if agency is None:
+            return "—"
+        return format_html('<span title="{}">{}</span>', agency.name, agency.display_short)
+
+    return agency_name
 
 
 def inline_parent(request):

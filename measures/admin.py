@@ -22,6 +22,7 @@ from ita_portal.admin_base import (
     ReadOnlyTabularInline,
     ScopedAdminMixin,
     ScopedInlineMixin,
+    agency_column,
 )
 from ita_portal.thai import format_date
 from measures.models import (
@@ -56,7 +57,8 @@ def _badge(text, colour: str) -> str:
 @admin.register(Weakness)
 class WeaknessAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
-    list_display = ("title", "agency", "fiscal_year", "kind", "status", "indicator", "item", "is_proposed_by_system")
+    agency_name = agency_column("agency")
+    list_display = ("title", "agency_name", "fiscal_year", "kind", "status", "indicator", "item", "is_proposed_by_system")
     list_filter = ("fiscal_year", "kind", "status", "is_proposed_by_system", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "analysis", "agency__name", "agency__short_name")
     date_hierarchy = "created_at"
@@ -85,7 +87,8 @@ class ProgressUpdateInline(ReadOnlyTabularInline):
 @admin.register(Measure)
 class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "agency"
-    list_display = ("title", "agency", "fiscal_year", "status_badge", "period", "divisions", "budget_planned")
+    agency_name = agency_column("agency")
+    list_display = ("title", "agency_name", "fiscal_year", "status_badge", "period", "divisions", "budget_planned")
     list_filter = ("fiscal_year", "status", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "issue_heading", "guideline", "objective", "agency__name", "agency__short_name")
     date_hierarchy = "start_date"
@@ -123,7 +126,8 @@ class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(MeasureStep)
 class MeasureStepAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "measure__agency"
-    list_display = ("short_text", "order", "measure", "agency", "due_date_be", "is_done")
+    agency_name = agency_column("measure__agency")
+    list_display = ("short_text", "order", "measure", "agency_name", "due_date_be", "is_done")
     list_filter = ("is_done", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("text", "measure__title", "measure__agency__name")
     date_hierarchy = "due_date"
@@ -134,10 +138,6 @@ class MeasureStepAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("ขั้นตอน"), ordering="text")
     def short_text(self, obj: MeasureStep) -> str:
         return str(obj)
-
-    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
-    def agency(self, obj: MeasureStep):
-        return obj.measure.agency
 
     @admin.display(description=_("กำหนดเสร็จ"), ordering="due_date")
     def due_date_be(self, obj: MeasureStep) -> str:
@@ -153,7 +153,8 @@ class ReminderInline(ReadOnlyTabularInline):
 @admin.register(FollowUp)
 class FollowUpAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "agency"
-    list_display = ("__str__", "agency", "fiscal_year", "starts_at_be", "place", "status", "measure")
+    agency_name = agency_column("agency")
+    list_display = ("__str__", "agency_name", "fiscal_year", "starts_at_be", "place", "status", "measure")
     list_filter = ("status", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "agenda", "place", "minutes", "agency__name", "agency__short_name")
     date_hierarchy = "starts_at"
@@ -175,22 +176,20 @@ class ReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     agency_field = "followup__agency"
     superuser_perms = VIEW_ONLY
-    list_display = ("followup", "agency", "kind", "lead_days", "due_at", "claimed_at", "sent_at", "skipped_reason")
+    agency_name = agency_column("followup__agency")
+    list_display = ("followup", "agency_name", "kind", "lead_days", "due_at", "claimed_at", "sent_at", "skipped_reason")
     list_filter = ("kind", ("followup__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("followup__title", "followup__agency__name", "skipped_reason")
     date_hierarchy = "due_at"
     list_select_related = ("followup", "followup__agency")
     ordering = ("-due_at",)
 
-    @admin.display(description=_("หน่วยงาน"), ordering="followup__agency__name")
-    def agency(self, obj: Reminder):
-        return obj.followup.agency
-
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "measure__agency"
-    list_display = ("measure", "agency", "reported_on_be", "status", "percent_complete", "budget_spent", "recorded_by")
+    agency_name = agency_column("measure__agency")
+    list_display = ("measure", "agency_name", "reported_on_be", "status", "percent_complete", "budget_spent", "recorded_by")
     list_filter = ("status", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("measure__title", "result_summary", "outcome", "obstacles", "measure__agency__name")
     date_hierarchy = "reported_on"
@@ -198,10 +197,6 @@ class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ordering = ("-reported_on", "-pk")
     autocomplete_fields = ("measure", "recorded_by")
     readonly_fields = ("created_at",)
-
-    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
-    def agency(self, obj: ProgressUpdate):
-        return obj.measure.agency
 
     @admin.display(description=_("วันที่รายงาน"), ordering="reported_on")
     def reported_on_be(self, obj: ProgressUpdate) -> str:
@@ -212,7 +207,8 @@ class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "measure__agency"
     superuser_perms = frozenset({VIEW, CHANGE, DELETE})
-    list_display = ("title", "kind", "measure", "agency", "stored_file", "uploaded_at")
+    agency_name = agency_column("measure__agency")
+    list_display = ("title", "kind", "measure", "agency_name", "stored_file", "uploaded_at")
     list_filter = ("kind", ("measure__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "original_name", "sha256", "url", "measure__title", "measure__agency__name")
     date_hierarchy = "uploaded_at"
@@ -233,10 +229,6 @@ class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "uploaded_at",
     )
     readonly_fields = ("stored_file", "content_type", "sha256", "uploaded_by", "uploaded_at")
-
-    @admin.display(description=_("หน่วยงาน"), ordering="measure__agency__name")
-    def agency(self, obj: Evidence):
-        return obj.measure.agency
 
     @admin.display(description=_("ไฟล์"))
     def stored_file(self, obj: Evidence) -> str:

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.admin_base import CHANGE, DELETE, VIEW, VIEW_ONLY, ReadOnlyTabularInline, ScopedAdminMixin
+from ita_portal.admin_base import CHANGE, DELETE, VIEW, VIEW_ONLY, ReadOnlyTabularInline, ScopedAdminMixin, agency_column
 from ita_portal.thai import format_date
 from reports.models import DocumentSequence, Rendition, Report, ReportEvent, ReportState
 
@@ -43,7 +43,8 @@ class DocumentSequenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     agency_field = "agency"
     superuser_perms = frozenset({VIEW, CHANGE})
-    list_display = ("agency", "fiscal_year", "last_number")
+    agency_name = agency_column("agency")
+    list_display = ("agency_name", "fiscal_year", "last_number")
     list_filter = ("fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("agency__name", "agency__short_name", "agency__doc_prefix")
     list_select_related = ("agency",)
@@ -77,7 +78,8 @@ class FrozenReportMixin:
 class ReportAdmin(FrozenReportMixin, ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
     superuser_perms = NO_ADD
-    list_display = ("subject", "agency", "fiscal_year", "kind", "quarter", "version", "state_badge", "doc_number", "doc_date_be")
+    agency_name = agency_column("agency")
+    list_display = ("subject", "state_badge", "version", "doc_number", "doc_date_be", "agency_name", "fiscal_year", "kind")
     list_filter = ("state", "kind", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("subject", "title", "body", "agency__name", "agency__short_name", "signer_name")
     date_hierarchy = "created_at"
@@ -149,16 +151,13 @@ class ReportEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "report__agency"
     supervisor_perms = VIEW_ONLY
     superuser_perms = VIEW_ONLY
-    list_display = ("at", "report", "agency", "action", "from_state", "to_state", "actor", "sha")
+    agency_name = agency_column("report__agency")
+    list_display = ("at", "report", "agency_name", "action", "from_state", "to_state", "actor", "sha")
     list_filter = ("action", "to_state", ("report__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("report__subject", "note", "pdf_sha256", "report__agency__name", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("report", "report__agency", "actor")
     ordering = ("-at", "-pk")
-
-    @admin.display(description=_("หน่วยงาน"), ordering="report__agency__name")
-    def agency(self, obj: ReportEvent):
-        return obj.report.agency
 
     @admin.display(description=_("SHA-256 ของ PDF"))
     def sha(self, obj: ReportEvent) -> str:
@@ -171,7 +170,8 @@ class RenditionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     agency_field = "report__agency"
     superuser_perms = NO_ADD
-    list_display = ("report", "agency", "status", "is_final", "pages", "size", "sha", "created_at")
+    agency_name = agency_column("report__agency")
+    list_display = ("report", "agency_name", "status", "is_final", "pages", "size", "sha", "created_at")
     list_filter = ("status", "is_final", ("report__agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("sha256", "report__subject", "report__agency__name")
     date_hierarchy = "created_at"
@@ -207,10 +207,6 @@ class RenditionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def is_frozen(self, obj) -> bool:
         return obj.is_final
-
-    @admin.display(description=_("หน่วยงาน"), ordering="report__agency__name")
-    def agency(self, obj: Rendition):
-        return obj.report.agency
 
     @admin.display(description=_("SHA-256"))
     def sha(self, obj: Rendition) -> str:

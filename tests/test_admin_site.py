@@ -489,3 +489,16 @@ def test_change_pages_with_long_inlines_do_not_grow(world, role):
             IndicatorScore.objects.create(assessment=assessment, indicator=indicator, score=Decimal("80"))
         counts.append((_queries_for(client, change_url(framework)), _queries_for(client, change_url(assessment))))
     assert counts[0] == counts[1]
+
+
+def test_lists_speak_thai_with_be_dates_and_state_badges(world, rows):
+    client = world.client_for("supervisor")
+    html = client.get(changelist(Measure)).content.decode()
+    assert "1 มิ.ย. 2567 – 31 ก.ค. 2567" in html  # period in BE
+    assert '<nav class="toplinks">' in html and ">2567<" in html.replace("\n", "")  # date drill-down in BE
+    assert ">2024<" not in html.replace("\n", "")
+    type(rows["a"].report).objects.filter(pk=rows["a"].report.pk).update(state=ReportState.PUBLISHED)
+    html = client.get(changelist(type(rows["a"].report))).content.decode()
+    assert '<span class="ita-badge ita-badge-success">เผยแพร่แล้ว</span>' in html
+    html = client.get(changelist(Agency)).content.decode()
+    assert "จำนวนสมาชิก" in html

@@ -23,6 +23,7 @@ from ita_portal.admin_base import (
     ScopedAdminMixin,
     ScopedInlineMixin,
     admin_scope,
+    agency_column,
     configure_admin_site,
     inline_parent,
     is_active_superuser,
@@ -256,7 +257,8 @@ class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class DivisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
     supervisor_perms = frozenset({VIEW, ADD, CHANGE})
-    list_display = ("name", "short_name", "agency", "order", "member_count", "is_active")
+    agency_name = agency_column("agency")
+    list_display = ("name", "short_name", "agency_name", "order", "member_count", "is_active")
     list_filter = ("is_active", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "short_name", "agency__name", "agency__short_name")
     list_select_related = ("agency",)
@@ -286,7 +288,8 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
     supervisor_perms = ALL
     form = MembershipAdminForm
-    list_display = ("full_name", "user", "agency", "division", "role", "position_title", "is_active")
+    agency_name = agency_column("agency")
+    list_display = ("full_name", "user", "agency_name", "division", "role", "position_title", "is_active")
     list_filter = ("role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = (
         "first_name_th",
