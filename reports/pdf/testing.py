@@ -182,6 +182,7 @@ def stock_weasyprint():
 def glyph_runs(pdf_bytes: bytes) -> list[list[dict]]:
     """Glyphs drawn on each page, in content-stream order: dicts with ``x``, ``y`` (text space
     of WeasyPrint's pages, CSS px from the page's top-left), ``width`` (advance incl. Tc, px),
+    ``glyph_width`` (the glyph's own advance, px),
     ``size`` (font size, px), ``gid`` and ``font``.
 
     A small interpreter of the text operators WeasyPrint writes (Tm, Tf, Tc, Ts, TJ, Tj),
@@ -237,13 +238,15 @@ def glyph_runs(pdf_bytes: bytes) -> list[list[dict]]:
                     data = bytes(item.original_bytes if hasattr(item, "original_bytes") else item)
                     for pos in range(0, len(data) - 1, 2):
                         gid = data[pos] << 8 | data[pos + 1]
-                        advance = table.get(gid, default) / 1000 * size + tc
+                        glyph_width = table.get(gid, default) / 1000 * size
+                        advance = glyph_width + tc
                         glyphs.append(
                             {
                                 "x": tm[4] + tx,
                                 "y": tm[5] - ts,
                                 "base": tm[5],
                                 "width": advance,
+                                "glyph_width": glyph_width,
                                 "size": size,
                                 "gid": gid,
                                 "font": font,
