@@ -380,3 +380,39 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a calendar-feed URL (iCalendar subscription) of one user.
+
+    ``agency`` set: that agency's follow-up meetings; empty: the user's own meetings across their
+    agencies. Calendar apps cannot log in, so the token is the credential: it is long and random,
+    shown only to its owner, can be regenerated (the old URL stops working at once), and the feed
+    still checks that the owner may read the agency today.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้ใช้"), on_delete=models.CASCADE, related_name="calendar_feed_tokens"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("หน่วยงาน"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(_("รหัสลับ"), max_length=64, unique=True, default=_feed_token, editable=False)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ลิงก์ปฏิทิน (ICS)")
+        verbose_name_plural = _("ลิงก์ปฏิทิน (ICS)")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="feed_token_unique_user_agency"),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(agency__isnull=True), name="feed_token_unique_personal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.agency or _('ปฏิทินส่วนตัว')}"

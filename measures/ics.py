@@ -1,0 +1,71 @@
+"""Calendar feeds (iCalendar subscriptions) of follow-up meetings: per agency and per user.
+
+Events come from the portal's one VEVENT builder (``ita_portal.ics.followup_event``) so a meeting
+has the same UID (``FollowUp.uid``) and SEQUENCE in a feed as in the e-mailed invitations. Feed
+times are written as Asia/Bangkok local times with a VTIMEZONE block, so a calendar shows
+"09:30" for a meeting typed as 09:30 even where the app ignores UTC conversion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from icalendar import Calendar
+
+from ita_portal.agencies import selectors
+from ita_portal.agencies.models import Agency
+from ita_portal.ics import PRODID, followup_event
+from measures.models import FollowUp, FollowUpStatus
+from measures.reminders import followup_link
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+# A feed carries meetings from a year back onwards; older ones only weigh the download.
+FEED_PAST_DAYS = 400
+
+
+def _window(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    return qs.filter(starts_at__gte=since).select_related("measure", "agency").order_by("starts_at", "pk")
+
+
+def agency_feed_meetings(*, user, agency: Agency) -> QuerySet[FollowUp]:
+    return _window(selectors.scope_queryset(FollowUp.objects.filter(agency=agency), user))
+
+
+def user_feed_meetings(*, user) -> QuerySet[FollowUp]:
+    """The user's own meetings: attendee, named on the measure, or their division is responsible."""
+    memberships = selectors.memberships_of(user)
+    ids = [m.pk for m in memberships]
+    divisions = [m.division_id for m in memberships if m.division_id]
+    q = Q(attendees__in=ids) | Q(measure__responsible_people__in=ids)
+    if divisions:
+        q |= Q(responsible_divisions__in=divisions) | Q(measure__responsible_divisions__in=divisions)
+    pks = selectors.scope_queryset(FollowUp.objects.filter(q), user).values("pk")
+    return _window(FollowUp.objects.filter(pk__in=pks))
+
+
+def feed_bytes(meetings, *, name: str) -> bytes:
+    """A VCALENDAR of ``meetings`` with Bangkok-local times and its VTIMEZONE."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Bangkok")
+    stamp = timezone.now()
+    for meeting in meetings:
+        event = followup_event(
+            meeting, url=followup_link(meeting), cancelled=meeting.status == FollowUpStatus.CANCELLED, stamp=stamp
+        )
+        for key, moment in (
+            ("dtstart", meeting.starts_at),
+            ("dtend", meeting.ends_at or meeting.starts_at + dt.timedelta(hours=1)),
+        ):
+            del event[key]
+            event.add(key, moment.astimezone(BANGKOK))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

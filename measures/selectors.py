@@ -1,0 +1,309 @@
+"""Reads of measures and their follow-up, always scoped through ``ita_portal.agencies.selectors``.
+
+Each page is a fixed number of queries whatever the number of rows (annotations and prefetches,
+no per-row queries); tests assert it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ita_portal.agencies import selectors
+from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.thai import MONTHS, WEEKDAYS, be_year
+from measures.models import (
+    Evidence,
+    FollowUp,
+    FollowUpStatus,
+    Measure,
+    MeasureStatus,
+    MeasureStep,
+    ProgressUpdate,
+)
+
+
+def _annotated(qs: QuerySet[Measure]) -> QuerySet[Measure]:
+    now = timezone.now()
+    next_meeting = (
+        FollowUp.objects.filter(
+            Q(measure=OuterRef("pk")) | Q(measure__isnull=True, agency=OuterRef("agency"), fiscal_year=OuterRef("fiscal_year")),
+            status=FollowUpStatus.SCHEDULED,
+            starts_at__gte=now,
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return (
+        qs.select_related("agency", "weakness", "indicator")
+        .annotate(
+            steps_total=Count("steps", distinct=True),
+            steps_done=Count("steps", filter=Q(steps__is_done=True), distinct=True),
+            next_meeting_at=Subquery(next_meeting),
+        )
+        .prefetch_related(
+            Prefetch("responsible_divisions", queryset=Division.objects.order_by("order", "name")),
+            Prefetch("responsible_people", queryset=Membership.objects.order_by("first_name_th")),
+        )
+    )
+
+
+def measures_for_agency(
+    *,
+    user,
+    agency: Agency,
+    fiscal_year: int,
+    division: Division | None = None,
+    status: str = "",
+    person: Membership | None = None,
+    overdue: bool = False,
+) -> QuerySet[Measure]:
+    """The agency's measures of a year for the overview, grouped order (weakness, indicator, order)."""
+    qs = selectors.scope_queryset(Measure.objects.all(), user).filter(agency=agency, fiscal_year=fiscal_year)
+    if division is not None:
+        qs = qs.filter(Q(responsible_divisions=division) | Q(responsible_people__division=division))
+    if status:
+        qs = qs.filter(status=status)
+    if person is not None:
+        qs = qs.filter(responsible_people=person)
+    if overdue:
+        qs = qs.filter(end_date__lt=timezone.localdate()).exclude(status=MeasureStatus.DONE)
+    if division is not None or person is not None:
+        # The m2m filters join rows; re-select by pk so the step counts are not multiplied.
+        qs = Measure.objects.filter(pk__in=qs.values("pk"))
+    return _annotated(qs).order_by(
+        Coalesce("weakness__order", Value(9999), output_field=IntegerField()),
+        "weakness_id",
+        "issue_heading",
+        F("indicator__number").asc(nulls_last=True),
+        "order",
+        "pk",
+    )
+
+
+def my_measures(*, user) -> QuerySet[Measure]:
+    """Measures the user is named on, or whose responsible division is theirs, in every agency they
+    may read (newest fiscal year first)."""
+    memberships = selectors.memberships_of(user)
+    ids = [m.pk for m in memberships]
+    divisions = [m.division_id for m in memberships if m.division_id]
+    q = Q(responsible_people__in=ids)
+    if divisions:
+        q |= Q(responsible_divisions__in=divisions)
+    base = selectors.scope_queryset(Measure.objects.filter(q), user).values("pk")
+    return _annotated(Measure.objects.filter(pk__in=base)).order_by("-fiscal_year", "agency__name", "order", "pk")
+
+
+def group_label(measure: Measure) -> str:
+    """The heading a measure is listed under on the overview."""
+    if measure.weakness_id:
+        return measure.weakness.title
+    if measure.issue_heading:
+        return measure.issue_heading
+    if measure.indicator_id:
+        return f"ตัวชี้วัดที่ {measure.indicator.number} {measure.indicator.name}"
+    return "มาตรการอื่น ๆ"
+
+
+def is_overdue(measure: Measure, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return bool(measure.end_date and measure.end_date < today and measure.status != MeasureStatus.DONE)
+
+
+def measure_for_page(*, user, agency: Agency, fiscal_year: int, pk: int, write: bool = False) -> Measure:
+    """One measure with what its page shows (404 outside the user's scope, 403 on a read-only write)."""
+    qs = Measure.objects.filter(agency=agency, fiscal_year=fiscal_year).select_related(
+        "agency", "weakness", "indicator", "indicator__framework"
+    )
+    if write:
+        return selectors.get_for_write(user, qs, pk=pk)
+    return selectors.get_for_read(user, qs, pk=pk)
+
+
+def measure_detail_data(measure: Measure) -> dict:
+    """Steps, progress (with evidence), meetings and evidence of a measure: a fixed number of queries."""
+    steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
+    progress = list(
+        measure.progress_updates.select_related("recorded_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        .order_by("-reported_on", "-pk")
+    )
+    followups = list(
+        FollowUp.objects.filter(measure=measure).prefetch_related("responsible_divisions").order_by("starts_at", "pk")
+    )
+    evidence = list(measure.evidence.select_related("uploaded_by", "progress").order_by("-uploaded_at", "-pk"))
+    return {
+        "steps": steps,
+        "steps_done": sum(1 for s in steps if s.is_done),
+        "progress_list": progress,
+        "followups": followups,
+        "evidence_list": evidence,
+        "divisions": list(measure.responsible_divisions.order_by("order", "name")),
+        "people": list(measure.responsible_people.order_by("first_name_th")),
+        "items": list(measure.items.order_by("kind", "number")),
+    }
+
+
+def followups_for_agency(*, user, agency: Agency, fiscal_year: int) -> QuerySet[FollowUp]:
+    return (
+        selectors.scope_queryset(FollowUp.objects.all(), user)
+        .filter(agency=agency, fiscal_year=fiscal_year)
+        .select_related("measure")
+        .prefetch_related("responsible_divisions", "attendees")
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- month calendar ----------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    is_today: bool
+    meetings: list = field(default_factory=list)
+
+
+@dataclass
+class MonthGrid:
+    year: int
+    month: int
+    title: str
+    weeks: list[list[CalendarDay]]
+    prev: tuple[int, int]
+    next: tuple[int, int]
+    weekday_names: tuple[str, ...] = WEEKDAYS
+
+
+def month_grid(*, user, agency: Agency, year: int, month: int) -> MonthGrid:
+    """A Monday-first month grid with the agency's meetings (all fiscal years) on their days."""
+    cal = calendar.Calendar(firstweekday=0)
+    days = list(cal.itermonthdates(year, month))
+    first, last = days[0], days[-1]
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    meetings = (
+        selectors.scope_queryset(FollowUp.objects.all(), user)
+        .filter(agency=agency, starts_at__gte=start, starts_at__lt=end)
+        .select_related("measure")
+        .order_by("starts_at", "pk")
+    )
+    by_day: dict[dt.date, list] = {}
+    for m in meetings:
+        by_day.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
+    today = timezone.localdate()
+    cells = [CalendarDay(d, d.month == month, d == today, by_day.get(d, [])) for d in days]
+    weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+    prev = (year - 1, 12) if month == 1 else (year, month - 1)
+    nxt = (year + 1, 1) if month == 12 else (year, month + 1)
+    return MonthGrid(year, month, f"{MONTHS[month - 1]} {be_year(year)}", weeks, prev, nxt)
+
+
+# --- history ----------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 60
+_KINDS = {"+": "สร้าง", "~": "แก้ไข", "-": "ลบ"}
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+def _display(model, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        f = model._meta.get_field(field_name)
+    except Exception:
+        return str(value)
+    if getattr(f, "choices", None):
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "ใช่" if value else "ไม่ใช่"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return f"{local.day}/{local.month}/{be_year(local)} {local:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.day}/{value.month}/{be_year(value)}"
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _entries(records: list, model, label_of, skip: set[str]) -> list[HistoryEntry]:
+    """Entries from one object's history records (newest first in ``records``)."""
+    fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
+    entries = []
+    by_object: dict[int, list] = {}
+    for r in records:
+        by_object.setdefault(r.id, []).append(r)
+    for rows in by_object.values():
+        rows.sort(key=lambda r: (r.history_date, r.history_id))
+        prev = None
+        for r in rows:
+            changes = []
+            if r.history_type == "~" and prev is not None:
+                delta = r.diff_against(prev, included_fields=fields)
+                for c in delta.changes:
+                    verbose = str(model._meta.get_field(c.field).verbose_name)
+                    changes.append((verbose, _display(model, c.field, c.old), _display(model, c.field, c.new)))
+                if not changes:
+                    prev = r
+                    continue
+            user = r.history_user
+            entries.append(
+                HistoryEntry(
+                    when=r.history_date,
+                    who=(user.get_full_name() or user.get_username()) if user else "ระบบ",
+                    what=label_of(r),
+                    action=_KINDS.get(r.history_type, r.history_type),
+                    changes=changes,
+                )
+            )
+            prev = r
+    return entries
+
+
+def measure_history(measure: Measure) -> list[HistoryEntry]:
+    """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
+
+    Four queries (one per history table), whatever the length of the trail.
+    """
+    skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
+    entries = _entries(
+        list(Measure.history.filter(id=measure.pk).select_related("history_user")),
+        Measure,
+        lambda r: "มาตรการ",
+        skip,
+    )
+    entries += _entries(
+        list(MeasureStep.history.filter(measure_id=measure.pk).select_related("history_user")),
+        MeasureStep,
+        lambda r: f"ขั้นตอน: {r.text[:60]}",
+        skip | {"done_by"},
+    )
+    entries += _entries(
+        list(FollowUp.history.filter(measure_id=measure.pk).select_related("history_user")),
+        FollowUp,
+        lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}",
+        skip,
+    )
+    entries += _entries(
+        list(ProgressUpdate.history.filter(measure_id=measure.pk).select_related("history_user")),
+        ProgressUpdate,
+        lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
+        skip | {"recorded_by"},
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:HISTORY_LIMIT]

@@ -1,0 +1,65 @@
+"""State changes of measures and their follow-up: the only code that writes these tables.
+
+Split by area (each function is keyword-only, validates, runs in one transaction):
+
+- ``measures``  — measure_create / measure_update / measure_delete, step_add / step_update /
+  step_remove / steps_reorder / step_set_done
+- ``followups`` — followup_create / followup_update / followup_cancel / followup_record_minutes,
+  followups_generate and the pure date generator ``schedule_dates``
+- ``progress``  — progress_record / progress_update / progress_delete, evidence_add_file /
+  evidence_add_link / evidence_delete
+- ``feeds``     — feed_token_get_or_create / feed_token_regenerate (secret calendar URLs)
+"""
+
+from measures.services.feeds import feed_token_get_or_create, feed_token_regenerate
+from measures.services.followups import (
+    followup_cancel,
+    followup_create,
+    followup_record_minutes,
+    followup_update,
+    followups_generate,
+    schedule_dates,
+)
+from measures.services.measures import (
+    measure_create,
+    measure_delete,
+    measure_update,
+    step_add,
+    step_remove,
+    step_set_done,
+    step_update,
+    steps_reorder,
+)
+from measures.services.progress import (
+    evidence_add_file,
+    evidence_add_link,
+    evidence_delete,
+    progress_delete,
+    progress_record,
+    progress_update,
+)
+
+__all__ = [
+    "evidence_add_file",
+    "evidence_add_link",
+    "evidence_delete",
+    "feed_token_get_or_create",
+    "feed_token_regenerate",
+    "followup_cancel",
+    "followup_create",
+    "followup_record_minutes",
+    "followup_update",
+    "followups_generate",
+    "measure_create",
+    "measure_delete",
+    "measure_update",
+    "progress_delete",
+    "progress_record",
+    "progress_update",
+    "schedule_dates",
+    "step_add",
+    "step_remove",
+    "step_set_done",
+    "step_update",
+    "steps_reorder",
+]

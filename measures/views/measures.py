@@ -1,0 +1,264 @@
+"""Measures: overview of an agency's year, "my measures", the measure page, its form and steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ita_portal.agencies import selectors as access
+from measures import selectors, services
+from measures.forms import EvidenceForm, MeasureForm, OverviewFilterForm, StepForm
+from measures.models import MeasureStep, Weakness
+from measures.views._common import add_service_errors, agency_for, is_htmx
+
+MEASURES_PER_PAGE = 20
+
+
+def _decorate(measures, today) -> list:
+    rows = []
+    for m in measures:
+        m.group = selectors.group_label(m)
+        m.overdue = selectors.is_overdue(m, today)
+        m.percent = round(100 * m.steps_done / m.steps_total) if m.steps_total else 0
+        rows.append(m)
+    return rows
+
+
+@login_required
+def overview(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """The agency's measures of the year, grouped by weakness / indicator, with filters."""
+    agency = agency_for(request, agency_id)
+    form = OverviewFilterForm(request.GET or None, agency=agency)
+    filters = form.cleaned_data if form.is_valid() else {}
+    measures = selectors.measures_for_agency(
+        user=request.user,
+        agency=agency,
+        fiscal_year=year,
+        division=filters.get("division"),
+        status=filters.get("status", ""),
+        person=filters.get("person"),
+        overdue=filters.get("overdue", False),
+    )
+    page = Paginator(measures, MEASURES_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "measures/overview.html",
+        {
+            "agency": agency,
+            "year": year,
+            "form": form,
+            "page_obj": page,
+            "measures": _decorate(page.object_list, today),
+            "can_write": access.can_write(request.user, agency),
+            "weaknesses": Weakness.objects.filter(agency=agency, fiscal_year=year, measures__isnull=True).order_by("order", "pk")[
+                :20
+            ]
+            if access.can_write(request.user, agency)
+            else [],
+        },
+    )
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    """Measures the logged-in person is responsible for, across their agencies."""
+    page = Paginator(selectors.my_measures(user=request.user), MEASURES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "measures/my_measures.html",
+        {"page_obj": page, "measures": _decorate(page.object_list, timezone.localdate())},
+    )
+
+
+def _detail_url(measure) -> str:
+    return reverse(
+        "measures:measure_detail", kwargs={"agency_id": measure.agency_id, "year": measure.fiscal_year, "pk": measure.pk}
+    )
+
+
+@login_required
+def measure_create(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """New measure, stand-alone or from a weakness (``?weakness=<id>`` pre-fills its texts)."""
+    agency = agency_for(request, agency_id, write=True)
+    initial = {}
+    weakness_id = request.GET.get("weakness")
+    if weakness_id and weakness_id.isdigit():
+        weakness = get_object_or_404(Weakness, pk=weakness_id, agency=agency)
+        initial = {
+            "weakness": weakness,
+            "indicator": weakness.indicator_id,
+            "items": [weakness.item_id] if weakness.item_id else [],
+            "weakness_text": weakness.title,
+            "improvement_text": weakness.analysis,
+        }
+    form = MeasureForm(request.POST or None, agency=agency, fiscal_year=year, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.measure_create(
+                agency=agency, fiscal_year=year, user=request.user, steps=form.steps(), **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("บันทึกมาตรการเรียบร้อยแล้ว"))
+            return redirect(_detail_url(measure))
+    return render(request, "measures/measure_form.html", {"agency": agency, "year": year, "form": form, "measure": None})
+
+
+@login_required
+def measure_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    agency = agency_for(request, agency_id)
+    measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
+    form = MeasureForm(request.POST or None, instance=measure, agency=agency, fiscal_year=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(measure=measure, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("บันทึกการแก้ไขเรียบร้อยแล้ว"))
+            return redirect(_detail_url(measure))
+    return render(request, "measures/measure_form.html", {"agency": agency, "year": year, "form": form, "measure": measure})
+
+
+@login_required
+@require_POST
+def measure_delete(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    agency = agency_for(request, agency_id)
+    measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
+    services.measure_delete(measure=measure)
+    messages.success(request, _("ลบมาตรการเรียบร้อยแล้ว"))
+    return redirect("measures:measure_list", agency_id=agency.pk, year=year)
+
+
+@login_required
+def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    """Everything about one measure: texts, steps (htmx), meetings, progress, evidence, history."""
+    agency = agency_for(request, agency_id)
+    measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk)
+    context = {
+        "agency": agency,
+        "year": year,
+        "measure": measure,
+        "can_write": access.can_write(request.user, agency),
+        "overdue": selectors.is_overdue(measure),
+        "history": selectors.measure_history(measure),
+        "step_form": StepForm(),
+        "evidence_form": EvidenceForm(),
+        **selectors.measure_detail_data(measure),
+    }
+    return render(request, "measures/measure_detail.html", context)
+
+
+# --- steps (htmx fragments; plain POST + redirect without JavaScript) -------------------------
+
+
+def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = None) -> HttpResponse:
+    if not is_htmx(request):
+        if form is not None and form.errors:
+            for errors in form.errors.values():
+                for e in errors:
+                    messages.error(request, e)
+        return redirect(_detail_url(measure) + "#steps")
+    steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
+    return render(
+        request,
+        "measures/_steps.html",
+        {
+            "measure": measure,
+            "steps": steps,
+            "steps_done": sum(1 for s in steps if s.is_done),
+            "can_write": True,
+            "step_form": form or StepForm(),
+        },
+    )
+
+
+def _measure_for_step_write(request, agency_id, year, pk):
+    agency = agency_for(request, agency_id)
+    return selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
+
+
+@login_required
+@require_POST
+def step_add(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        try:
+            services.step_add(measure=measure, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = None
+    return _steps_response(request, measure, form=form)
+
+
+@login_required
+def step_edit(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    form = StepForm(request.POST or None, initial={"text": step.text, "due_date": step.due_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(step=step, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _steps_response(request, measure)
+    return render(request, "measures/_step_edit.html", {"measure": measure, "step": step, "form": form})
+
+
+@login_required
+@require_POST
+def step_remove(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    services.step_remove(step=step)
+    return _steps_response(request, measure)
+
+
+@login_required
+@require_POST
+def step_move(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int, direction: str) -> HttpResponse:
+    """Move a step one place up or down (builds the new order and calls ``steps_reorder``)."""
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    ids = list(measure.steps.order_by("order", "pk").values_list("pk", flat=True))
+    if step_id not in ids:
+        return _steps_response(request, measure)
+    i = ids.index(step_id)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        services.steps_reorder(measure=measure, step_ids=ids)
+    return _steps_response(request, measure)
+
+
+@login_required
+@require_POST
+def steps_reorder(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    """Drag-and-drop order from the browser: ``step`` values in the new order."""
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    try:
+        services.steps_reorder(measure=measure, step_ids=[int(i) for i in request.POST.getlist("step") if i.isdigit()])
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return _steps_response(request, measure)
+
+
+@login_required
+@require_POST
+def step_toggle(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
+    measure = _measure_for_step_write(request, agency_id, year, pk)
+    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    services.step_set_done(step=step, done=not step.is_done, user=request.user)
+    return _steps_response(request, measure)
