@@ -222,6 +222,14 @@ def test_supervisor_home_counts_the_subtree_and_links_to_the_list(world):
     assert reverse("agency_list") in page
 
 
+def test_supervisor_home_links_to_the_subtree_overview(world, monkeypatch):
+    # The overview page belongs to the scores app; any resolvable name stands in for it here.
+    monkeypatch.setattr(navigation, "SUPERVISION_URL_NAMES", ("nowhere:missing", "agency_detail"))
+    page = html(world.client_for("supervisor").get("/"))
+    assert "ผลคะแนนหน่วยงานในสังกัด" in page and detail_url(world.supervising) in page
+    assert "ผลคะแนนหน่วยงานในสังกัด" not in html(world.client_for("director_a").get("/"))
+
+
 def test_superuser_without_membership_gets_the_admin_view(world):
     page = html(world.client_for("superuser").get("/"))
     assert NO_MEMBERSHIP not in page

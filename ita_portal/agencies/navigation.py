@@ -57,6 +57,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("หน่วยงาน"), "bi-building", ("agency_detail",)),
 )
 
+# Pages for supervisors about their whole subtree (linked from the supervisor's home card).
+SUPERVISION_URL_NAMES: tuple[str, ...] = ("indicators:area",)
+
 
 def current_fiscal_year() -> int:
     """The BE fiscal year today (Asia/Bangkok) falls in."""
@@ -122,6 +125,11 @@ def section_links(agency_id: int, year: int) -> list[dict]:
         if url is not None:
             links.append({"label": section.label, "icon": section.icon, "url": url})
     return links
+
+
+def supervision_url(agency_id: int, year: int) -> str | None:
+    """The scores overview of a supervising agency's whole subtree, when that page exists."""
+    return _reverse_first(SUPERVISION_URL_NAMES, agency_id, year)
 
 
 def _switch_url(request: HttpRequest, agency_id: int, year: int) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ita_portal.agencies import dashboard, selectors
 from ita_portal.agencies.forms import AgencySearchForm
 from ita_portal.agencies.models import Agency
-from ita_portal.agencies.navigation import current_fiscal_year, navigation_context, section_links
+from ita_portal.agencies.navigation import current_fiscal_year, navigation_context, section_links, supervision_url
 
 AGENCIES_PER_PAGE = 25
 CHILDREN_SHOWN = 20
@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "summary": summaries[m.agency_id],
             "sections": section_links(m.agency_id, year),
             "subtree_size": subtree.get(m.pk),
+            "area_url": supervision_url(m.agency_id, year) if m.pk in subtree else None,
         }
         for m in memberships
     ]
