@@ -1,0 +1,137 @@
+"""The demo data set: idempotent, every demo role can log in, and the seeds' facts are in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from indicators.models import Assessment, Framework, IndicatorScore, Item
+from ita_portal.agencies.models import Agency, Division, Membership, Role
+from ita_portal.agencies.selectors import agencies_visible_to
+from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate, Weakness
+
+DEMO = settings.BASE_DIR / "fixtures" / "demo"
+PASSWORD = json.loads((DEMO / "agencies.json").read_text(encoding="utf-8"))["password"]
+BANGKOK = ZoneInfo("Asia/Bangkok")
+MODELS = (Agency, Division, Membership, get_user_model(), Framework, Item, Assessment, IndicatorScore, Weakness, Measure)
+MORE = (MeasureStep, ProgressUpdate, FollowUp)
+
+
+def _load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in (*MODELS, *MORE)}
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_gives_the_same_rows():
+    _load()
+    first = _counts()
+    scores = dict(IndicatorScore.objects.values_list("pk", "score"))
+    _load()
+    assert _counts() == first
+    assert dict(IndicatorScore.objects.values_list("pk", "score")) == scores
+    assert first["Agency"] == 9 and first["Measure"] == 20 and first["FollowUp"] == 14
+
+
+@pytest.mark.django_db
+def test_every_demo_role_can_log_in_and_the_logins_are_printed():
+    output = _load()
+    assert "ita-demo-2567" == PASSWORD
+    users = json.loads((DEMO / "agencies.json").read_text(encoding="utf-8"))["users"]
+    roles = {u["role"] for u in users}
+    assert roles == {Role.STAFF, Role.DIRECTOR, Role.SUPERVISOR}
+    for username in [u["username"] for u in users] + ["admin"]:
+        assert username in output
+        assert Client().login(username=username, password=PASSWORD), username
+    assert not Client().login(username="sks_staff", password="wrong")
+    assert get_user_model().objects.get(username="admin").is_superuser
+    # The tree: the สพฐ. supervisor sees สพป.สมุทรสาคร but not ศธจ.ร้อยเอ็ด; the สป. supervisor the reverse.
+    sks = Agency.objects.get(short_name="สพป.สมุทรสาคร")
+    roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")
+    obec = get_user_model().objects.get(username="obec_supervisor")
+    ops = get_user_model().objects.get(username="ops_supervisor")
+    assert sks in agencies_visible_to(obec) and roiet not in agencies_visible_to(obec)
+    assert roiet in agencies_visible_to(ops) and sks not in agencies_visible_to(ops)
+    assert sks.parent.name == "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน"
+    assert roiet.parent.name == "สำนักงานปลัดกระทรวงศึกษาธิการ"
+    assert (sks.doc_prefix, roiet.doc_prefix, roiet.phone) == ("ศธ ๐๔๑๑๔", "ศธ ๐๒๑๐๒", "๐ ๔๓๖๒ ๔๐๙๓")
+    staff = Membership.objects.get(user__username="sks_staff")
+    assert (staff.full_name, staff.position_title, staff.division.name) == (
+        "นางทวิกา บำรุงสวัสดิ์",
+        "ศึกษานิเทศก์ชำนาญการพิเศษ",
+        "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
+    )
+
+
+@pytest.mark.django_db
+def test_seed_001_scores_are_present_with_indicator_9_the_lowest():
+    _load()
+    assessment = Assessment.objects.get(agency__short_name="สพป.สมุทรสาคร", framework__fiscal_year=2565)
+    scores = dict(assessment.indicator_scores.values_list("indicator__number", "score"))
+    assert scores == {
+        10: Decimal("100"),
+        6: Decimal("96.04"),
+        1: Decimal("95.67"),
+        7: Decimal("94.40"),
+        3: Decimal("93.91"),
+        8: Decimal("93.79"),
+        4: Decimal("90.22"),
+        5: Decimal("89.66"),
+        2: Decimal("88.69"),
+        9: Decimal("86.28"),
+    }
+    assert min(scores, key=scores.get) == 9
+    # Computed, never typed: weights 30/30/40 of the 2565 framework.
+    assert (assessment.overall_score, assessment.grade, assessment.passed) == (Decimal("93.17"), "A", True)
+    next_year = Assessment.objects.get(agency__short_name="สพป.สมุทรสาคร", framework__fiscal_year=2566)
+    assert dict(next_year.indicator_scores.values_list("indicator__number", "score")) == {
+        9: Decimal("92.50"),
+        2: Decimal("94.54"),
+    }
+    assert next_year.overall_score is None
+
+
+@pytest.mark.django_db
+def test_seed_003_measures_and_meetings_and_seed_004_progress():
+    _load()
+    roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")
+    measures = list(Measure.objects.filter(agency=roiet, fiscal_year=2567).order_by("order"))
+    assert len(measures) == 7
+    first = measures[0]
+    assert first.issue_heading.startswith("ประเด็นที่ ๑.๑")
+    assert first.steps.order_by("order").first().text == "แต่งตั้งคณะทำงานฯ ผู้รับผิดชอบการจัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน"
+    assert first.steps.count() == 5
+    assert [i.code for i in first.items.all()] == ["O14"]
+    assert (first.start_date, first.end_date) == (dt.date(2024, 5, 1), dt.date(2024, 7, 15))
+    assert first.limitations == "- ไม่มี -"
+    assert "ครั้งที่ ๔ ๑๕ ก.ค. ๒๕๖๗" in first.monitoring_approach
+    procurement = next(m for m in measures if m.issue_heading.startswith("ประเด็นที่ ๑.๕"))
+    assert [p.full_name for p in procurement.responsible_people.all()] == ["นางสาวพรรณี อินสำราญ"]
+    assert measures[-1].limitations == "งบประมาณสนับสนุนการดำเนินงานไม่เพียงพอ"
+    meetings = FollowUp.objects.filter(agency=roiet, fiscal_year=2567).order_by("starts_at")
+    assert [f.starts_at.astimezone(BANGKOK).date() for f in meetings] == [
+        dt.date(2024, 5, 30),
+        dt.date(2024, 6, 15),
+        dt.date(2024, 6, 30),
+        dt.date(2024, 7, 15),
+    ]
+    sukhothai = ProgressUpdate.objects.filter(measure__agency__short_name="ศธจ.สุโขทัย")
+    assert sukhothai.count() == 11
+    assert sukhothai.filter(outcome__contains="๘๘.๓๗ คะแนน อยู่ในระดับ A").exists()
+    calendar = FollowUp.objects.filter(agency__short_name="สพป.สมุทรสาคร", fiscal_year=2561)
+    assert calendar.count() == 10
+    assert set(calendar.values_list("status", flat=True)) == {FollowUpStatus.HELD}
