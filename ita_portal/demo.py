@@ -73,14 +73,6 @@ def _framework(fiscal_year: int, assessor: str) -> Framework:
     return framework or framework_load_file(path=FRAMEWORKS_DIR / f"{assessor}-{fiscal_year}.json")
 
 
-def _grant_superuser(user) -> None:
-    # ``agencies.services.user_create`` has no superuser switch yet; this is the one write outside
-    # the services, kept here so the integrator can move it into ``user_create(is_superuser=…)``.
-    user.is_superuser = True
-    user.is_staff = True
-    user.save(update_fields=["is_superuser", "is_staff"])
-
-
 def _load_agencies(data: dict) -> tuple[dict[str, Agency], dict[tuple[str, str], Division]]:
     agencies: dict[str, Agency] = {}
     for row in data["agencies"]:
@@ -140,9 +132,12 @@ def _load_users(data: dict, agencies: dict[str, Agency], divisions: dict) -> tup
     superuser = User.objects.filter(username=root["username"]).first()
     if superuser is None:
         superuser = user_create(
-            username=root["username"], password=password, email=f"{root['username']}@example.go.th", first_name=root["first_name"]
+            username=root["username"],
+            password=password,
+            email=f"{root['username']}@example.go.th",
+            first_name=root["first_name"],
+            is_superuser=True,
         )
-        _grant_superuser(superuser)
     logins.append(DemoLogin(root["username"], password, "ผู้ดูแลระบบ (superuser)", "ทุกหน่วยงาน", root["first_name"]))
     return members, logins
 

@@ -68,9 +68,27 @@ def division_create(*, agency: Agency, name: str, short_name: str = "", order: i
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, email: str = "", first_name: str = "", last_name: str = ""):
-    """Create a login. ``password=None`` makes an account that cannot log in until one is set."""
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_superuser: bool = False,
+):
+    """Create a login. ``password=None`` makes an account that cannot log in until one is set.
+
+    ``is_superuser`` makes a system administrator (whole admin site, every agency).
+    """
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
     if password is None:
         user.set_unusable_password()
     else:
