@@ -146,14 +146,15 @@ def reminders_recompute(*, followup: FollowUp, now: dt.datetime | None = None) -
 
 def followup_recipients(followup: FollowUp) -> list[Membership]:
     """Who receives a meeting's reminders and notices (see the module docstring), one per address."""
+    # One query: every condition is a sub-select, so the sweep stays at a handful of queries a row.
+    people = Q(pk__in=followup.attendees.values("pk")) | Q(
+        agency_id=followup.agency_id, division_id__in=followup.responsible_divisions.values("pk")
+    )
     measure = followup.measure
-    people = Q(pk__in=followup.attendees.values("pk"))
-    division_ids = list(followup.responsible_divisions.values_list("pk", flat=True))
     if measure is not None:
-        people |= Q(pk__in=measure.responsible_people.values("pk"))
-        division_ids += list(measure.responsible_divisions.values_list("pk", flat=True))
-    if division_ids:
-        people |= Q(division_id__in=division_ids, agency_id=followup.agency_id)
+        people |= Q(pk__in=measure.responsible_people.values("pk")) | Q(
+            agency_id=followup.agency_id, division_id__in=measure.responsible_divisions.values("pk")
+        )
     members = list(
         Membership.objects.filter(people, is_active=True, user__is_active=True)
         .exclude(user__email="")

@@ -123,7 +123,8 @@ def email_queue(
     for a in attachments:
         if not a.get("filename") or not a.get("content_type") or "content" not in a:
             raise ValidationError("ไฟล์แนบต้องมีชื่อไฟล์ ชนิด และเนื้อหา")
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: the sweep queues many rows per reminder.
+    with transaction.atomic(savepoint=False):
         if dedupe_key and OutboxEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         email = OutboxEmail.objects.create(
