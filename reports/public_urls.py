@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Public pages (namespace "public", no login): published documents per agency and fiscal year.
+
+Stable addresses a webmaster can link from the agency's ITA page:
+``public/<agency code>/<year>/`` (list), ``public/<agency code>/<year>/<series uuid>.pdf`` (always the
+latest published version of that document), ``public/<agency code>/<year>/embed/`` (snippet).
+"""
+
+from django.urls import path
+
+from reports import public_views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/<int:year>/", public_views.agency_year, name="agency_year"),
+    path("<str:code>/<int:year>/embed/", public_views.embed, name="embed"),
+    path("<str:code>/<int:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),
+]

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of reports (namespace "reports"); every page carries ``agency_id`` and ``year``."""
+
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+P = "a/<int:agency_id>/<int:year>/"
+urlpatterns = [
+    path(P, views.report_list, name="report_list"),
+    path(P + "queue/", views.director_queue, name="queue"),
+    path(P + "new/<slug:kind>/", views.report_create, name="create"),
+    path(P + "<int:pk>/", views.report_detail, name="detail"),
+    path(P + "<int:pk>/edit/", views.report_edit, name="edit"),
+    path(P + "<int:pk>/preview.pdf", views.report_preview, name="preview"),
+    path(P + "<int:pk>/render/", views.rendition_create, name="render"),
+    path(P + "<int:pk>/renditions/<int:rid>/status/", views.rendition_status, name="rendition_status"),
+    path(P + "<int:pk>/renditions/<int:rid>.pdf", views.rendition_file, name="rendition_file"),
+    path(P + "<int:pk>/<slug:action>/", views.report_action, name="action"),
+]

@@ -28,7 +28,8 @@ class Fmt:
         """Any text with its digits in the chosen set."""
         if value is None:
             return ""
-        return thai.digits(value, self.thai_digits)
+        # Both ways: Thai digits typed into an Arabic-digit document are converted too.
+        return thai.to_thai_digits(value) if self.thai_digits else thai.to_arabic_digits(value)
 
     def date(self, day: dt.date | dt.datetime | None, *, abbr: bool = False) -> str:
         if isinstance(day, dt.datetime):
@@ -47,7 +48,7 @@ class Fmt:
 
     def numbered(self, texts: list[str]) -> list[str]:
         """'๑. …', '๒. …' — numbered list items as the seeds print them inside table cells."""
-        return [f"{self.d(i)}. {t.strip()}" for i, t in enumerate(texts, start=1) if t and t.strip()]
+        return [f"{self.d(i)}. {self.d(t.strip())}" for i, t in enumerate(texts, start=1) if t and t.strip()]
 
     def period(self, start: dt.date | None, end: dt.date | None, text: str = "") -> str:
         if text:
@@ -130,7 +131,7 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
         endorsement = {
             "decision": report.decision,
             "note": fmt.d(report.decision_note.strip()),
-            "name": report.approver_name,
+            "name": fmt.d(report.approver_name),
             "position": report.approver_position or agency.head_title,
             "date": fmt.date(report.approved_at),
         }
@@ -144,7 +145,7 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
         "paragraphs": [fmt.d(p) for p in paragraphs(report.body)],
         "proposals": [fmt.d(p) for p in lines(report.proposals)],
         "closing": fmt.d(report.closing),
-        "signer_name": report.signer_name,
+        "signer_name": fmt.d(report.signer_name),
         "signer_position": fmt.d(report.signer_position),
         "endorsement": endorsement,
     }
@@ -157,9 +158,9 @@ def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
     seeds do); after approval the approver's name is printed.
     """
     if report.approver_name:
-        return {"name": report.approver_name, "position": fmt.d(report.approver_position or report.agency.head_title)}
+        return {"name": fmt.d(report.approver_name), "position": fmt.d(report.approver_position or report.agency.head_title)}
     return {
-        "name": director.full_name if director else "",
+        "name": fmt.d(director.full_name) if director else "",
         "position": fmt.d((director.position_title if director else "") or report.agency.head_title),
     }
 
@@ -167,7 +168,7 @@ def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
 def responsible_text(measure, fmt: Fmt) -> list[str]:
     """Divisions, then named people, then the free note — one line each, as the seeds list them."""
     out = [d.name for d in measure.responsible_divisions.all()]
-    out += [p.full_name for p in measure.responsible_people.all()]
+    out += [p.full_name for p in measure.responsible_people.all()]  # digits converted below
     if measure.responsible_note:
         out.append(measure.responsible_note)
     return [fmt.d(x) for x in out]

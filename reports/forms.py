@@ -1,0 +1,94 @@
+"""Forms of the report pages. Dates are typed the Thai way (BE); an invalid form keeps what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
+from reports import selectors
+from reports.models import Decision, Report
+
+
+class ThaiDateField(forms.CharField):
+    """A date typed as 15/6/2567 or ๑๕/๐๖/๒๕๖๗ (BE); empty allowed unless required."""
+
+    def prepare_value(self, value):
+        if hasattr(value, "year"):
+            return format_short_date(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_be_date(value)
+        except ThaiDateError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class ReportForm(forms.ModelForm):
+    doc_date = ThaiDateField(label=_("วันที่"), required=False, help_text=_("วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567 — ว่างไว้ ระบบใส่วันที่อนุมัติให้"))
+    oit_item_key = forms.ChoiceField(label=_("ตอบข้อ OIT"), required=False)
+
+    class Meta:
+        model = Report
+        fields = [
+            "quarter",
+            "division",
+            "department_line",
+            "doc_date",
+            "subject",
+            "addressee",
+            "body",
+            "proposals",
+            "closing",
+            "signer_name",
+            "signer_position",
+            "title",
+            "intro",
+            "use_thai_digits",
+            "oit_item_key",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+            "intro": forms.Textarea(attrs={"rows": 5}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, agency, year: int, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = agency.divisions.filter(is_active=True)
+        self.fields["department_line"].help_text = _("ว่างไว้ = ชื่อหน่วยงาน กลุ่มงาน และหมายเลขโทรศัพท์")
+        choices = [("", _("— ไม่ระบุ —"))] + selectors.oit_item_choices(year=year)
+        current = self.initial.get("oit_item_key") or (self.instance.oit_item_key if self.instance.pk else "")
+        if current and current not in dict(choices):
+            choices.append((current, current))
+        self.fields["oit_item_key"].choices = choices
+        if kind != "quarterly":
+            self.fields["quarter"].help_text = _("ไม่บังคับ")
+        else:
+            self.fields["quarter"].required = True
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("สิ่งที่ต้องแก้ไข"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("คำสั่งการ"),
+        choices=[
+            (Decision.PERMIT, Decision.PERMIT),
+            (Decision.ACKNOWLEDGE, Decision.ACKNOWLEDGE),
+            (Decision.APPROVE, Decision.APPROVE),
+        ],
+    )
+    note = forms.CharField(label=_("ความเห็นผู้บริหาร"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,65 @@
+"""Public pages: no login. Only published reports with a frozen PDF are reachable; everything else
+answers 404 (existence of unpublished documents is not revealed)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from reports import selectors
+
+
+def _groups(agency, year: int) -> list[dict]:
+    """Published documents grouped by the OIT item they answer (code of that year's framework)."""
+    reports = selectors.published_reports(agency=agency, year=year)
+    items = selectors.oit_item_codes(year=year, keys={r.oit_item_key for r in reports if r.oit_item_key})
+    groups: dict[str, dict] = {}
+    for r in reports:
+        found = items.get(r.oit_item_key, [])
+        if found:
+            codes = sorted({i.code for i in found}, key=lambda c: (len(c), c))
+            label, sort = " / ".join(codes) + " " + found[0].title, (0, found[0].number)
+        else:
+            label, sort = "เอกสารอื่น ๆ", (1, 0)
+        group = groups.setdefault(label, {"label": label, "sort": sort, "reports": []})
+        group["reports"].append(r)
+    return sorted(groups.values(), key=lambda g: g["sort"])
+
+
+def _agency_or_404(code: str):
+    agency = selectors.public_agency(code)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    agency = _agency_or_404(code)
+    embed_url = request.build_absolute_uri(reverse("public:embed", kwargs={"code": code, "year": year}))
+    return render(
+        request,
+        "reports/public/agency_year.html",
+        {"agency": agency, "year": year, "groups": _groups(agency, year), "embed_url": embed_url},
+    )
+
+
+@xframe_options_exempt
+def embed(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A bare HTML list for an <iframe> on the agency's own website."""
+    agency = _agency_or_404(code)
+    return render(request, "reports/public/embed.html", {"agency": agency, "year": year, "groups": _groups(agency, year)})
+
+
+def document_pdf(request: HttpRequest, code: str, year: int, series) -> HttpResponse:
+    agency = _agency_or_404(code)
+    report = selectors.published_in_series(agency=agency, year=year, series=series)
+    if report is None:
+        raise Http404
+    rendition = report.public_rendition
+    response = FileResponse(rendition.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{agency.code}-{year}-{series}.pdf"'
+    response["ETag"] = f'"{rendition.sha256}"'
+    response["X-Content-SHA256"] = rendition.sha256
+    return response
