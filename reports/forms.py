@@ -63,7 +63,7 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = agency.divisions.filter(is_active=True)
         self.fields["department_line"].help_text = _("ว่างไว้ = ชื่อหน่วยงาน กลุ่มงาน และหมายเลขโทรศัพท์")
-        choices = [("", _("— ไม่ระบุ —"))] + selectors.oit_item_choices(year=year)
+        choices = [("", _("— ไม่ระบุ —")), *selectors.oit_item_choices(year=year)]
         current = self.initial.get("oit_item_key") or (self.instance.oit_item_key if self.instance.pk else "")
         if current and current not in dict(choices):
             choices.append((current, current))

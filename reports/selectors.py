@@ -84,7 +84,9 @@ def published_reports(*, agency: Agency, year: int) -> list[Report]:
     document off the public page.
     """
     qs = (
-        Report.objects.filter(agency=agency, fiscal_year=year, state=ReportState.PUBLISHED, agency__is_active=True)
+        Report.objects.filter(
+            agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
+        )
         .prefetch_related(Prefetch("renditions", queryset=Rendition.objects.filter(is_final=True, status=RenditionStatus.DONE)))
         .order_by("series", "-version")
     )
@@ -93,6 +95,8 @@ def published_reports(*, agency: Agency, year: int) -> list[Report]:
         if report.series in seen:
             continue
         seen.add(report.series)
+        if report.state == ReportState.REVOKED:
+            continue
         finals = list(report.renditions.all())
         if finals:
             report.public_rendition = finals[0]

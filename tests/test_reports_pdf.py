@@ -177,7 +177,7 @@ def test_every_kind_prints_all_parts_in_order_on_a4_in_sarabun(world, kind):
 
 
 def _part_starts(pages: list[str], marker: str) -> list[int]:
-    return [0] + [i for i, t in enumerate(pages) if i > 0 and marker in normalise_ws(t)][:1]
+    return [0, *[i for i, t in enumerate(pages) if i > 0 and marker in normalise_ws(t)][:1]]
 
 
 @pytest.mark.parametrize("kind", [ReportKind.MEASURES_PLAN, ReportKind.MONITORING, ReportKind.QUARTERLY, ReportKind.RESULTS])
@@ -192,7 +192,7 @@ def test_continuation_pages_are_numbered_and_first_pages_are_not(world, kind):
     if LANDSCAPE[kind]:
         starts = [0, orientation.index(True)]
     else:
-        starts = [0] + [i for i, t in enumerate(pages) if i > 0 and normalise_ws(t).startswith("รายงานผลการดำเนินการเพื่อ")][:1]
+        starts = [0, *[i for i, t in enumerate(pages) if i > 0 and normalise_ws(t).startswith("รายงานผลการดำเนินการเพื่อ")][:1]]
     assert len(starts) == 2
     numbered = re.compile(r"^-\s*([๐-๙]+)\s*-")
     for i, text in enumerate(pages):
