@@ -57,15 +57,17 @@ version it was written against (:data:`WEASYPRINT_VERSION`).
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import contextlib
 import hashlib
 import io
+import itertools
 import re
 import threading
 import unicodedata
 from xml.etree import ElementTree
 
-import pydyf
 import weasyprint
 from fontTools.ttLib import TTFont
 from PIL import Image
@@ -223,41 +225,34 @@ def glyph_texts(font) -> dict[int, str]:
     return texts
 
 
-def _starts_with_mark(utf8_text: bytes, index: int) -> bool:
-    """Whether the character at byte ``index`` extends the previous grapheme cluster."""
-    char = utf8_text[index : index + 4].decode(errors="ignore")[:1]
-    return bool(char) and (unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SPACING_MARKS)
-
-
-# Grapheme_Cluster_Break=SpacingMark characters of category Lo that matter here: Thai sara am
-# and Lao am.
-_SPACING_MARKS = frozenset("\u0e33\u0eb3")
-
-
-def _extends_grapheme(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SPACING_MARKS or char in "\u200c\u200d"
+# Characters that extend the grapheme cluster before them: combining marks (Mn, Mc, Me), ZWNJ,
+# ZWJ, and the Grapheme_Cluster_Break=SpacingMark letters that matter here (Thai sara am, Lao am).
+_EXTEND = (
+    "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me"))
+    + "\u200c\u200d\u0e33\u0eb3"
+)
+_EXTEND_SET = frozenset(_EXTEND)
+_GRAPHEME_RE = re.compile(f"(?:[^{re.escape(_EXTEND)}]|^)[{re.escape(_EXTEND)}]*", re.S)
 
 
 def grapheme_count(text: str) -> int:
     """Number of grapheme clusters in ``text`` (a base character with all its marks is one)."""
-    return sum(1 for index, char in enumerate(text) if index == 0 or not _extends_grapheme(char))
+    return sum(1 for part in _GRAPHEME_RE.findall(text) if part)
 
 
 def _grapheme_ends(utf8_text: bytes, length: int) -> list[int]:
     """Byte offsets (≤ ``length``) where a grapheme cluster of ``utf8_text`` ends."""
     text = utf8_text[:length].decode(errors="ignore")
-    ends, offset = [], 0
-    for index, char in enumerate(text):
-        if index and not _extends_grapheme(char):
-            ends.append(offset)
-        offset += len(char.encode())
-    if text:
-        ends.append(offset)
-    return ends
+    if text.isascii():
+        return list(range(1, len(text) + 1))
+    return list(itertools.accumulate(map(len, map(str.encode, filter(None, _GRAPHEME_RE.findall(text))))))
 
 
-def _actual_text(text: str) -> pydyf.Dictionary:
-    return pydyf.Dictionary({"ActualText": pydyf.String(unicodedata.normalize("NFC", text))})
+def _begin_actual_text(stream, text: str) -> None:
+    """``/Span <</ActualText (text)>> BDC`` (what ``begin_marked_content`` writes with a
+    ``pydyf.Dictionary``, without its cost for every cluster)."""
+    data = codecs.BOM_UTF16_BE + unicodedata.normalize("NFC", text).encode("utf-16-be")
+    stream.stream.append(b"/Span <</ActualText <" + data.hex().encode() + b">>> BDC")
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -320,20 +315,26 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     # of the line goes after every grapheme cluster except spaces and the line's last one;
     # it is drawn with Tc (character spacing), cancelled by a positive TJ adjustment after
     # glyphs that are not the last of a grapheme, so text extractors don't see word gaps.
+    # Byte offsets where a grapheme cluster starts, on this line only (the layout text may hold
+    # the rest of the paragraph).
+    line_end = first_line.start_index + first_line.length
+    line_grapheme_ends = _grapheme_ends(utf8_text, line_end)
+    grapheme_starts = {0, *line_grapheme_ends}
     spacing = getattr(textbox, "thai_grapheme_spacing", 0)
-    gap_ends = set()
+    gap_ends = []
     if spacing:
         box_bytes = textbox.text.encode()
         if not utf8_text.startswith(box_bytes):
             spacing = 0
         else:
             start = 0
-            for end in _grapheme_ends(box_bytes, len(box_bytes)):
+            box_ends = line_grapheme_ends if line_end == len(box_bytes) else _grapheme_ends(box_bytes, len(box_bytes))
+            for end in box_ends:
                 if box_bytes[start:end].strip():
-                    gap_ends.add(end)
+                    gap_ends.append(end)
                 start = end
-            if textbox.thai_gapless_end:
-                gap_ends.discard(len(box_bytes))
+            if textbox.thai_gapless_end and gap_ends and gap_ends[-1] == len(box_bytes):
+                gap_ends.pop()
             stream.stream.append(f"{spacing:f} Tc".encode())
     while run != ffi.NULL:
         # Get Pango objects.
@@ -364,7 +365,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         # THAI PATCH: cluster boundaries and the text each glyph unambiguously stands for.
         item_offset = glyph_item.item.offset
         item_length = glyph_item.item.length
-        starts = sorted({clusters[i] for i in range(num_glyphs)})
+        cl = ffi.unpack(clusters, num_glyphs)
+        gids = [glyph.glyph for glyph in glyphs_info[0:num_glyphs]]
+        starts = sorted(set(cl))
         cluster_end = {start: end for start, end in zip(starts, [*starts[1:], item_length], strict=True)}
         known_texts = {} if font.bitmap else glyph_texts(font)
         # ActualText spans: index of a cluster's first glyph → (last glyph index, cluster text).
@@ -374,9 +377,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         i = 0
         while i < num_glyphs:
             j = i
-            while j + 1 < num_glyphs and clusters[j + 1] == clusters[i]:
+            while j + 1 < num_glyphs and cl[j + 1] == cl[i]:
                 j += 1
-            start = end = clusters[i]
+            start = cl[i]
             end = cluster_end[start]
             # Whole grapheme clusters: a following cluster that starts with a mark (Pango
             # may give a Thai tone mark or ำ its own cluster) joins this one, so a span
@@ -385,24 +388,23 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 not rtl
                 and j + 1 < num_glyphs
                 and (
-                    _starts_with_mark(utf8_text, item_offset + clusters[j + 1])
+                    item_offset + cl[j + 1] not in grapheme_starts
                     # Justified lines: one span per run between spaces, so readers do not
                     # take the spread between graphemes for word gaps.
                     or (
                         spacing
-                        and not utf8_text[item_offset + start : item_offset + end][-1:].isspace()
-                        and not utf8_text[item_offset + clusters[j + 1] :][:1].isspace()
+                        and not utf8_text[item_offset + end - 1 : item_offset + end].isspace()
+                        and not utf8_text[item_offset + cl[j + 1] : item_offset + cl[j + 1] + 1].isspace()
                     )
                 )
             ):
                 k = j + 1
-                while k + 1 < num_glyphs and clusters[k + 1] == clusters[j + 1]:
+                while k + 1 < num_glyphs and cl[k + 1] == cl[j + 1]:
                     k += 1
-                end = cluster_end[clusters[j + 1]]
+                end = cluster_end[cl[j + 1]]
                 j = k
             cluster_text = utf8_text[item_offset + start : item_offset + end].decode()
-            glyph_ids = [glyphs_info[k].glyph for k in range(i, j + 1)]
-            visible = [g for g in glyph_ids if g != pango.PANGO_GLYPH_EMPTY]
+            visible = [g for g in gids[i : j + 1] if g != pango.PANGO_GLYPH_EMPTY]
             if len(visible) == 1:
                 alone.update(range(i, j + 1))
             if visible and cluster_text.strip():
@@ -415,7 +417,10 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 # Several glyphs in one grapheme (a base and its marks, drawn with zero advance
                 # or a text rise) are not read back in order by poppler (ผู้อ → ผูอ ้ …): such
                 # clusters carry ActualText too.
-                if len(visible) > 1 or unicodedata.normalize("NFC", read_back) != unicodedata.normalize("NFC", cluster_text):
+                if len(visible) > 1 or (
+                    read_back != cluster_text
+                    and unicodedata.normalize("NFC", read_back) != unicodedata.normalize("NFC", cluster_text)
+                ):
                     spans[i] = (j, cluster_text)
             i = j + 1
         span_end = None
@@ -424,13 +429,13 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if spacing:
             unit = spacing / font_size * 1000
             for k in range(num_glyphs):
-                if k + 1 < num_glyphs and clusters[k + 1] == clusters[k]:
+                if k + 1 < num_glyphs and cl[k + 1] == cl[k]:
                     gaps = 0
                 else:
-                    low = item_offset + clusters[k]
-                    high = item_offset + cluster_end[clusters[k]]
-                    gaps = sum(1 for end in gap_ends if low < end <= high)
-                if glyphs_info[k].glyph == pango.PANGO_GLYPH_EMPTY:
+                    low = item_offset + cl[k]
+                    high = item_offset + cluster_end[cl[k]]
+                    gaps = bisect.bisect_right(gap_ends, high) - bisect.bisect_right(gap_ends, low)
+                if gids[k] == pango.PANGO_GLYPH_EMPTY:
                     adjust[k] = -gaps * unit  # no glyph drawn, so no Tc
                 else:
                     adjust[k] = -(gaps - 1) * unit
@@ -447,7 +452,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                     stream.show_text(string)
                 string = "<"
                 span_end = spans[i][0]
-                stream.begin_marked_content("Span", _actual_text(spans[i][1]))
+                _begin_actual_text(stream, spans[i][1])
 
             # Display zero-width empty glyph.
             if glyph_id == pango.PANGO_GLYPH_EMPTY:

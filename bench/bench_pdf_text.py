@@ -1,0 +1,194 @@
+"""Benchmark: Thai text in the portal's PDFs (issue 7).
+
+    .venv/bin/python bench/bench_pdf_text.py [--repeat 3] [--keep DIR]
+
+Builds a large mixed Thai/Latin/Thai-digit corpus from the portal's own text — every line of
+the seed documents in /work/shared/seeds (real ITA memos and plans), the Thai text of the
+portal's templates, and dates, amounts and fiscal years formatted by ``ita_portal.thai`` —
+renders it as memo bodies (``.memo-paragraph.thai-distributed``) through ``reports.pdf.render_pdf``
+and through stock WeasyPrint, and prints:
+
+- words recovered by ``pdftotext`` (default mode, and ``-raw``), target 100 %;
+- words recovered by ``pypdf`` after sara-am composition, target 100 %;
+- the widest justified gap (em) — ours and stock WeasyPrint's;
+- render time of ours against stock WeasyPrint on the same HTML (target ≤ 20 % overhead).
+
+A word is recovered when it appears, in order, in the extracted text (whitespace removed, so
+line wraps do not count against it). Figures only: nothing here asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import os
+import re
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
+
+import django
+
+django.setup()
+
+import logging  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from pythainlp.tokenize import word_tokenize  # noqa: E402
+
+from ita_portal import thai  # noqa: E402
+from reports.pdf import render_pdf  # noqa: E402
+from reports.pdf.testing import (  # noqa: E402
+    compose_sara_am,
+    drop_lone_hyphens,
+    glyph_runs,
+    lines_of,
+    pdftotext_text,
+    pypdf_text,
+    stock_weasyprint,
+)
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+SEEDS = Path("/work/shared/seeds")
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def template_lines() -> list[str]:
+    lines = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", " ", text, flags=re.S)
+        text = re.sub(r"<[^>]+>", "\n", text)
+        for line in html.unescape(text).splitlines():
+            line = " ".join(line.split())
+            if THAI.search(line) and len(line) > 3:
+                lines.append(line)
+    return lines
+
+
+def generated_lines() -> list[str]:
+    lines = []
+    day = dt.date(2023, 10, 1)
+    for k in range(120):
+        day += dt.timedelta(days=3 * k % 37 + 1)
+        fy = thai.fiscal_year_of(day)
+        amount = Decimal(1234 + 97 * k) / 4
+        lines.append(
+            f"วันที่ {thai.format_date(day)} ({thai.format_short_date(day)}) ปีงบประมาณ พ.ศ. {thai.to_thai_digits(fy)} "
+            f"ไตรมาสที่ {thai.to_thai_digits(thai.fiscal_quarter_of(day))} งบประมาณ {thai.format_baht(amount, thai_digits=k % 2 == 0)} "
+            f"({thai.baht_text(amount)}) OIT ตัวชี้วัดที่ {thai.to_thai_digits(k % 10 + 1)} ข้อ O{k % 43 + 1:02d}"
+        )
+    return lines
+
+
+def corpus() -> list[str]:
+    paragraphs = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = " ".join(line.split())
+            if line:
+                paragraphs.append(line)
+    return paragraphs + template_lines() + generated_lines()
+
+
+def memo_html(paragraphs: list[str]) -> str:
+    return "".join(f'<p class="memo-paragraph thai-distributed">{html.escape(p)}</p>' for p in paragraphs)
+
+
+def words_of(paragraphs: list[str]) -> list[str]:
+    words = []
+    for paragraph in paragraphs:
+        words.extend(w for w in word_tokenize(paragraph, engine="newmm", keep_whitespace=False) if w.strip())
+    return words
+
+
+def recovered(words: list[str], extracted: str) -> float:
+    """Share of ``words`` found in order in ``extracted`` (whitespace removed on both sides)."""
+    text = re.sub(r"\s+", "", extracted)
+    cursor, found = 0, 0
+    for word in words:
+        word = re.sub(r"\s+", "", word)
+        index = text.find(word, cursor, cursor + len(word) + 60)
+        if index >= 0:
+            found += 1
+            cursor = index + len(word)
+    return found / len(words) if words else 1.0
+
+
+def widest_gap(justified: bytes, left: bytes) -> float:
+    widest = 0.0
+    for glyphs_j, glyphs_l in zip(glyph_runs(justified), glyph_runs(left), strict=True):
+        for line_j, line_l in zip(lines_of(glyphs_j), lines_of(glyphs_l), strict=True):
+            shifts = [a["x"] - b["x"] for a, b in zip(line_j, line_l, strict=True)]
+            gaps = [shifts[k] - shifts[k - 1] for k in range(1, len(shifts))]
+            widest = max(widest, max(gaps, default=0) / line_j[0]["size"])
+    return widest
+
+
+def timed(function, repeat: int) -> tuple[float, bytes]:
+    times, result = [], b""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="renders per variant for the timing (median)")
+    parser.add_argument("--keep", type=Path, help="write the PDFs to this folder")
+    args = parser.parse_args()
+
+    paragraphs = corpus()
+    words = words_of(paragraphs)
+    thai_digits = sum(ch in thai.THAI_DIGITS for p in paragraphs for ch in p)
+    latin_words = sum(1 for w in words if re.fullmatch(r"[A-Za-z][A-Za-z.\-]*", w))
+    justified_html = memo_html(paragraphs)
+    left_html = justified_html.replace(' thai-distributed"', '"')
+    print(
+        f"corpus: {len(paragraphs):,} paragraphs, {len(words):,} words "
+        f"({latin_words:,} Latin), {sum(map(len, paragraphs)):,} characters, {thai_digits:,} Thai digits"
+    )
+
+    render_pdf("<p>อุ่นเครื่อง warm-up</p>")  # fonts, caches
+    ours_time, ours = timed(lambda: render_pdf(justified_html), args.repeat)
+    ours_left = render_pdf(left_html)
+    with stock_weasyprint():
+        stock_time, stock = timed(lambda: render_pdf(justified_html), args.repeat)
+        stock_left = render_pdf(left_html)
+
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        for name, data in (("ours", ours), ("ours-left", ours_left), ("stock", stock), ("stock-left", stock_left)):
+            (args.keep / f"{name}.pdf").write_bytes(data)
+
+    def figures(pdf: bytes) -> tuple[float, float, float]:
+        return (
+            recovered([drop_lone_hyphens(w) for w in words], drop_lone_hyphens(pdftotext_text(pdf))),
+            recovered(words, pdftotext_text(pdf, raw=True)),
+            recovered(words, compose_sara_am(pypdf_text(pdf))),
+        )
+
+    pages = len(glyph_runs(ours))
+    print(f"pages: {pages} (A4, Sarabun 16 pt, memo margins)")
+    print(f"{'':28}{'portal (reports.pdf)':>22}{'stock WeasyPrint 70':>22}")
+    rows = zip(("pdftotext words", "pdftotext -raw words", "pypdf words (sara am)"), figures(ours), figures(stock), strict=True)
+    for label, mine, theirs in rows:
+        print(f"{label:28}{mine:>21.2%}{theirs:>22.2%}")
+    print(f"{'widest justified gap':28}{widest_gap(ours, ours_left):>19.3f} em{widest_gap(stock, stock_left):>19.3f} em")
+    print(f"{'render time (median)':28}{ours_time:>20.2f} s{stock_time:>21.2f} s")
+    print(f"render-time overhead: {ours_time / stock_time - 1:+.1%} (target ≤ +20 %)")
+    print(f"PDF size: {len(ours):,} bytes vs {len(stock):,} bytes stock")
+
+
+if __name__ == "__main__":
+    main()
