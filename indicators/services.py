@@ -9,13 +9,15 @@ year's scores or a national file costs a fixed number of statements per batch, n
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,15 +163,23 @@ def _write_parsed(parsed: ParsedScores, user) -> int:
     """Upsert everything a checked file holds and recompute the touched assessments (set-based)."""
     pairs = sorted({(a, f) for a, f, _i in parsed.indicator_scores} | {(a, f) for a, f, _i in parsed.item_results})
     now = timezone.now()
-    Assessment.objects.bulk_create(
-        [
-            Assessment(agency_id=a, framework_id=f, source=AssessmentSource.IMPORTED, updated_by=user, updated_at=now)
-            for a, f in pairs
+    user_id = getattr(user, "pk", None)
+    upsert(
+        Assessment,
+        columns=[
+            "agency_id",
+            "framework_id",
+            "source",
+            "updated_by_id",
+            "created_at",
+            "updated_at",
+            "rating_text",
+            "note",
+            "grade",
         ],
-        update_conflicts=True,
-        unique_fields=["agency", "framework"],
-        update_fields=["source", "updated_by", "updated_at"],
-        batch_size=BATCH_SIZE,
+        rows=((a, f, AssessmentSource.IMPORTED, user_id, now, now, "", "", "") for a, f in pairs),
+        unique=["agency_id", "framework_id"],
+        update=["source", "updated_by_id", "updated_at"],
     )
     ids: dict[tuple[int, int], int] = {}
     by_framework: dict[int, list[int]] = defaultdict(list)
@@ -180,33 +190,73 @@ def _write_parsed(parsed: ParsedScores, user) -> int:
             for pk, a in Assessment.objects.filter(framework_id=framework_id, agency_id__in=chunk).values_list("pk", "agency_id"):
                 ids[(a, framework_id)] = pk
 
-    IndicatorScore.objects.bulk_create(
-        (
-            IndicatorScore(assessment_id=ids[(a, f)], indicator_id=i, score=value)
-            for (a, f, i), (value, _row) in parsed.indicator_scores.items()
-        ),
-        update_conflicts=True,
-        unique_fields=["assessment", "indicator"],
-        update_fields=["score"],
-        batch_size=BATCH_SIZE,
+    upsert(
+        IndicatorScore,
+        columns=["assessment_id", "indicator_id", "score"],
+        rows=((ids[(a, f)], i, value) for (a, f, i), (value, _row) in parsed.indicator_scores.items()),
+        unique=["assessment_id", "indicator_id"],
+        update=["score"],
     )
-    item_fields = ["passed", *(["url"] if parsed.has_url else []), *(["remark"] if parsed.has_remark else [])]
-    ItemResult.objects.bulk_create(
-        (
-            ItemResult(assessment_id=ids[(a, f)], item_id=i, passed=v.passed, url=v.url, remark=v.remark)
-            for (a, f, i), v in parsed.item_results.items()
-        ),
-        update_conflicts=True,
-        unique_fields=["assessment", "item"],
-        update_fields=item_fields,
-        batch_size=BATCH_SIZE,
+    upsert(
+        ItemResult,
+        columns=["assessment_id", "item_id", "passed", "url", "remark"],
+        rows=((ids[(a, f)], i, v.passed, v.url, v.remark) for (a, f, i), v in parsed.item_results.items()),
+        unique=["assessment_id", "item_id"],
+        update=["passed", *(["url"] if parsed.has_url else []), *(["remark"] if parsed.has_remark else [])],
     )
     _recompute_many(ids, parsed.frameworks)
     return len(ids)
 
 
+def upsert(model, *, columns: list[str], rows: Iterable[tuple], unique: list[str], update: list[str]) -> None:
+    """Insert rows or update them on conflict with ``unique``; must run inside a transaction.
+
+    On PostgreSQL the rows are streamed with COPY into a temporary table and merged with one
+    ``INSERT … ON CONFLICT DO UPDATE`` (a national file: ~400,000 rows in seconds); elsewhere
+    ``bulk_create(update_conflicts=True)`` in batches does the same.
+    """
+    if connection.vendor != "postgresql":
+        fields = {f.attname: f.name for f in model._meta.concrete_fields}
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows),
+            update_conflicts=True,
+            unique_fields=[fields[c] for c in unique],
+            update_fields=[fields[c] for c in update],
+            batch_size=BATCH_SIZE,
+        )
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    temp = connection.ops.quote_name(f"import_{model._meta.db_table}")
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    text_cols = [
+        c
+        for c in columns
+        if model._meta.get_field(c.removesuffix("_id")).get_internal_type() in ("CharField", "TextField", "URLField")
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["t" if v is True else "f" if v is False else v for v in row])
+    buffer.seek(0)
+    force = f", FORCE_NOT_NULL ({', '.join(connection.ops.quote_name(c) for c in text_cols)})" if text_cols else ""
+    conflict = ", ".join(connection.ops.quote_name(c) for c in unique)
+    updates = ", ".join(f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in update)
+    # Rows whose values did not change are left alone: re-importing the same file rewrites nothing.
+    changed = " OR ".join(
+        f"{table}.{connection.ops.quote_name(c)} IS DISTINCT FROM EXCLUDED.{connection.ops.quote_name(c)}" for c in update
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")  # noqa: S608
+        cursor.cursor.copy_expert(f"COPY {temp} ({cols}) FROM STDIN WITH (FORMAT csv{force})", buffer)  # psycopg2 cursor
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {temp} ON CONFLICT ({conflict}) DO UPDATE SET {updates} WHERE {changed}"  # noqa: S608
+        )
+        cursor.execute(f"DROP TABLE {temp}")
+
+
 def _recompute_many(ids: Mapping[tuple[int, int], int], frameworks: Mapping[int, Framework]) -> None:
     """``assessment_recompute`` for many assessments at once: one read and one upsert per batch."""
+    now = timezone.now()
     by_framework: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (a, f), pk in ids.items():
         by_framework[f].append((a, pk))
@@ -222,14 +272,29 @@ def _recompute_many(ids: Mapping[tuple[int, int], int], frameworks: Mapping[int,
                 scores[assessment_id][indicator_id] = score
             rows = []
             for agency_id, pk in chunk:
-                row = Assessment(agency_id=agency_id, framework_id=framework_id)
                 summary = grading.summarize(
                     indicators=indicators, weights=weights, scores=scores[pk], pass_mark=framework.pass_mark
                 )
-                _apply_summary(row, summary)
-                rows.append(row)
-            Assessment.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["agency", "framework"], update_fields=COMPUTED_FIELDS
+                instruments = summary.instruments
+                rows.append(
+                    (agency_id, framework_id, "", now, now, "", "", summary.overall, instruments.get("IIT"),
+                     instruments.get("EIT"), instruments.get("OIT"), summary.grade, summary.passed)
+                )  # fmt: skip
+            upsert(
+                Assessment,
+                columns=[
+                    "agency_id",
+                    "framework_id",
+                    "source",
+                    "created_at",
+                    "updated_at",
+                    "rating_text",
+                    "note",
+                    *COMPUTED_FIELDS,
+                ],
+                rows=rows,
+                unique=["agency_id", "framework_id"],
+                update=COMPUTED_FIELDS,
             )
 
 

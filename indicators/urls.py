@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+"""Score pages. Agency-scoped pages carry ``agency_id`` and ``year`` (the BE fiscal year of the
+assessment); ``?assessor=<code>`` picks a ministry's framework instead of the national one."""
+
+from django.urls import path
+
+from indicators import views
 
 app_name = "indicators"
-urlpatterns: list = []
+
+A = "a/<int:agency_id>/<int:year>/"
+
+urlpatterns = [
+    path(A, views.dashboard, name="dashboard"),
+    path(A + "export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
+    path(A + "trend/", views.trend, name="trend"),
+    path(A + "trend/export.<str:fmt>", views.trend_export, name="trend_export"),
+    path(A + "entry/", views.entry, name="entry"),
+    path(A + "import/", views.import_upload, name="import_upload"),
+    path(A + "import/<int:batch_id>/", views.import_preview, name="import_preview"),
+    path(A + "import/<int:batch_id>/commit/", views.import_commit, name="import_commit"),
+    path(A + "import/template-<str:layout>.<str:fmt>", views.import_template, name="import_template"),
+    path(A + "weaknesses/", views.weaknesses, name="weaknesses"),
+    path(A + "weaknesses/add/", views.weakness_add, name="weakness_add"),
+    path(A + "weaknesses/<int:pk>/edit/", views.weakness_edit, name="weakness_edit"),
+    path(A + "weaknesses/<int:pk>/status/", views.weakness_status, name="weakness_status"),
+    path("area/<int:agency_id>/<int:year>/", views.area, name="area"),
+    path("area/<int:agency_id>/<int:year>/export.<str:fmt>", views.area_export, name="area_export"),
+]

@@ -1,0 +1,446 @@
+"""Score pages: an agency's year (ranked table, chart, years compared), score entry, file import with
+preview, weaknesses, a supervisor's area, and their exports.
+
+Views are thin: reads through ``indicators.selectors`` (on top of the agency access selectors),
+writes through ``indicators.services``. A refused read is a 404, a refused write a 403.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import exports, selectors, services
+from indicators.forms import AreaFilterForm, AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm, WeaknessForm
+from indicators.models import ImportBatch
+from ita_portal.agencies import selectors as agency_selectors
+
+AREA_PER_PAGE = 50
+TEMPLATE_AGENCY_LIMIT = 10000
+
+
+def _year(year: int) -> int:
+    if not 2500 <= year <= 2700:
+        raise Http404
+    return year
+
+
+def _framework(request: HttpRequest, year: int):
+    return selectors.framework_for(year, request.GET.get("assessor") or None)
+
+
+def _chart_data(rows, pass_mark: Decimal) -> dict:
+    """Bar chart data for ``static/js/scores-charts.js`` (rendered with ``json_script``)."""
+    return {
+        "labels": [f"{r.indicator.number}. {r.indicator.name}" for r in rows],
+        "scores": [float(r.score) for r in rows],
+        "passMark": float(pass_mark),
+        "passLabel": _("เกณฑ์การผ่าน"),
+        "scoreLabel": _("คะแนน"),
+    }
+
+
+# --- one agency's year ------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """The year's result as in seed 001: ranked table, bar chart against the pass mark, instruments."""
+    year = _year(year)
+    agency = agency_selectors.get_agency_for_read(request.user, agency_id)
+    framework = _framework(request, year)
+    context = {
+        "agency": agency,
+        "year": year,
+        "framework": framework,
+        "frameworks": selectors.frameworks_of_year(year),
+        "can_load": selectors.can_load_scores(request.user, agency),
+        "can_write": agency_selectors.can_write(request.user, agency),
+    }
+    if framework is not None:
+        indicators, _items = selectors.framework_catalogue(framework)
+        assessment = selectors.assessment_of(agency, framework)
+        rows = selectors.ranked_rows(indicators, assessment, framework.pass_mark)
+        item_results = assessment.item_results.all() if assessment else []
+        context.update(
+            assessment=assessment,
+            rows=rows,
+            chart=_chart_data(rows, framework.pass_mark),
+            failed_items=sum(1 for r in item_results if r.passed is False),
+            passed_items=sum(1 for r in item_results if r.passed is True),
+        )
+    return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+def trend(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """Indicator scores over the years up to ``year``, matched by stable key, with the change."""
+    year = _year(year)
+    agency = agency_selectors.get_agency_for_read(request.user, agency_id)
+    framework = _framework(request, year)
+    data = selectors.year_over_year(agency, framework.assessor_id, year) if framework else None
+    chart = None
+    if data and data.years:
+        chart = {
+            "years": data.years,
+            "series": [
+                {
+                    "label": f"{r.number}. {r.name}",
+                    "scores": [float(r.scores[y]) if r.scores.get(y) is not None else None for y in data.years],
+                }
+                for r in data.rows
+            ],
+        }
+    return render(
+        request, "indicators/trend.html", {"agency": agency, "year": year, "framework": framework, "trend": data, "chart": chart}
+    )
+
+
+@login_required
+def dashboard_export(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
+    year = _year(year)
+    agency = agency_selectors.get_agency_for_read(request.user, agency_id)
+    framework = _framework(request, year)
+    if framework is None or fmt not in exports.FORMATS:
+        raise Http404
+    indicators, _items = selectors.framework_catalogue(framework)
+    rows = selectors.ranked_rows(indicators, selectors.assessment_of(agency, framework), framework.pass_mark)
+    headers, table = exports.ranked_table(rows)
+    return exports.download(f"ita-{agency.code}-{year}", fmt, headers, table, title=f"ITA {year}")
+
+
+@login_required
+def trend_export(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
+    year = _year(year)
+    agency = agency_selectors.get_agency_for_read(request.user, agency_id)
+    framework = _framework(request, year)
+    if framework is None or fmt not in exports.FORMATS:
+        raise Http404
+    headers, table = exports.trend_table(selectors.year_over_year(agency, framework.assessor_id, year))
+    return exports.download(f"ita-{agency.code}-{year}-trend", fmt, headers, table, title=f"ITA {year}")
+
+
+# --- score entry --------------------------------------------------------------------------------
+
+
+@login_required
+def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """All indicators and OIT items of the year on one page; the overall score and grade are computed."""
+    year = _year(year)
+    agency = selectors.get_agency_for_scores(request.user, agency_id)
+    framework = _framework(request, year)
+    if framework is None:
+        return render(request, "indicators/entry.html", {"agency": agency, "year": year, "framework": None})
+    indicators, items = selectors.framework_catalogue(framework)
+    assessment = selectors.assessment_of(agency, framework)
+    scores = {s.indicator_id: s.score for s in assessment.indicator_scores.all()} if assessment else {}
+    results = {r.item_id: r for r in assessment.item_results.all()} if assessment else {}
+    data = request.POST if request.method == "POST" else None
+    score_forms = [
+        IndicatorScoreForm(data, prefix=f"ind-{i.pk}", indicator=i, initial={"score": scores.get(i.pk)}) for i in indicators
+    ]
+    item_forms = []
+    for item in items:
+        r = results.get(item.pk)
+        initial = {
+            "result": "" if r is None or r.passed is None else ("1" if r.passed else "0"),
+            "remark": r.remark if r else "",
+            "url": r.url if r else "",
+        }
+        item_forms.append(ItemResultForm(data, prefix=f"item-{item.pk}", item=item, initial=initial))
+    main_form = AssessmentForm(
+        data, initial={"rating_text": assessment.rating_text, "note": assessment.note} if assessment else None
+    )
+    if request.method == "POST":
+        forms_ok = all(f.is_valid() for f in [main_form, *score_forms, *item_forms])
+        if forms_ok:
+            services.assessment_save_scores(
+                agency=agency,
+                framework=framework,
+                scores={f.indicator.pk: f.cleaned_data["score"] for f in score_forms},
+                items={
+                    f.item.pk: services.ItemInput(passed=f.passed(), remark=f.cleaned_data["remark"], url=f.cleaned_data["url"])
+                    for f in item_forms
+                },
+                rating_text=main_form.cleaned_data["rating_text"],
+                note=main_form.cleaned_data["note"],
+                user=request.user,
+            )
+            messages.success(request, _("บันทึกคะแนนแล้ว"))
+            url = reverse("indicators:dashboard", kwargs={"agency_id": agency.pk, "year": year})
+            return redirect(f"{url}?assessor={framework.assessor.code}")
+        messages.error(request, _("บันทึกไม่สำเร็จ โปรดแก้ไขช่องที่มีข้อความสีแดง"))
+    groups: dict[int, list] = {}
+    for form in item_forms:
+        groups.setdefault(form.item.indicator_id, []).append(form)
+    return render(
+        request,
+        "indicators/entry.html",
+        {
+            "agency": agency,
+            "year": year,
+            "framework": framework,
+            "assessment": assessment,
+            "score_forms": score_forms,
+            "item_groups": [(i, groups[i.pk]) for i in indicators if i.pk in groups],
+            "main_form": main_form,
+        },
+    )
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """Upload a CSV/XLSX file; it is checked and shown as a preview before anything is written."""
+    year = _year(year)
+    agency = selectors.get_agency_for_scores(request.user, agency_id)
+    framework = _framework(request, year)
+    form = ScoreUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.import_batch_create(
+            agency=agency,
+            fiscal_year=year,
+            filename=upload.name,
+            content=upload.read(),
+            user=request.user,
+            assessor_code=framework.assessor.code if framework else None,
+        )
+        return redirect("indicators:import_preview", agency_id=agency.pk, year=year, batch_id=batch.pk)
+    recent = ImportBatch.objects.filter(agency=agency, fiscal_year=year).select_related("uploaded_by").defer("content")[:10]
+    return render(
+        request,
+        "indicators/import_upload.html",
+        {"agency": agency, "year": year, "framework": framework, "form": form, "recent": recent},
+    )
+
+
+def _batch(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> ImportBatch:
+    agency = selectors.get_agency_for_scores(request.user, agency_id)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("agency", "uploaded_by"), pk=batch_id, agency=agency, fiscal_year=year
+    )
+
+
+@login_required
+def import_preview(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
+    """Row-by-row errors in Thai, or what the file will write, with the confirm button."""
+    batch = _batch(request, agency_id, _year(year), batch_id)
+    return render(request, "indicators/import_preview.html", {"agency": batch.agency, "year": year, "batch": batch})
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
+    batch = _batch(request, agency_id, _year(year), batch_id)
+    try:
+        outcome = services.import_batch_commit(batch=batch, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:import_preview", agency_id=agency_id, year=year, batch_id=batch.pk)
+    if outcome.committed:
+        messages.success(request, _("นำเข้าคะแนนแล้ว %(count)s หน่วยงาน") % {"count": outcome.assessments})
+        return redirect("indicators:dashboard", agency_id=agency_id, year=year)
+    messages.error(request, _("ไม่ได้นำเข้า: ข้อมูลเปลี่ยนไปหลังการตรวจ พบข้อผิดพลาด"))
+    return redirect("indicators:import_preview", agency_id=agency_id, year=year, batch_id=batch.pk)
+
+
+@login_required
+def import_template(request: HttpRequest, agency_id: int, year: int, layout: str, fmt: str) -> HttpResponse:
+    """A template for the year's framework, pre-filled with the agencies the user may load."""
+    year = _year(year)
+    agency = selectors.get_agency_for_scores(request.user, agency_id)
+    framework = _framework(request, year)
+    if framework is None or layout not in ("long", "wide") or fmt not in exports.FORMATS:
+        raise Http404
+    indicators, items = selectors.framework_catalogue(framework)
+    agencies = (
+        selectors.agencies_loadable_by(request.user)
+        .filter(path__startswith=agency.path)
+        .order_by("path", "name")
+        .values_list("code", "name")[:TEMPLATE_AGENCY_LIMIT]
+    )
+    headers, rows = exports.template_table(layout, year, indicators, items, agencies)
+    return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}")
+
+
+# --- weaknesses ---------------------------------------------------------------------------------
+
+
+def _weaknesses_qs(agency, year: int):
+    from measures.models import Weakness
+
+    return Weakness.objects.filter(agency=agency, fiscal_year=year + 1)
+
+
+@login_required
+def weaknesses(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """Weaknesses drawn from the ``year`` scores for the measures of ``year + 1``; POST proposes them."""
+    from measures.models import WeaknessKind, WeaknessStatus
+
+    year = _year(year)
+    user = request.user
+    if request.method == "POST":
+        agency = agency_selectors.get_agency_for_write(user, agency_id)
+    else:
+        agency = agency_selectors.get_agency_for_read(user, agency_id)
+    framework = _framework(request, year)
+    assessment = selectors.assessment_of(agency, framework) if framework else None
+    if request.method == "POST":
+        if assessment is None or not assessment.indicator_scores.all():
+            messages.error(request, _("ยังไม่มีคะแนนของปีนี้ จึงเสนอจุดอ่อนไม่ได้"))
+        else:
+            created = services.weaknesses_propose(assessment=assessment, user=user)
+            messages.success(request, _("ระบบเสนอจุดอ่อนใหม่ %(count)s รายการ") % {"count": len(created)})
+        return redirect("indicators:weaknesses", agency_id=agency.pk, year=year)
+    rows = list(_weaknesses_qs(agency, year).select_related("indicator", "item").order_by("status", "order", "pk"))
+    return render(
+        request,
+        "indicators/weaknesses.html",
+        {
+            "agency": agency,
+            "year": year,
+            "measures_year": year + 1,
+            "framework": framework,
+            "assessment": assessment,
+            "weakness_rows": rows,
+            "urgent": [w for w in rows if w.kind == WeaknessKind.URGENT and w.status != WeaknessStatus.DISMISSED],
+            "improve": [w for w in rows if w.kind == WeaknessKind.IMPROVE and w.status != WeaknessStatus.DISMISSED],
+            "dismissed": [w for w in rows if w.status == WeaknessStatus.DISMISSED],
+            "can_write": agency_selectors.can_write(user, agency),
+            "statuses": WeaknessStatus,
+        },
+    )
+
+
+@login_required
+def weakness_add(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    year = _year(year)
+    agency = agency_selectors.get_agency_for_write(request.user, agency_id)
+    framework = _framework(request, year)
+    indicators = selectors.framework_catalogue(framework)[0] if framework else []
+    form = WeaknessForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        by_pk = {i.pk: i for i in indicators}
+        try:
+            services.weakness_create(
+                agency=agency,
+                fiscal_year=year + 1,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                analysis=form.cleaned_data["analysis"],
+                indicator=by_pk.get(form.cleaned_data["indicator"]),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("เพิ่มจุดอ่อนแล้ว"))
+            return redirect("indicators:weaknesses", agency_id=agency.pk, year=year)
+    return render(request, "indicators/weakness_form.html", {"agency": agency, "year": year, "form": form, "weakness": None})
+
+
+def _weakness_for_write(request: HttpRequest, agency_id: int, year: int, pk: int):
+    from measures.models import Weakness
+
+    weakness = agency_selectors.get_for_write(request.user, Weakness.objects.select_related("agency"), "agency", pk=pk)
+    if weakness.agency_id != agency_id or weakness.fiscal_year != year + 1:
+        raise Http404
+    return weakness
+
+
+@login_required
+def weakness_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    year = _year(year)
+    weakness = _weakness_for_write(request, agency_id, year, pk)
+    form = WeaknessForm(
+        request.POST or None,
+        with_indicator=False,
+        initial={"kind": weakness.kind, "title": weakness.title, "analysis": weakness.analysis},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.weakness_update(
+            weakness=weakness,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            analysis=form.cleaned_data["analysis"],
+        )
+        messages.success(request, _("บันทึกจุดอ่อนแล้ว"))
+        return redirect("indicators:weaknesses", agency_id=agency_id, year=year)
+    return render(
+        request, "indicators/weakness_form.html", {"agency": weakness.agency, "year": year, "form": form, "weakness": weakness}
+    )
+
+
+@login_required
+@require_POST
+def weakness_status(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
+    """Confirm, dismiss or restore a weakness (``status`` in the POST)."""
+    year = _year(year)
+    weakness = _weakness_for_write(request, agency_id, year, pk)
+    try:
+        services.weakness_set_status(weakness=weakness, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("indicators:weaknesses", agency_id=agency_id, year=year)
+
+
+# --- a supervisor's area --------------------------------------------------------------------------
+
+
+def _area_rows(request: HttpRequest, agency_id: int, year: int):
+    from measures.models import MeasureStatus
+
+    year = _year(year)
+    root = agency_selectors.get_agency_for_read(request.user, agency_id)
+    framework = _framework(request, year)
+    form = AreaFilterForm(request.GET or None)
+    rows = selectors.filter_area(selectors.area_agencies(request.user, root, framework, year), **form.filters())
+    return root, year, framework, form, rows, list(MeasureStatus.choices)
+
+
+@login_required
+def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """Every agency under ``agency_id`` with its score, grade, weakest indicator and measures."""
+    root, year, framework, form, rows, statuses = _area_rows(request, agency_id, year)
+    page = Paginator(rows, AREA_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("sort", None)
+    sort_query.pop("page", None)
+    return render(
+        request,
+        "indicators/area.html",
+        {
+            "agency": root,
+            "year": year,
+            "framework": framework,
+            "form": form,
+            "page_obj": page,
+            "statuses": statuses,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": form.filters().get("sort", "name"),
+        },
+    )
+
+
+@login_required
+def area_export(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    root, year, _framework_obj, _form, rows, statuses = _area_rows(request, agency_id, year)
+    headers, table = exports.area_table(rows, statuses)
+    return exports.download(f"ita-area-{root.code}-{year}", fmt, headers, table, title=f"ITA {year}")
