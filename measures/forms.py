@@ -11,7 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Item
@@ -78,7 +78,6 @@ def _money_field(label, help_text=""):
         decimal_places=2,
         help_text=help_text,
         error_messages=MONEY_ERRORS,
-        validators=[MinValueValidator(0, message=_("จำนวนเงินต้องไม่ติดลบ"))],
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
     )
 
@@ -185,6 +184,7 @@ class MeasureForm(AgencyScopedMixin, forms.ModelForm):
             self.fields.pop("steps_text")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 _("ที่มาของมาตรการ"),
@@ -359,6 +359,7 @@ class ProgressForm(forms.ModelForm):
             self.fields.pop("links_text")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(Column("reported_on", css_class="col-md-4"), Column("percent_complete", css_class="col-md-4")),
             "status",
@@ -447,6 +448,7 @@ class FollowUpForm(AgencyScopedMixin, forms.Form):
         self.fields["measure"].queryset = Measure.objects.filter(agency=agency, fiscal_year=fiscal_year).order_by("order", "pk")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "measure",
             "title",

@@ -97,7 +97,12 @@ def _back(agency, year, measure: Measure | None):
 @login_required
 def followup_create(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     agency = agency_for(request, agency_id, write=True)
-    form = FollowUpForm(request.POST or None, agency=agency, fiscal_year=year, initial=_initial_measure(request, agency, year))
+    form = FollowUpForm(
+        request.POST if request.method == "POST" else None,
+        agency=agency,
+        fiscal_year=year,
+        initial=_initial_measure(request, agency, year),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             followup = services.followup_create(agency=agency, fiscal_year=year, user=request.user, **form.service_kwargs())
@@ -118,7 +123,12 @@ def _followup_for_write(request, agency_id, year, pk):
 @login_required
 def followup_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     agency, followup = _followup_for_write(request, agency_id, year, pk)
-    form = FollowUpForm(request.POST or None, agency=agency, fiscal_year=year, initial=FollowUpForm.initial_for(followup))
+    form = FollowUpForm(
+        request.POST if request.method == "POST" else None,
+        agency=agency,
+        fiscal_year=year,
+        initial=FollowUpForm.initial_for(followup),
+    )
     form.fields["measure"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
@@ -150,7 +160,7 @@ def followup_cancel(request: HttpRequest, agency_id: int, year: int, pk: int) ->
 def followup_minutes(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     """Minutes after the meeting; saving marks it held."""
     agency, followup = _followup_for_write(request, agency_id, year, pk)
-    form = MinutesForm(request.POST or None, initial={"minutes": followup.minutes})
+    form = MinutesForm(request.POST if request.method == "POST" else None, initial={"minutes": followup.minutes})
     if request.method == "POST" and form.is_valid():
         try:
             services.followup_record_minutes(followup=followup, minutes=form.cleaned_data["minutes"])
@@ -167,7 +177,7 @@ def followup_generate(request: HttpRequest, agency_id: int, year: int) -> HttpRe
     """ "Every N days from … to …": preview the dates (weekend moves shown), then create them."""
     agency = agency_for(request, agency_id, write=True)
     initial = {"every_days": 15, "start_time": dt.time(9, 0), **_initial_measure(request, agency, year)}
-    form = GenerateForm(request.POST or None, agency=agency, fiscal_year=year, initial=initial)
+    form = GenerateForm(request.POST if request.method == "POST" else None, agency=agency, fiscal_year=year, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()

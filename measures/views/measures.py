@@ -100,7 +100,7 @@ def measure_create(request: HttpRequest, agency_id: int, year: int) -> HttpRespo
             "weakness_text": weakness.title,
             "improvement_text": weakness.analysis,
         }
-    form = MeasureForm(request.POST or None, agency=agency, fiscal_year=year, initial=initial)
+    form = MeasureForm(request.POST if request.method == "POST" else None, agency=agency, fiscal_year=year, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             measure = services.measure_create(
@@ -118,7 +118,7 @@ def measure_create(request: HttpRequest, agency_id: int, year: int) -> HttpRespo
 def measure_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     agency = agency_for(request, agency_id)
     measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
-    form = MeasureForm(request.POST or None, instance=measure, agency=agency, fiscal_year=year)
+    form = MeasureForm(request.POST if request.method == "POST" else None, instance=measure, agency=agency, fiscal_year=year)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(measure=measure, **form.service_kwargs())
@@ -207,7 +207,7 @@ def step_add(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpRe
 def step_edit(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
     measure = _measure_for_step_write(request, agency_id, year, pk)
     step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
-    form = StepForm(request.POST or None, initial={"text": step.text, "due_date": step.due_date})
+    form = StepForm(request.POST if request.method == "POST" else None, initial={"text": step.text, "due_date": step.due_date})
     if request.method == "POST" and form.is_valid():
         try:
             services.step_update(step=step, **form.cleaned_data)

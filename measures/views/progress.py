@@ -30,7 +30,7 @@ def progress_create(request: HttpRequest, agency_id: int, year: int, pk: int) ->
     """Record progress: status, results, outcome, budget spent, obstacles, suggestions, evidence."""
     agency = agency_for(request, agency_id)
     measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
-    form = ProgressForm(request.POST or None, request.FILES or None)
+    form = ProgressForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_record(
@@ -61,7 +61,7 @@ def _progress_for_write(request, agency_id, year, pk, progress_id):
 @login_required
 def progress_edit(request: HttpRequest, agency_id: int, year: int, pk: int, progress_id: int) -> HttpResponse:
     agency, measure, progress = _progress_for_write(request, agency_id, year, pk, progress_id)
-    form = ProgressForm(request.POST or None, instance=progress, with_evidence=False)
+    form = ProgressForm(request.POST if request.method == "POST" else None, instance=progress, with_evidence=False)
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_update(progress=progress, **form.service_kwargs())
