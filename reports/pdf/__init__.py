@@ -5,7 +5,7 @@
 - Nothing is fetched from the network: :class:`LocalOnlyFetcher` serves only the portal's static
   files, its media files, ``data:`` URLs and files under explicitly allowed folders.
 - Thai text extracts exactly (see :mod:`reports.pdf.weasyprint_thai`) and ``.thai-distributed``
-  paragraphs get Thai distributed justification (see :mod:`reports.pdf.justify`).
+  paragraphs get Thai distributed justification (same module).
 """
 
 from __future__ import annotations
