@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Item
@@ -21,7 +23,7 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """CSV text encoded UTF-8 with a BOM (Excel on Windows then reads Thai correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([str(h) for h in headers])
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -34,11 +36,11 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "I
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([float(v) if _is_decimal(v) else v for v in row])
+        sheet.append([_xlsx_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
     sheet.freeze_panes = "A2"
@@ -47,10 +49,13 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "I
     return buffer.getvalue()
 
 
-def _is_decimal(value) -> bool:
-    from decimal import Decimal
-
-    return isinstance(value, Decimal)
+def _xlsx_value(value):
+    """Numbers stay numbers (Decimal → float for Excel); lazy Thai labels become plain text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> HttpResponse:
@@ -64,6 +69,11 @@ def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Seq
 
 
 # --- the tables --------------------------------------------------------------------------------
+
+
+def _two_places(value: Decimal | None) -> Decimal | None:
+    # Subquery annotations come back unquantised on SQLite (93.1700000000000).
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def ranked_table(rows) -> tuple[list[str], list[list]]:
@@ -107,11 +117,11 @@ def area_table(agencies, statuses: Sequence[tuple[str, str]]) -> tuple[list[str]
             [
                 a.code,
                 a.name,
-                a.overall,
+                _two_places(a.overall),
                 a.grade or "",
                 result,
                 weakest,
-                a.weakest_score,
+                _two_places(a.weakest_score),
                 a.measures_total,
                 *[getattr(a, f"measures_{value}") for value, _label in statuses],
             ]

@@ -130,6 +130,11 @@ class AreaFilterForm(forms.Form):
     # Column headers sort too (e.g. "-name"), so any key of selectors.AREA_SORTS is accepted here.
     sort = forms.CharField(label=_("เรียงตาม"), required=False, max_length=20, widget=forms.Select(choices=SORTS))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("grade", "result", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
     def filters(self) -> dict:
         if not self.is_valid():
             return {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from indicators.grading import grade_for
 from indicators.models import Assessment, Framework, Indicator, IndicatorScore, Item, ItemResult
@@ -168,10 +168,11 @@ def year_over_year(agency: Agency, assessor_id: int, up_to_year: int, span: int 
             named_in[key] = year
         row.scores[year] = s.score
     for row in rows.values():
+        # Both dicts in year order: templates and exports iterate them as table columns.
+        row.scores = {year: row.scores.get(year) for year in years}
         previous = None
         for year in years:
-            value = row.scores.get(year)
-            row.scores.setdefault(year, None)
+            value = row.scores[year]
             row.changes[year] = value - previous if value is not None and previous is not None else None
             if value is not None:
                 previous = value
@@ -184,17 +185,20 @@ def year_over_year(agency: Agency, assessor_id: int, up_to_year: int, span: int 
 
 # --- supervisor's area -------------------------------------------------------------------------
 
+SCORE_FIELD = DecimalField(max_digits=5, decimal_places=2)
+
 AREA_SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
-    "code": ("code",),
-    "-code": ("-code",),
-    "score": ("overall", "name"),
-    "-score": ("-overall", "name"),
-    "weakest": ("weakest_score", "name"),
-    "-weakest": ("-weakest_score", "name"),
-    "done": ("measures_done", "name"),
-    "-done": ("-measures_done", "name"),
+    "name": (F("name").asc(), "pk"),
+    "-name": (F("name").desc(), "-pk"),
+    "code": (F("code").asc(),),
+    "-code": (F("code").desc(),),
+    # Agencies without a score go last whichever way the column is sorted (same on SQLite and PostgreSQL).
+    "score": (F("overall").asc(nulls_last=True), "name"),
+    "-score": (F("overall").desc(nulls_last=True), "name"),
+    "weakest": (F("weakest_score").asc(nulls_last=True), "name"),
+    "-weakest": (F("weakest_score").desc(nulls_last=True), "name"),
+    "done": (F("measures_done").asc(), "name"),
+    "-done": (F("measures_done").desc(), "name"),
 }
 
 
@@ -217,12 +221,12 @@ def area_agencies(user, root: Agency, framework: Framework | None, year: int) ->
         for status in MeasureStatus.values
     }
     return qs.annotate(
-        overall=Subquery(assessment.values("overall_score")[:1]),
+        overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
         grade=Subquery(assessment.values("grade")[:1]),
         passed=Subquery(assessment.values("passed")[:1]),
         weakest_number=Subquery(weakest.values("indicator__number")[:1]),
         weakest_name=Subquery(weakest.values("indicator__name")[:1]),
-        weakest_score=Subquery(weakest.values("score")[:1]),
+        weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
         measures_total=Count("measures", filter=Q(measures__fiscal_year=year), distinct=True),
         **measure_counts,
     )
