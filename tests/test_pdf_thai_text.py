@@ -32,7 +32,8 @@ from reports.pdf.testing import (
     stock_weasyprint,
 )
 
-SEEDS = Path("/work/shared/seeds")
+# The seed documents live in shared/ beside the checkout (../shared/seeds), in CI too.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
 HARD_WORDS = [
