@@ -206,7 +206,7 @@ def import_upload(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
     year = _year(year)
     agency = selectors.get_agency_for_scores(request.user, agency_id)
     framework = _framework(request, year)
-    form = ScoreUploadForm(request.POST or None, request.FILES or None)
+    form = ScoreUploadForm(request.POST, request.FILES) if request.method == "POST" else ScoreUploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = services.import_batch_create(
@@ -330,7 +330,7 @@ def weakness_add(request: HttpRequest, agency_id: int, year: int) -> HttpRespons
     agency = agency_selectors.get_agency_for_write(request.user, agency_id)
     framework = _framework(request, year)
     indicators = selectors.framework_catalogue(framework)[0] if framework else []
-    form = WeaknessForm(request.POST or None, indicators=indicators)
+    form = WeaknessForm(request.POST if request.method == "POST" else None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         by_pk = {i.pk: i for i in indicators}
         try:
@@ -365,7 +365,7 @@ def weakness_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
     year = _year(year)
     weakness = _weakness_for_write(request, agency_id, year, pk)
     form = WeaknessForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         with_indicator=False,
         initial={"kind": weakness.kind, "title": weakness.title, "analysis": weakness.analysis},
     )
