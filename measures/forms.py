@@ -6,6 +6,7 @@ Forms only read and check what was typed; views hand ``cleaned_data`` to the ser
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
@@ -240,7 +241,9 @@ class MeasureForm(AgencyScopedMixin, forms.ModelForm):
         pass
 
     def steps(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("steps_text", "").splitlines() if line.strip()]
+        """One step per line; a typed "๑." / "2)" prefix is dropped (the list numbers itself)."""
+        lines = (strip_step_number(line) for line in self.cleaned_data.get("steps_text", "").splitlines())
+        return [line for line in lines if line]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -248,11 +251,25 @@ class MeasureForm(AgencyScopedMixin, forms.ModelForm):
         return data
 
 
+_STEP_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]\s*")
+
+
+def strip_step_number(text: str) -> str:
+    """'๑. แต่งตั้งคณะทำงาน' → 'แต่งตั้งคณะทำงาน' (steps are numbered by their order)."""
+    return _STEP_NUMBER.sub("", text or "", count=1).strip()
+
+
 class StepForm(forms.Form):
     text = forms.CharField(
         label=_("ขั้นตอน"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("กรุณาระบุขั้นตอน")}
     )
     due_date = ThaiDateField(label=_("กำหนดเสร็จ"), required=False, help_text="")
+
+    def clean_text(self):
+        text = strip_step_number(self.cleaned_data.get("text", ""))
+        if not text:
+            raise ValidationError(_("กรุณาระบุขั้นตอน"))
+        return text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -505,8 +522,23 @@ class GenerateForm(FollowUpForm):
 
     start = ThaiDateField(label=_("ตั้งแต่วันที่"), error_messages={"required": _("กรุณาระบุวันเริ่มต้น")})
     end = ThaiDateField(label=_("ถึงวันที่"), error_messages={"required": _("กรุณาระบุวันสิ้นสุด")})
+    mode = forms.ChoiceField(
+        label=_("รอบการประชุม"),
+        choices=[("every", _("ทุก ๆ กี่วัน นับจากวันเริ่มต้น")), ("monthly", _("ทุกวันที่ที่กำหนดของเดือน"))],
+        initial="every",
+        widget=forms.RadioSelect,
+    )
     every_days = forms.IntegerField(
-        label=_("ทุก ๆ (วัน)"), min_value=1, max_value=366, initial=15, error_messages={"min_value": _("จำนวนวันต้องอย่างน้อย 1 วัน")}
+        label=_("ทุก ๆ (วัน)"),
+        min_value=1,
+        max_value=366,
+        required=False,
+        error_messages={"min_value": _("จำนวนวันต้องอย่างน้อย 1 วัน"), "invalid": _("กรุณาระบุจำนวนวันเป็นตัวเลข")},
+    )
+    days_of_month = forms.CharField(
+        label=_("วันที่ของเดือน"),
+        required=False,
+        help_text=_("คั่นด้วยจุลภาค เช่น 15, 30 (เดือนที่ไม่มีวันที่ 30 หรือ 31 ใช้วันสุดท้ายของเดือน)"),
     )
     weekdays_only = forms.BooleanField(
         label=_("เฉพาะวันทำการ (จันทร์–ศุกร์)"),
@@ -520,11 +552,9 @@ class GenerateForm(FollowUpForm):
         self.helper.layout = Layout(
             "measure",
             "title",
-            Row(
-                Column("start", css_class="col-md-4"),
-                Column("end", css_class="col-md-4"),
-                Column("every_days", css_class="col-md-4"),
-            ),
+            Row(Column("start", css_class="col-md-6"), Column("end", css_class="col-md-6")),
+            "mode",
+            Row(Column("every_days", css_class="col-md-6"), Column("days_of_month", css_class="col-md-6")),
             "weekdays_only",
             Row(Column("start_time", css_class="col-md-6"), Column("end_time", css_class="col-md-6")),
             Row(Column("place", css_class="col-md-6"), Column("online_url", css_class="col-md-6")),
@@ -533,15 +563,36 @@ class GenerateForm(FollowUpForm):
         )
         self.fields.pop("note")
 
+    def clean_days_of_month(self):
+        from ita_portal.thai import to_arabic_digits
+
+        raw = to_arabic_digits(self.cleaned_data.get("days_of_month", "")).replace(" ", "")
+        if not raw:
+            return []
+        parts = [p for p in raw.replace("และ", ",").split(",") if p]
+        if not all(p.isdigit() and 1 <= int(p) <= 31 for p in parts):
+            raise ValidationError(_("กรุณาระบุวันที่ 1–31 คั่นด้วยจุลภาค เช่น 15, 30"))
+        return sorted({int(p) for p in parts})
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น"))
+        if data.get("mode") == "monthly":
+            if not data.get("days_of_month") and "days_of_month" not in self.errors:
+                self.add_error("days_of_month", _("กรุณาระบุวันที่ของเดือน เช่น 15, 30"))
+        elif data.get("every_days") is None and "every_days" not in self.errors:
+            self.add_error("every_days", _("กรุณาระบุจำนวนวัน"))
         return data
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        if data.pop("mode", "every") == "monthly":
+            data["every_days"] = None
+        else:
+            data["days_of_month"] = None
+        return data
 
 
 class MinutesForm(forms.Form):

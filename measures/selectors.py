@@ -125,6 +125,22 @@ def measure_for_page(*, user, agency: Agency, fiscal_year: int, pk: int, write: 
     return selectors.get_for_read(user, qs, pk=pk)
 
 
+def person_names(user_ids: set[int], agency_id: int) -> dict[int, str]:
+    """Thai names (as the agency knows them) of users, one query; their own agency's entry wins."""
+    names: dict[int, str] = {}
+    rows = Membership.objects.filter(user_id__in=[i for i in user_ids if i]).order_by("user_id", "pk")
+    for m in rows:
+        if m.user_id not in names or m.agency_id == agency_id:
+            names[m.user_id] = m.full_name
+    return names
+
+
+def _user_label(user, names: dict[int, str]) -> str:
+    if user is None:
+        return "ระบบ"
+    return names.get(user.pk) or user.get_full_name() or user.get_username()
+
+
 def measure_detail_data(measure: Measure) -> dict:
     """Steps, progress (with evidence), meetings and evidence of a measure: a fixed number of queries."""
     steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
@@ -137,6 +153,11 @@ def measure_detail_data(measure: Measure) -> dict:
         FollowUp.objects.filter(measure=measure).prefetch_related("responsible_divisions").order_by("starts_at", "pk")
     )
     evidence = list(measure.evidence.select_related("uploaded_by", "progress").order_by("-uploaded_at", "-pk"))
+    names = person_names({p.recorded_by_id for p in progress} | {e.uploaded_by_id for e in evidence}, measure.agency_id)
+    for p in progress:
+        p.recorded_by_name = _user_label(p.recorded_by, names) if p.recorded_by_id else ""
+    for e in evidence:
+        e.uploaded_by_name = _user_label(e.uploaded_by, names) if e.uploaded_by_id else ""
     return {
         "steps": steps,
         "steps_done": sum(1 for s in steps if s.is_done),
@@ -241,7 +262,7 @@ def _display(model, field_name: str, value) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _entries(records: list, model, label_of, skip: set[str]) -> list[HistoryEntry]:
+def _entries(records: list, model, label_of, skip: set[str], names: dict[int, str]) -> list[HistoryEntry]:
     """Entries from one object's history records (newest first in ``records``)."""
     fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
     entries = []
@@ -261,11 +282,10 @@ def _entries(records: list, model, label_of, skip: set[str]) -> list[HistoryEntr
                 if not changes:
                     prev = r
                     continue
-            user = r.history_user
             entries.append(
                 HistoryEntry(
                     when=r.history_date,
-                    who=(user.get_full_name() or user.get_username()) if user else "ระบบ",
+                    who=_user_label(r.history_user, names),
                     what=label_of(r),
                     action=_KINDS.get(r.history_type, r.history_type),
                     changes=changes,
@@ -281,29 +301,21 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
     Four queries (one per history table), whatever the length of the trail.
     """
     skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
-    entries = _entries(
-        list(Measure.history.filter(id=measure.pk).select_related("history_user")),
-        Measure,
-        lambda r: "มาตรการ",
-        skip,
-    )
-    entries += _entries(
-        list(MeasureStep.history.filter(measure_id=measure.pk).select_related("history_user")),
-        MeasureStep,
-        lambda r: f"ขั้นตอน: {r.text[:60]}",
-        skip | {"done_by"},
-    )
-    entries += _entries(
-        list(FollowUp.history.filter(measure_id=measure.pk).select_related("history_user")),
-        FollowUp,
-        lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}",
-        skip,
-    )
-    entries += _entries(
-        list(ProgressUpdate.history.filter(measure_id=measure.pk).select_related("history_user")),
-        ProgressUpdate,
-        lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
-        skip | {"recorded_by"},
-    )
+    sources = [
+        (Measure.history.filter(id=measure.pk), Measure, lambda r: "มาตรการ", skip),
+        (MeasureStep.history.filter(measure_id=measure.pk), MeasureStep, lambda r: f"ขั้นตอน: {r.text[:60]}", skip | {"done_by"}),
+        (FollowUp.history.filter(measure_id=measure.pk), FollowUp, lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}", skip),
+        (
+            ProgressUpdate.history.filter(measure_id=measure.pk),
+            ProgressUpdate,
+            lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
+            skip | {"recorded_by"},
+        ),
+    ]
+    loaded = [(list(qs.select_related("history_user")), model, label, sk) for qs, model, label, sk in sources]
+    names = person_names({r.history_user_id for records, *_ in loaded for r in records}, measure.agency_id)
+    entries: list[HistoryEntry] = []
+    for records, model, label, sk in loaded:
+        entries += _entries(records, model, label, sk, names)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:HISTORY_LIMIT]

@@ -106,7 +106,7 @@ class TestMeasureForm:
             _measure_data(steps_text="๑. แต่งตั้งคณะทำงาน\n\n๒. เผยแพร่บนเว็บไซต์\n"), agency=AgencyFactory(), fiscal_year=2567
         )
         assert form.is_valid()
-        assert form.steps() == ["๑. แต่งตั้งคณะทำงาน", "๒. เผยแพร่บนเว็บไซต์"]
+        assert form.steps() == ["แต่งตั้งคณะทำงาน", "เผยแพร่บนเว็บไซต์"]
 
 
 def _progress_form(data=None, files=None):
@@ -214,10 +214,29 @@ class TestFollowUpForms:
 
     def test_generator_reversed_and_zero_days(self):
         form = GenerateForm(
-            {"start": "15/7/2567", "end": "30/5/2567", "every_days": "0", "start_time": "09:00"},
+            {"start": "15/7/2567", "end": "30/5/2567", "mode": "every", "every_days": "0", "start_time": "09:00"},
             agency=AgencyFactory(),
             fiscal_year=2567,
         )
         assert not form.is_valid()
         assert form.errors["end"] == ["วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น"]
         assert form.errors["every_days"] == ["จำนวนวันต้องอย่างน้อย 1 วัน"]
+
+
+@pytest.mark.django_db
+def test_generator_days_of_month_thai_digits():
+    form = GenerateForm(
+        {"start": "30/5/2567", "end": "15/7/2567", "mode": "monthly", "days_of_month": "๑๕ และ ๓๐", "start_time": "09:00"},
+        agency=AgencyFactory(),
+        fiscal_year=2567,
+    )
+    assert form.is_valid(), form.errors
+    kwargs = form.service_kwargs()
+    assert kwargs["days_of_month"] == [15, 30] and kwargs["every_days"] is None
+    empty = GenerateForm(
+        {"start": "30/5/2567", "end": "15/7/2567", "mode": "monthly", "start_time": "09:00"},
+        agency=AgencyFactory(),
+        fiscal_year=2567,
+    )
+    assert not empty.is_valid()
+    assert empty.errors["days_of_month"] == ["กรุณาระบุวันที่ของเดือน เช่น 15, 30"]

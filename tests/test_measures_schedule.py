@@ -141,3 +141,23 @@ def test_followup_refuses_other_agency_and_reversed_times():
     with pytest.raises(ValidationError):
         services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 1, 10), ends_at=bkk(2024, 6, 1, 9))
     assert not FollowUp.objects.exists()
+
+
+class TestDaysOfMonth:
+    def test_seed_003_fifteenth_and_thirtieth(self):
+        # "ทุก ๑๕ วัน" as the seed really meant it: the 15th and the 30th.
+        pairs = services.schedule_dates(start=D(2024, 5, 30), end=D(2024, 7, 15), days_of_month=[15, 30])
+        assert [a for _p, a in pairs] == [D(2024, 5, 30), D(2024, 6, 15), D(2024, 6, 30), D(2024, 7, 15)]
+
+    def test_weekdays_only(self):
+        pairs = services.schedule_dates(start=D(2024, 5, 30), end=D(2024, 7, 15), days_of_month=[15, 30], weekdays_only=True)
+        # 15 June 2024 is a Saturday, 30 June a Sunday.
+        assert [a for _p, a in pairs] == [D(2024, 5, 30), D(2024, 6, 17), D(2024, 7, 1), D(2024, 7, 15)]
+
+    def test_thirtieth_in_february_is_its_last_day(self):
+        pairs = services.schedule_dates(start=D(2024, 2, 1), end=D(2024, 3, 31), days_of_month=[30])
+        assert [a for _p, a in pairs] == [D(2024, 2, 29), D(2024, 3, 30)]
+
+    def test_bad_day(self):
+        with pytest.raises(ValidationError):
+            services.schedule_dates(start=D(2024, 2, 1), end=D(2024, 3, 31), days_of_month=[0])

@@ -254,7 +254,14 @@ def test_disguised_upload_refused_in_browser_form(world, data):
 def test_generator_preview_then_create(world, data, time_machine):
     client = world.client_for("staff_a")
     url = data["base"] + "followups/generate/"
-    form = {"start": "30/5/2567", "end": "15/7/2567", "every_days": "15", "weekdays_only": "on", "start_time": "09:00"}
+    form = {
+        "start": "30/5/2567",
+        "end": "15/7/2567",
+        "mode": "every",
+        "every_days": "15",
+        "weekdays_only": "on",
+        "start_time": "09:00",
+    }
     preview = client.post(url, {**form, "action": "preview"}).content.decode()
     assert "เลื่อนจากวันหยุด 29 มิ.ย. 2567" in preview and "๑ กรกฎาคม ๒๕๖๗" in preview and "๑๕ กรกฎาคม ๒๕๖๗" in preview
     assert FollowUp.objects.filter(measure=None).count() == 0

@@ -9,8 +9,9 @@ changes. After each create, move, cancel or hold the meeting's reminders are rec
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -168,29 +169,51 @@ def _next_weekday(day: dt.date) -> dt.date:
     return day
 
 
-def schedule_dates(
-    *, start: dt.date, end: dt.date, every_days: int, weekdays_only: bool = False
-) -> list[tuple[dt.date, dt.date]]:
-    """Dates ``start``, ``start + n``, ``start + 2n`` … up to ``end`` (inclusive).
+def _month_days(start: dt.date, end: dt.date, days_of_month: Sequence[int]):
+    """Each listed day of every month between ``start`` and ``end``; 30 in February is its last day."""
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        last = calendar.monthrange(year, month)[1]
+        for d in sorted({min(int(x), last) for x in days_of_month}):
+            day = dt.date(year, month, d)
+            if start <= day <= end:
+                yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
-    Returns (planned, actual) pairs: with ``weekdays_only`` a planned Saturday or Sunday is held on
-    the next Monday (which may fall a day or two after ``end``); the count stays the planned one.
-    Two planned dates landing on the same Monday (only possible with ``every_days`` < 3) are kept
-    once.
+
+def schedule_dates(
+    *,
+    start: dt.date,
+    end: dt.date,
+    every_days: int | None = None,
+    days_of_month: Sequence[int] | None = None,
+    weekdays_only: bool = False,
+) -> list[tuple[dt.date, dt.date]]:
+    """Meeting dates from ``start`` to ``end`` (inclusive), as (planned, actual) pairs.
+
+    Either every ``every_days`` days (``start``, ``start + n`` …), or on fixed ``days_of_month``
+    (e.g. 15 and 30: "ทุกวันที่ ๑๕ และ ๓๐" — a day past the month's end means its last day).
+    With ``weekdays_only`` a planned Saturday or Sunday is held on the next Monday (which may fall
+    a day or two after ``end``). Two planned dates landing on the same Monday are kept once.
     """
-    if every_days < 1:
-        raise ValidationError({"every_days": _("จำนวนวันต้องอย่างน้อย 1 วัน")})
     if end < start:
         raise ValidationError({"end": _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")})
+    if days_of_month:
+        if any(not 1 <= int(d) <= 31 for d in days_of_month):
+            raise ValidationError({"days_of_month": _("วันที่ของเดือนต้องอยู่ระหว่าง 1 ถึง 31")})
+        planned = list(_month_days(start, end, days_of_month))
+    else:
+        if not every_days or every_days < 1:
+            raise ValidationError({"every_days": _("จำนวนวันต้องอย่างน้อย 1 วัน")})
+        count = min((end - start).days // every_days + 1, MAX_GENERATED + 1)
+        planned = [start + dt.timedelta(days=every_days * i) for i in range(count)]
     pairs: list[tuple[dt.date, dt.date]] = []
     seen: set[dt.date] = set()
-    day = start
-    while day <= end:
+    for day in planned:
         actual = _next_weekday(day) if weekdays_only else day
         if actual not in seen:
             seen.add(actual)
             pairs.append((day, actual))
-        day += dt.timedelta(days=every_days)
     if len(pairs) > MAX_GENERATED:
         raise ValidationError(_("สร้างได้ครั้งละไม่เกิน %(n)s ครั้ง กรุณาเพิ่มจำนวนวันหรือลดช่วงเวลา") % {"n": MAX_GENERATED})
     return pairs
@@ -203,8 +226,9 @@ def followups_generate(
     fiscal_year: int,
     start: dt.date,
     end: dt.date,
-    every_days: int,
     start_time: dt.time,
+    every_days: int | None = None,
+    days_of_month: Sequence[int] | None = None,
     weekdays_only: bool = False,
     end_time: dt.time | None = None,
     measure: Measure | None = None,
@@ -213,7 +237,8 @@ def followups_generate(
     user=None,
     **fields,
 ) -> list[FollowUp]:
-    """Create one meeting per date of ``schedule_dates`` ("ทุก 15 วัน ตั้งแต่ … ถึง …").
+    """Create one meeting per date of ``schedule_dates`` ("ทุก 15 วัน ตั้งแต่ … ถึง …", or
+    "ทุกวันที่ 15 และ 30 ของเดือน").
 
     Each meeting is made with ``followup_create`` (numbering and reminders included), so the result
     is the same as entering them one by one; they can be edited one by one afterwards.
@@ -223,7 +248,8 @@ def followups_generate(
     attendees = list(attendees)
     divisions = list(responsible_divisions)
     created = []
-    for _planned, day in schedule_dates(start=start, end=end, every_days=every_days, weekdays_only=weekdays_only):
+    dates = schedule_dates(start=start, end=end, every_days=every_days, days_of_month=days_of_month, weekdays_only=weekdays_only)
+    for _planned, day in dates:
         starts_at = dt.datetime.combine(day, start_time, tzinfo=BANGKOK)
         ends_at = dt.datetime.combine(day, end_time, tzinfo=BANGKOK) if end_time else None
         created.append(

@@ -176,7 +176,13 @@ def followup_minutes(request: HttpRequest, agency_id: int, year: int, pk: int) -
 def followup_generate(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """ "Every N days from … to …": preview the dates (weekend moves shown), then create them."""
     agency = agency_for(request, agency_id, write=True)
-    initial = {"every_days": 15, "start_time": dt.time(9, 0), **_initial_measure(request, agency, year)}
+    initial = {
+        "mode": "every",
+        "every_days": 15,
+        "days_of_month": "15, 30",
+        "start_time": dt.time(9, 0),
+        **_initial_measure(request, agency, year),
+    }
     form = GenerateForm(request.POST if request.method == "POST" else None, agency=agency, fiscal_year=year, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -186,7 +192,11 @@ def followup_generate(request: HttpRequest, agency_id: int, year: int) -> HttpRe
                 preview = [
                     {"planned": planned, "actual": actual, "moved": planned != actual}
                     for planned, actual in services.schedule_dates(
-                        start=data["start"], end=data["end"], every_days=data["every_days"], weekdays_only=data["weekdays_only"]
+                        start=data["start"],
+                        end=data["end"],
+                        every_days=data["every_days"],
+                        days_of_month=data["days_of_month"],
+                        weekdays_only=data["weekdays_only"],
                     )
                 ]
             else:

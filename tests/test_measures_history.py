@@ -1,0 +1,65 @@
+"""Who changed what and when: the measure page shows the django-simple-history trail of the
+measure, its steps, meetings and progress with Thai field names; the admin has it too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from measures import selectors, services
+from tests.factories_measures import bkk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_on_measure_page(world, time_machine):
+    time_machine.move_to(bkk(2024, 5, 20))
+    a = world.agency_a
+    client = world.client_for("staff_a")
+    # Changes made through the pages record the logged-in user (HistoryRequestMiddleware).
+    client.post(
+        f"/measures/a/{a.pk}/2567/new/",
+        {"title": "จัดทำคู่มือ", "budget_planned": "0", "steps_text": "แต่งตั้งคณะทำงาน", "start_date": "1/5/2567"},
+    )
+    measure = a.measures.get()
+    base = f"/measures/a/{a.pk}/2567/m/{measure.pk}/"
+    response = client.post(
+        base + "edit/",
+        {"title": "จัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน", "budget_planned": "5000", "start_date": "1/5/2567", "end_date": "15/7/2567"},
+    )
+    assert response.status_code == 302
+    step = measure.steps.get()
+    client.post(f"{base}steps/{step.pk}/toggle/")
+    services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14))
+    services.progress_record(measure=measure, reported_on=dt.date(2024, 6, 30), status="done", budget_spent=Decimal("100"))
+
+    html = client.get(base).content.decode()
+    assert "ประวัติการแก้ไข" in html
+    assert "ชื่อมาตรการ: <del>จัดทำคู่มือ</del> → <ins>จัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน</ins>" in html
+    assert "งบประมาณที่วางแผน (บาท): <del>0.00</del> → <ins>5000.00</ins>" in html
+    assert "วันสิ้นสุด: <del>—</del> → <ins>15/7/2567</ins>" in html
+    assert "เสร็จแล้ว: <del>ไม่ใช่</del> → <ins>ใช่</ins>" in html
+    assert "สร้าง การกำกับติดตาม ครั้งที่ 1" in html
+    assert "สร้าง ความก้าวหน้า 30/6/2567" in html
+    assert "นางทดสอบ" in html  # the Thai name of the user who made the change (from the request)
+
+
+def test_history_entries_are_newest_first_and_skip_noise(world, time_machine):
+    time_machine.move_to(bkk(2024, 5, 20))
+    measure = services.measure_create(agency=world.agency_a, fiscal_year=2567, title="ก")
+    time_machine.move_to(bkk(2024, 5, 21))
+    services.measure_update(measure=measure, title="ข")
+    time_machine.move_to(bkk(2024, 5, 22))
+    services.measure_update(measure=measure, title="ข")  # saved without a change: no entry
+    entries = selectors.measure_history(measure)
+    assert [(e.action, e.changes) for e in entries] == [("แก้ไข", [("ชื่อมาตรการ", "ก", "ข")]), ("สร้าง", [])]
+
+
+def test_admin_history_page(world):
+    measure = services.measure_create(agency=world.agency_a, fiscal_year=2567, title="ก")
+    services.measure_update(measure=measure, title="ข")
+    response = world.client_for("superuser").get(f"/admin/measures/measure/{measure.pk}/history/")
+    assert response.status_code == 200
+    assert "ข" in response.content.decode()
