@@ -235,3 +235,15 @@ def test_dashboard_queries_do_not_grow_with_items(world):
         a = count_queries(client, reverse(f"indicators:{name}", kwargs={"agency_id": world.agency_a.pk, "year": 2565}))
         b = count_queries(client, reverse(f"indicators:{name}", kwargs={"agency_id": world.agency_a.pk, "year": 2566}))
         assert a == b, f"{name}: {a} vs {b}"
+
+
+def test_area_is_paginated_keeping_filters(world):
+    make_framework(2565)
+    for n in range(55):
+        AgencyFactory(parent=world.supervising, name=f"โรงเรียนทดสอบ {n:02d}", code=f"P{n:03d}")
+    client = world.client_for("supervisor")
+    first = client.get(area_url(world, q="โรงเรียนทดสอบ", sort="code")).content.decode()
+    assert len(table_cells(first, "area-table")) == 1 + 50
+    assert "55 หน่วยงาน" in first and "page=2" in first and "q=" in first
+    second = client.get(area_url(world, q="โรงเรียนทดสอบ", sort="code", page=2)).content.decode()
+    assert [r[0] for r in table_cells(second, "area-table")[1:]] == [f"P{n:03d}" for n in range(50, 55)]

@@ -3,6 +3,7 @@ and the ``import_scores`` command."""
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 
@@ -216,3 +217,55 @@ def test_command_bad_file_exits_non_zero_and_prints_rows(setup, tmp_path, capsys
     err = capsys.readouterr().err
     assert "แถวที่ 16: ไม่พบหน่วยงานรหัส “99999”" in err
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_fixture_templates_fill_and_import(setup, layout):
+    """The static examples in fixtures/templates/ are real, importable files once filled in."""
+    from pathlib import Path
+
+    make_framework(2566, oit_items=43)
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "templates" / f"ita-scores-{layout}.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header = rows[0]
+    for row in rows[1:]:
+        if layout == "wide":
+            for i, name in enumerate(header):
+                if name.startswith("ตัวชี้วัดที่ "):
+                    row[i] = SEED_001_2565[int(name.split()[1])]
+                elif name.startswith("O"):
+                    row[i] = "มี"
+        elif row[3]:
+            row[5] = SEED_001_2565[int(row[3])]
+        else:
+            row[6] = "มี"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    outcome = scores_import(content=buffer.getvalue().encode("cp874"), scope=EVERYTHING)
+    assert outcome.committed, [str(e) for e in outcome.parsed.errors]
+    assert outcome.parsed.summary()["item_results"] == 43
+    assessment = Assessment.objects.get(framework__fiscal_year=2566)
+    assert assessment.overall_score == Decimal("93.17")
+
+
+@pytest.mark.postgres
+def test_postgres_copy_path_upserts_and_keeps_urls(setup, settings):
+    """On PostgreSQL the import streams rows with COPY; run with DATABASE_URL=postgres://…"""
+    from django.db import connection
+
+    from tests.conftest import in_ci
+
+    if connection.vendor != "postgresql":
+        if in_ci():
+            pytest.fail("CI must run this test on PostgreSQL")
+        pytest.skip("needs DATABASE_URL=postgres://…")
+    _fw, a1, _a2 = setup
+    with_url = long_csv().replace("ตัวชี้วัดที่,ข้อ,คะแนน,ผล", "ตัวชี้วัดที่,ข้อ,คะแนน,ผล,url,หมายเหตุ")
+    with_url = with_url.replace(",,มี\r\n", ',,มี,https://example.go.th/o1,"มี, ครบถ้วน"\r\n', 1)
+    assert scores_import(content=with_url.encode(), scope=EVERYTHING).committed
+    assert scores_import(content=long_csv().encode(), scope=EVERYTHING).committed  # no url column: keeps them
+    result = ItemResult.objects.get(assessment__agency=a1, item__number=1)
+    assert (result.url, result.remark, result.passed) == ("https://example.go.th/o1", "มี, ครบถ้วน", True)
+    check_seed_imported(a1)

@@ -87,6 +87,9 @@ def test_page_propose_confirm_edit_dismiss_add(seed, world):
     client.post(url(world, "weakness_status", pk=nine.pk), {"status": "confirmed"})
     nine.refresh_from_db()
     assert nine.status == WeaknessStatus.CONFIRMED
+    listing = client.get(url(world)).content.decode()
+    entry = listing.split(f'id="weakness-{nine.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "ยืนยันแล้ว" in entry and "ระบบเสนอ (รอยืนยัน)" not in entry
     client.post(url(world, "weakness_status", pk=item.pk), {"status": "dismissed"})
     item.refresh_from_db()
     assert item.status == WeaknessStatus.DISMISSED
