@@ -75,7 +75,10 @@ class Report(models.Model):
     )
     state = models.CharField(_("สถานะ"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     oit_item_key = models.SlugField(
-        _("ตอบข้อ OIT (รหัสคงที่)"), max_length=80, blank=True, help_text=_("เช่น measures-plan สำหรับ O42 (2566) / O25 (2569)")
+        _("ตอบข้อ OIT (รหัสคงที่)"),
+        max_length=80,
+        blank=True,
+        help_text=_("เช่น integrity-measures สำหรับ O42 (2566) / O25 (2569); ดู fixtures/frameworks/README.md"),
     )
     # Memo header and body, edited by staff (defaults per kind come from the report service).
     division = models.ForeignKey(

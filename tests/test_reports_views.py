@@ -187,7 +187,7 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
         kind="O",
         number=42,
         title="มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
-        stable_key="measures-plan",
+        stable_key="integrity-measures",
     )
     published = _published(world, django_capture_on_commit_callbacks)
     draft = _report(world, subject="ร่างที่ยังไม่เผยแพร่")

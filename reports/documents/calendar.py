@@ -8,7 +8,7 @@ from reports.documents.common import Fmt, head_signature, lines
 
 LANDSCAPE = False
 TEMPLATE = "reports/pdf/attachments/calendar.html"
-DEFAULT_OIT_KEY = "measures-plan"
+DEFAULT_OIT_KEY = "integrity-measures"  # O42 (2563–2566), O25 (2569)
 
 
 def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:

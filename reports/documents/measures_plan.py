@@ -12,7 +12,7 @@ from reports.documents.common import Fmt, grade_of, item_label, paragraphs, resp
 
 LANDSCAPE = True
 TEMPLATE = "reports/pdf/attachments/measures_plan.html"
-DEFAULT_OIT_KEY = "measures-plan"
+DEFAULT_OIT_KEY = "integrity-measures"  # O42 (2563–2566), O25 (2569)
 
 
 def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:

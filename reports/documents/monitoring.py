@@ -10,7 +10,7 @@ from reports.documents.common import Fmt, head_signature, paragraphs, responsibl
 
 LANDSCAPE = True
 TEMPLATE = "reports/pdf/attachments/monitoring.html"
-DEFAULT_OIT_KEY = "anticorruption-monitoring"
+DEFAULT_OIT_KEY = "integrity-measures-report"  # O43: monitoring of the measures
 
 
 def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:

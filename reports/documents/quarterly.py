@@ -11,7 +11,7 @@ from reports.documents.common import Fmt, head_signature, paragraphs
 
 LANDSCAPE = True
 TEMPLATE = "reports/pdf/attachments/quarterly.html"
-DEFAULT_OIT_KEY = "anticorruption-monitoring"
+DEFAULT_OIT_KEY = "anti-corruption-6m-report"  # O37 (2566): anti-corruption plan follow-up
 
 RESULT_LABELS = {
     MeasureStatus.DONE: "ดำเนินการแล้วเสร็จ",

@@ -8,7 +8,7 @@ from reports.documents.common import Fmt, grade_of, head_signature, paragraphs
 
 LANDSCAPE = False
 TEMPLATE = "reports/pdf/attachments/results.html"
-DEFAULT_OIT_KEY = "measures-results"
+DEFAULT_OIT_KEY = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
 
 
 def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:
