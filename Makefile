@@ -39,7 +39,7 @@ system-deps:
 	fi
 
 migrate: venv
-	@mkdir -p var/mail var/media var/celery/queue var/celery/processed
+	@mkdir -p var/mail var/media var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
