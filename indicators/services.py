@@ -350,7 +350,7 @@ def import_batch_create(
 def import_batch_commit(*, batch: ImportBatch, user) -> ImportOutcome:
     """Apply a previewed file: checked again, then all rows or none, in one transaction."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("agency", "assessor").get(pk=batch.pk)
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("agency", "assessor").get(pk=batch.pk)
         if batch.status != ImportStatus.READY:
             raise ValidationError(_("ไฟล์นี้นำเข้าแล้วหรือมีข้อผิดพลาด ไม่สามารถยืนยันได้"))
         outcome = scores_import(

@@ -100,9 +100,9 @@ def trend(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
                 for r in data.rows
             ],
         }
-    return render(
-        request, "indicators/trend.html", {"agency": agency, "year": year, "framework": framework, "trend": data, "chart": chart}
-    )
+    context = {"agency": agency, "year": year, "framework": framework, "trend": data, "chart": chart}
+    context["can_load"] = selectors.can_load_scores(request.user, agency)
+    return render(request, "indicators/trend.html", context)
 
 
 @login_required
@@ -319,6 +319,7 @@ def weaknesses(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "improve": [w for w in rows if w.kind == WeaknessKind.IMPROVE and w.status != WeaknessStatus.DISMISSED],
             "dismissed": [w for w in rows if w.status == WeaknessStatus.DISMISSED],
             "can_write": agency_selectors.can_write(user, agency),
+            "can_load": selectors.can_load_scores(user, agency),
             "statuses": WeaknessStatus,
         },
     )
