@@ -46,11 +46,19 @@
   var trend = readJson("trend-chart-data");
   var trendCanvas = document.getElementById("trend-chart");
   if (trend && trendCanvas) {
+    // Grouped bars: one group per indicator, one bar per year, so each indicator's change reads at a glance.
+    var palette = ["rgba(108, 117, 125, 0.55)", "rgba(13, 110, 253, 0.55)", "rgba(25, 135, 84, 0.7)", "rgba(255, 193, 7, 0.8)", "rgba(111, 66, 193, 0.7)"];
     new Chart(trendCanvas, {
-      type: "line",
+      type: "bar",
       data: {
-        labels: trend.years.map(String),
-        datasets: trend.series.map(function (s) { return { label: s.label, data: s.scores, spanGaps: true, tension: 0.2 }; })
+        labels: trend.series.map(function (s) { return s.label; }),
+        datasets: trend.years.map(function (year, i) {
+          return {
+            label: String(year),
+            data: trend.series.map(function (s) { return s.scores[i]; }),
+            backgroundColor: palette[(palette.length - trend.years.length + i + palette.length) % palette.length]
+          };
+        })
       },
       options: {
         maintainAspectRatio: false,
