@@ -91,3 +91,14 @@ def redis_url() -> str:
             pytest.fail("REDIS_URL is not set: CI must test against a real Redis")
         pytest.skip("REDIS_URL not set (set it, or run .ci/run)")
     return url
+
+
+@pytest.fixture
+def require_postgres() -> None:
+    """For tests that need PostgreSQL (row locks, COPY, other processes): fail under CI, skip locally."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if in_ci():
+            pytest.fail("DATABASE_URL is not PostgreSQL: CI must run this test on PostgreSQL")
+        pytest.skip("needs DATABASE_URL=postgres://…")

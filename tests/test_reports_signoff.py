@@ -8,7 +8,6 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from reports import services
 from reports.models import Rendition, Report, ReportAction, ReportKind, ReportState
@@ -214,9 +213,7 @@ def test_numbers_run_per_agency_and_year(world, django_capture_on_commit_callbac
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_never_share_a_number(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+def test_concurrent_approvals_never_share_a_number(world, require_postgres):
     staff = world.users["staff_a"]
     reports = [services.report_submit(report=_create(world), actor=staff) for _ in range(8)]
     directors = []
