@@ -158,7 +158,19 @@ def measure_detail_data(measure: Measure) -> dict:
         p.recorded_by_name = _user_label(p.recorded_by, names) if p.recorded_by_id else ""
     for e in evidence:
         e.uploaded_by_name = _user_label(e.uploaded_by, names) if e.uploaded_by_id else ""
+    next_plan_meeting = (
+        FollowUp.objects.filter(
+            agency_id=measure.agency_id,
+            fiscal_year=measure.fiscal_year,
+            measure__isnull=True,
+            status=FollowUpStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at")
+        .first()
+    )
     return {
+        "next_plan_meeting": next_plan_meeting,
         "steps": steps,
         "steps_done": sum(1 for s in steps if s.is_done),
         "progress_list": progress,

@@ -307,3 +307,9 @@ def test_my_measures_lists_own_across_agencies(world, data):
     html = world.client_for("staff_a").get("/measures/mine/").content.decode()
     assert "จัดทำคู่มือการปฏิบัติงาน" in html
     assert "จัดทำคู่มือการปฏิบัติงาน" not in world.client_for("staff_b").get("/measures/mine/").content.decode()
+
+
+def test_measure_page_names_next_plan_meeting(world, data):
+    services.followup_create(agency=world.agency_a, fiscal_year=2567, starts_at=bkk(2024, 5, 30, 13, 30))
+    html = world.client_for("staff_a").get(data["m"]).content.decode()
+    assert "ประชุมติดตามของทั้งแผนครั้งถัดไป: ครั้งที่ ๑ 30 พ.ค. 2567 เวลา 13.30 น." in html
