@@ -1,59 +1,30 @@
-"""Reading score files: CSV or XLSX, any of the encodings and digit sets agencies have, two layouts.
-
-This module only *reads and checks*: it turns a file into validated values plus a list of row
-errors in Thai, and never writes. ``indicators.services.scores_import`` /
-``import_batch_commit`` write the result, all or nothing. The layouts are documented for users in
-``indicators/IMPORT.md``.
-
-- Encodings: UTF-8, UTF-8 with BOM, Windows-874 / TIS-620 (tried in that order).
-- Digits: Thai (๐–๙) and Arabic, in headers and values alike.
-- Long layout: one row per agency × indicator or item (columns ``ตัวชี้วัดที่``/``indicator`` or
-  ``ข้อ``/``item``, with ``คะแนน``/``score`` or ``ผล``/``result``).
-- Wide layout: one row per agency, one column per indicator (``ตัวชี้วัดที่ 1`` …) and per item
-  (``O1`` …).
-- Agencies by code, or else by exact name; any number of agencies per file.
-"""
+"""Checking every row of a score file: agencies, years, indicators and items resolved in bulk."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators.importing.values import (
+    _WIDE_INDICATOR,
+    HEADERS,
+    LONG,
+    MAX_STORED_ERRORS,
+    WIDE,
+    FileUnreadable,
+    item_code,
+    normalise_header,
+    parse_result,
+    parse_score,
+    parse_year,
+    read_table,
+)
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
 from ita_portal.agencies.models import Agency, Role
-from ita_portal.thai import to_arabic_digits
-
-LONG, WIDE = "long", "wide"
-MAX_STORED_ERRORS = 500  # a hopeless file still reports its total, but only the first rows in detail
-
-# Header spellings (after normalising: Arabic digits, lower case, single spaces).
-HEADERS = {
-    "agency_code": {"รหัสหน่วยงาน", "agency_code", "agency code", "code", "รหัส"},
-    "agency_name": {"ชื่อหน่วยงาน", "agency_name", "agency name", "หน่วยงาน", "name"},
-    "fiscal_year": {"ปีงบประมาณ", "fiscal_year", "fiscal year", "year", "ปี", "ปีงบประมาณ (พ.ศ.)"},
-    "indicator": {"ตัวชี้วัดที่", "ตัวชี้วัด", "indicator"},
-    "item": {"ข้อ", "item", "รหัสข้อ", "ข้อที่"},
-    "score": {"คะแนน", "score"},
-    "result": {"ผล", "result", "ผลการประเมิน"},
-    "url": {"url", "ลิงก์", "url ที่เผยแพร่", "link"},
-    "remark": {"หมายเหตุ", "remark", "ข้อสังเกต", "note"},
-}
-_WIDE_INDICATOR = re.compile(r"^(?:ตัวชี้วัดที่|ตัวชี้วัด|indicator)[\s_]*(\d+)$")
-_ITEM_CODE = re.compile(r"^(?:ข้อ\s*)?([oie])\s*0*(\d+)$")
-
-TRUE_WORDS = {"มี", "ผ่าน", "1", "100", "yes", "y", "pass", "passed", "true", "✓", "✔"}
-FALSE_WORDS = {"ไม่มี", "ไม่ผ่าน", "0", "no", "n", "fail", "failed", "false", "✗", "✘", "x"}
-
-
-class FileUnreadable(ValueError):
-    """The file is not a CSV/XLSX this module can read (the message is Thai, for the user)."""
 
 
 @dataclass(frozen=True)
@@ -137,136 +108,6 @@ class ScoreScope:
             elif m.role in WRITE_ROLES:
                 ids.add(m.agency_id)
         return cls(ids=frozenset(ids), prefixes=tuple(prefixes), root_path=root_path)
-
-
-# --- reading the raw table ---------------------------------------------------------------------
-
-
-def normalise_header(text: object) -> str:
-    value = to_arabic_digits(str(text or "")).replace("\ufeff", "").strip().lower()
-    return re.sub(r"\s+", " ", value)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = round(value, 6)
-        return str(int(value)) if value == int(value) else repr(value)
-    return to_arabic_digits(str(value)).strip()
-
-
-def decode_text(content: bytes) -> tuple[str, str]:
-    """Decode a CSV: UTF-8 (with or without BOM), else Windows-874 (a superset of TIS-620)."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp874"), "windows-874"
-    except UnicodeDecodeError as exc:
-        raise FileUnreadable(_("อ่านไฟล์ไม่ได้: การเข้ารหัสอักขระไม่ใช่ UTF-8 หรือ Windows-874/TIS-620")) from exc
-
-
-def _arabic_digits_fast(text: str) -> str:
-    """``to_arabic_digits`` for a whole file: ten ``str.replace`` beat ``str.translate`` on megabytes of Thai."""
-    for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True):
-        if thai in text:
-            text = text.replace(thai, arabic)
-    return text
-
-
-def read_table(content: bytes, filename: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
-    """Header cells and an iterator of (row number, cells) from CSV or XLSX bytes, plus the encoding."""
-    if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text, encoding = decode_text(content)
-    text = _arabic_digits_fast(text)  # once for the whole file: far cheaper than per cell
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration as exc:
-        raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
-
-    return header, enumerate(reader, start=2), encoding
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileUnreadable(_("อ่านไฟล์ Excel ไม่ได้ (ต้องเป็นไฟล์ .xlsx)")) from exc
-    sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell(v) for v in next(values)]
-    except StopIteration as exc:
-        raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(values, start=2):
-            yield number, [_cell(v) for v in cells]
-        workbook.close()
-
-    return header, rows(), "xlsx"
-
-
-# --- values ------------------------------------------------------------------------------------
-
-
-def parse_score(text: str) -> Decimal:
-    """'๙๕.๖๗' or '95.67' → Decimal('95.67'); ValueError with a Thai message otherwise."""
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        try:
-            number = Decimal(to_arabic_digits(text).strip().rstrip("%").strip())
-        except InvalidOperation as exc:
-            raise ValueError(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text}) from exc
-    if not number.is_finite():
-        raise ValueError(_("คะแนน “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
-    if number < 0 or number > 100:
-        raise ValueError(_("คะแนน %(value)s ต้องอยู่ระหว่าง 0 ถึง 100") % {"value": text})
-    if number.as_tuple().exponent < -2:
-        raise ValueError(_("คะแนน %(value)s มีทศนิยมเกิน 2 ตำแหน่ง") % {"value": text})
-    return number.quantize(Decimal("0.01"))
-
-
-def parse_result(text: str) -> bool:
-    """มี/ไม่มี, ผ่าน/ไม่ผ่าน, 1/0 (and English words) → True/False."""
-    value = to_arabic_digits(text).strip().lower()
-    if value.endswith(".0"):
-        value = value[:-2]
-    if value in TRUE_WORDS:
-        return True
-    if value in FALSE_WORDS:
-        return False
-    raise ValueError(_("ผล “%(value)s” ต้องเป็น มี/ไม่มี ผ่าน/ไม่ผ่าน หรือ 1/0") % {"value": text})
-
-
-def parse_year(text: str) -> int:
-    digits = re.sub(r"\D", "", to_arabic_digits(text))
-    if not digits:
-        raise ValueError(_("ปีงบประมาณ “%(value)s” ไม่ใช่ตัวเลข") % {"value": text})
-    year = int(digits)
-    if not 2500 <= year <= 2700:
-        raise ValueError(_("ปีงบประมาณ %(value)s ต้องเป็นปีพุทธศักราช เช่น 2567") % {"value": text})
-    return year
-
-
-def item_code(text: str) -> str | None:
-    """'O12', 'o 12', 'ข้อ O12', 'O012' → 'O12'; None when it is not an item code."""
-    match = _ITEM_CODE.match(normalise_header(text))
-    return f"{match.group(1).upper()}{int(match.group(2))}" if match else None
 
 
 # --- the checker ------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""Every change to scores (a package split by area: ``scores``, ``imports``, ``weaknesses``): typed entry, recomputation, file import (preview then commit), weaknesses.
+
+Each function is ``<entity>_<action>`` with keyword-only arguments, checks its input and runs in
+one transaction. Views, the ``import_scores`` command and the admin only call these.
+
+Writes are set-based (``bulk_create(update_conflicts=True)``, one DELETE per kind) so saving a
+year's scores or a national file costs a fixed number of statements per batch, never one per row.
+"""
+
+from indicators.services.imports import (
+    BATCH_SIZE,
+    ImportOutcome,
+    import_batch_commit,
+    import_batch_create,
+    scores_import,
+    upsert,
+)
+from indicators.services.scores import COMPUTED_FIELDS, ItemInput, assessment_recompute, assessment_save_scores
+from indicators.services.weaknesses import weakness_create, weakness_set_status, weakness_update, weaknesses_propose
+
+__all__ = [
+    "BATCH_SIZE",
+    "COMPUTED_FIELDS",
+    "ImportOutcome",
+    "ItemInput",
+    "assessment_recompute",
+    "assessment_save_scores",
+    "import_batch_commit",
+    "import_batch_create",
+    "scores_import",
+    "upsert",
+    "weakness_create",
+    "weakness_set_status",
+    "weakness_update",
+    "weaknesses_propose",
+]
