@@ -22,8 +22,9 @@ from indicators.models import Assessment, Framework, Indicator, IndicatorScore, 
 from ita_portal.agencies import selectors as agency_selectors
 from ita_portal.agencies.models import Agency, Role
 
-# The national NACC assessment; a year's page shows it unless another assessor is asked for.
-DEFAULT_ASSESSOR_CODE = "nacc-ita"
+# The national NACC assessment (``fixtures/frameworks/nacc-*.json`` use "nacc"); a year's page shows
+# it unless another assessor (a ministry's variant such as "moe-ops") is asked for.
+NATIONAL_ASSESSOR_CODES = ("nacc", "nacc-ita")
 
 
 # --- who may load scores --------------------------------------------------------------------
@@ -63,7 +64,7 @@ def get_agency_for_scores(user, agency_id: int) -> Agency:
 def frameworks_of_year(year: int) -> list[Framework]:
     """Every framework of a fiscal year, the national one first."""
     frameworks = list(Framework.objects.filter(fiscal_year=year).select_related("assessor"))
-    frameworks.sort(key=lambda f: (f.assessor.code != DEFAULT_ASSESSOR_CODE, f.assessor.code))
+    frameworks.sort(key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, f.assessor.code))
     return frameworks
 
 

@@ -269,3 +269,29 @@ def test_postgres_copy_path_upserts_and_keeps_urls(setup, settings):
     result = ItemResult.objects.get(assessment__agency=a1, item__number=1)
     assert (result.url, result.remark, result.passed) == ("https://example.go.th/o1", "มี, ครบถ้วน", True)
     check_seed_imported(a1)
+
+
+def test_real_catalogue_2566_wide_file_and_national_framework_first(db):
+    """The catalogue files (fixtures/frameworks) load, and a wide file with their 43 O-codes imports."""
+    from indicators.selectors import framework_for
+
+    call_command("load_framework", "--all", verbosity=0)
+    agency = AgencyFactory(code="20001")
+    header = ["รหัสหน่วยงาน", "ปีงบประมาณ", *[f"ตัวชี้วัดที่ {n}" for n in range(1, 11)], *[f"O{n}" for n in range(1, 44)]]
+    row = ["20001", "๒๕๖๖", *[SEED_001_2565[n] for n in range(1, 11)], *["มี"] * 41, "ไม่มี", "มี"]
+    content = (",".join(header) + "\n" + ",".join(row) + "\n").encode("cp874")
+    outcome = scores_import(content=content, scope=EVERYTHING)
+    assert outcome.committed, [str(e) for e in outcome.parsed.errors]
+    assessment = Assessment.objects.get(agency=agency)
+    assert assessment.framework.assessor.code == "nacc" and assessment.overall_score == Decimal("93.17")
+    failed = ItemResult.objects.get(assessment=assessment, passed=False)
+    assert failed.item.code == "O42" and failed.item.stable_key == "integrity-measures"
+    # 2567 holds only a ministry variant: it is found; asked by code, each assessor is found.
+    moe = framework_for(2567)
+    assert moe is not None and moe.assessor.code == "moe-ops"
+    assert framework_for(2566).assessor.code == "nacc" and framework_for(2566, "moe-ops") is None
+    from indicators.models import Assessor, Framework
+
+    Framework.objects.create(fiscal_year=2567, assessor=Assessor.objects.get(code="nacc"), name="ITA 2567")
+    assert framework_for(2567).assessor.code == "nacc"  # the national one comes first
+    assert framework_for(2567, "moe-ops").assessor.code == "moe-ops"
