@@ -1,9 +1,11 @@
 """Admin for weaknesses, measures and their follow-up: view-only for supervisors, with the
 django-simple-history trail of measures, steps, follow-up meetings and progress on every object.
 
-Superusers edit with plain admin saves: ``measures/services.py`` has no create/update services for
-these rows yet. Evidence is never uploaded here (uploads need the evidence service's type sniffing
-and hashing), and reminders belong to the reminder sweep.
+Measures, steps, meetings, progress and evidence are written in the staff pages, whose forms run
+the validation of ``measures.services`` (BE dates, reminders recomputed when a meeting moves, file
+types sniffed). The admin therefore only views them; a superuser may delete a measure, a progress
+update or evidence, and the deletion goes through the same services. Reminders belong to the sweep;
+calendar-feed tokens are secrets and are shown masked.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ita_portal.admin_base import (
-    CHANGE,
     DELETE,
     VIEW,
     VIEW_ONLY,
@@ -25,7 +26,9 @@ from ita_portal.admin_base import (
     agency_column,
 )
 from ita_portal.thai import format_date
+from measures import services
 from measures.models import (
+    CalendarFeedToken,
     Evidence,
     FollowUp,
     Measure,
@@ -52,6 +55,29 @@ def _be_period(start, end) -> str:
 
 def _badge(text, colour: str) -> str:
     return format_html('<span class="ita-badge ita-badge-{}">{}</span>', colour, text)
+
+
+VIEW_AND_DELETE = frozenset({VIEW, DELETE})
+
+
+class ServiceDeleteMixin:
+    """Admin deletions (one object or the bulk action) go through the app's delete service."""
+
+    def delete_via_service(self, obj) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj) -> None:
+        self.delete_via_service(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_via_service(obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The service deletes what hangs off the object (steps, meetings, reminders, files); the
+        # right to delete is the right on the object itself, not a permission on each of those.
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), protected
 
 
 @admin.register(Weakness)
@@ -85,8 +111,13 @@ class ProgressUpdateInline(ReadOnlyTabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "agency"
+    superuser_perms = VIEW_AND_DELETE
+
+    def delete_via_service(self, obj: Measure) -> None:
+        services.measure_delete(measure=obj)
+
     agency_name = agency_column("agency")
     list_display = ("title", "agency_name", "fiscal_year", "status_badge", "period", "divisions", "budget_planned")
     list_filter = ("fiscal_year", "status", ("agency", admin.RelatedOnlyFieldListFilter))
@@ -126,6 +157,7 @@ class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(MeasureStep)
 class MeasureStepAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "measure__agency"
+    superuser_perms = VIEW_ONLY
     agency_name = agency_column("measure__agency")
     list_display = ("short_text", "order", "measure", "agency_name", "due_date_be", "is_done")
     list_filter = ("is_done", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
@@ -153,6 +185,7 @@ class ReminderInline(ReadOnlyTabularInline):
 @admin.register(FollowUp)
 class FollowUpAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "agency"
+    superuser_perms = VIEW_ONLY  # moves must recompute reminders: done in the staff pages' service
     agency_name = agency_column("agency")
     list_display = ("__str__", "agency_name", "fiscal_year", "starts_at_be", "place", "status", "measure")
     list_filter = ("status", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
@@ -186,8 +219,13 @@ class ReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ServiceDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     agency_field = "measure__agency"
+    superuser_perms = VIEW_AND_DELETE
+
+    def delete_via_service(self, obj: ProgressUpdate) -> None:
+        services.progress_delete(progress=obj)
+
     agency_name = agency_column("measure__agency")
     list_display = ("measure", "agency_name", "reported_on_be", "status", "percent_complete", "budget_spent", "recorded_by")
     list_filter = ("status", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
@@ -204,9 +242,13 @@ class ProgressUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EvidenceAdmin(ServiceDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "measure__agency"
-    superuser_perms = frozenset({VIEW, CHANGE, DELETE})
+    superuser_perms = VIEW_AND_DELETE
+
+    def delete_via_service(self, obj: Evidence) -> None:
+        services.evidence_delete(evidence=obj)
+
     agency_name = agency_column("measure__agency")
     list_display = ("title", "kind", "measure", "agency_name", "stored_file", "uploaded_at")
     list_filter = ("kind", ("measure__agency", admin.RelatedOnlyFieldListFilter))
@@ -235,3 +277,21 @@ class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not obj.file:
             return "—"
         return f"{obj.original_name or obj.file.name} ({obj.size:,} ไบต์)"
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who has a calendar subscription; the secret itself is never shown (superusers only)."""
+
+    agency_field = None
+    supervisor_perms = frozenset()
+    superuser_perms = VIEW_AND_DELETE
+    list_display = ("user", "agency", "masked_token", "created_at")
+    list_select_related = ("user", "agency")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    fields = ("user", "agency", "masked_token", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("รหัสลับ"))
+    def masked_token(self, obj: CalendarFeedToken) -> str:
+        return f"{obj.token[:4]}…{obj.token[-2:]}"
