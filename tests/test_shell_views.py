@@ -612,3 +612,13 @@ def test_set_language_view_switches_and_returns(world):
 def test_thai_is_the_default_language():
     with translation.override("th"):
         assert str(navigation.SECTIONS[0].label) == "หน้าหลัก"
+
+
+def test_user_menu_links_to_my_measures_feeds_and_the_directors_queue(world):
+    from django.urls import reverse
+
+    staff_page = world.client_for("staff_a").get(reverse("home")).content.decode()
+    assert reverse("measures:my_measures") in staff_page and reverse("measures:feeds") in staff_page
+    assert "/queue/" not in staff_page
+    director_page = world.client_for("director_a").get(reverse("home")).content.decode()
+    assert "/queue/" in director_page
