@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Assessment, Assessor, Framework, Indicator, IndicatorScore, Item, ItemResult
-from ita_portal.admin_base import ADD, CHANGE, VIEW, ScopedAdminMixin, ScopedInlineMixin, agency_column, inline_parent
+from indicators.models import Assessment, Assessor, Framework, ImportBatch, Indicator, IndicatorScore, Item, ItemResult
+from indicators.services import COMPUTED_FIELDS, ItemInput, assessment_save_scores
+from ita_portal.admin_base import ADD, CHANGE, VIEW, VIEW_ONLY, ScopedAdminMixin, ScopedInlineMixin, agency_column, inline_parent
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
 
@@ -153,7 +154,7 @@ class IndicatorScoreInline(FrameworkChoicesMixin, ScopedInlineMixin, admin.Tabul
 
 class ItemResultInline(FrameworkChoicesMixin, ScopedInlineMixin, admin.TabularInline):
     model = ItemResult
-    fields = ("item", "passed", "score", "url", "remark")
+    fields = ("item", "passed", "url", "remark")
     framework_bound_fields = ("item",)
     cached_choice_fields = ("item",)
     supervisor_perms = SCORE_EDITORS
@@ -209,16 +210,57 @@ class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def assessor(self, obj: Assessment) -> str:
         return obj.framework.assessor.name
 
+    def get_readonly_fields(self, request, obj=None):
+        # Overall score, grade and pass are computed by assessment_recompute, never typed; the agency
+        # and framework of an existing assessment are its identity.
+        fixed = ("agency", "framework") if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *COMPUTED_FIELDS, "source", *fixed)
+
     def save_model(self, request, obj, form, change):
-        # No assessment service exists yet: a plain save that records who loaded the scores.
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        saved = assessment_save_scores(
+            agency=obj.agency, framework=obj.framework, scores={}, rating_text=obj.rating_text, note=obj.note, user=request.user
+        )
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def save_related(self, request, form, formsets, change):
+        """The inline scores and item results are saved by the scores service, which recomputes."""
+        scores: dict = {}
+        items: dict = {}
+        for formset in formsets:
+            # The admin's change message reads what formset.save() would have recorded.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for inline_form in formset.forms:
+                data = getattr(inline_form, "cleaned_data", None)
+                if not data:
+                    continue
+                deleted = bool(data.get("DELETE"))
+                if formset.model is IndicatorScore and data.get("indicator"):
+                    scores[data["indicator"].pk] = None if deleted else data.get("score")
+                elif formset.model is ItemResult and data.get("item"):
+                    items[data["item"].pk] = (
+                        ItemInput(passed=None)
+                        if deleted
+                        else ItemInput(passed=data.get("passed"), remark=data.get("remark") or "", url=data.get("url") or "")
+                    )
+        assessment = form.instance
+        assessment_save_scores(
+            agency=assessment.agency,
+            framework=assessment.framework,
+            scores=scores,
+            items=items,
+            rating_text=assessment.rating_text,
+            note=assessment.note,
+            user=request.user,
+        )
 
 
 @admin.register(IndicatorScore)
 class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Listed for search and filtering; scores are edited on the assessment page (recomputed there)."""
+
     agency_field = "assessment__agency"
-    supervisor_perms = SCORE_EDITORS
+    supervisor_perms = VIEW_ONLY
+    superuser_perms = VIEW_ONLY
     agency_name = agency_column("assessment__agency")
     list_display = ("indicator", "score", "agency_name", "fiscal_year")
     list_filter = (
@@ -238,8 +280,11 @@ class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ItemResult)
 class ItemResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Listed for search and filtering; results are edited on the assessment page."""
+
     agency_field = "assessment__agency"
-    supervisor_perms = SCORE_EDITORS
+    supervisor_perms = VIEW_ONLY
+    superuser_perms = VIEW_ONLY
     agency_name = agency_column("assessment__agency")
     list_display = ("item_code", "item", "passed", "score", "agency_name", "fiscal_year")
     list_filter = (
@@ -260,3 +305,30 @@ class ItemResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("ปีงบประมาณ"), ordering="assessment__framework__fiscal_year")
     def fiscal_year(self, obj: ItemResult) -> int:
         return obj.assessment.framework.fiscal_year
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Score imports: who loaded which file when, and its row errors (made by the import service)."""
+
+    agency_field = "agency"
+    supervisor_perms = VIEW_ONLY
+    superuser_perms = VIEW_ONLY
+    agency_name = agency_column("agency")
+    list_display = (
+        "filename",
+        "agency_name",
+        "fiscal_year",
+        "status",
+        "layout",
+        "row_count",
+        "error_count",
+        "uploaded_by",
+        "created_at",
+    )
+    list_filter = ("status", "fiscal_year", "layout", ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("filename", "agency__name", "agency__short_name", "uploaded_by__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("agency", "uploaded_by")
+    ordering = ("-created_at",)
+    exclude = ("content",)

@@ -440,7 +440,10 @@ def test_supervisor_loads_scores_of_the_subtree_only(world, rows):
     response = client.post(change_url(a), _assessment_post(a, "91.50"))
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     a.refresh_from_db()
-    assert (a.grade, str(a.indicator_scores.get().score), a.updated_by) == ("A", "91.50", world.users["supervisor"])
+    assert (str(a.indicator_scores.get().score), a.updated_by) == ("91.50", world.users["supervisor"])
+    # The typed overall score and grade in the POST are ignored: the service computes them (one of
+    # ten indicators scored is not a complete assessment, so there is no overall score yet).
+    assert (a.overall_score, a.grade) == (None, "")
     # A score out of range is refused with the model's Thai message, nothing saved.
     response = client.post(change_url(a), _assessment_post(a, "150"))
     assert response.status_code == 200
