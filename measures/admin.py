@@ -83,6 +83,7 @@ class ServiceDeleteMixin:
 @admin.register(Weakness)
 class WeaknessAdmin(ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
+    superuser_perms = VIEW_ONLY  # proposed, confirmed and edited on the weaknesses page (indicators.services)
     agency_name = agency_column("agency")
     list_display = ("title", "agency_name", "fiscal_year", "kind", "status", "indicator", "item", "is_proposed_by_system")
     list_filter = ("fiscal_year", "kind", "status", "is_proposed_by_system", ("agency", admin.RelatedOnlyFieldListFilter))

@@ -61,7 +61,7 @@ class AssessorFactory(factory.django.DjangoModelFactory):
         model = Assessor
         django_get_or_create = ("code",)
 
-    code = "nacc-ita"
+    code = "nacc"
     name = "สำนักงาน ป.ป.ช. (ITA)"
 
 

@@ -204,7 +204,7 @@ def test_command_dry_run_and_commit(setup, tmp_path, capsys):
     call_command("import_scores", str(path), "--fiscal-year", "2565", "--dry-run")
     assert not Assessment.objects.exists()
     assert "ตรวจแล้ว" in capsys.readouterr().out
-    call_command("import_scores", str(path), "--fiscal-year", "๒๕๖๕", "--assessor", "nacc-ita")
+    call_command("import_scores", str(path), "--fiscal-year", "๒๕๖๕", "--assessor", "nacc")
     check_seed_imported(a1)
 
 
