@@ -3,7 +3,7 @@
 This module only *reads and checks*: it turns a file into validated values plus a list of row
 errors in Thai, and never writes. ``indicators.services.scores_import`` /
 ``import_batch_commit`` write the result, all or nothing. The layouts are documented for users in
-``indicators/IMPORT.md``.
+README.md ("Importing scores").
 
 - Encodings: UTF-8, UTF-8 with BOM, Windows-874 / TIS-620 (tried in that order).
 - Digits: Thai (๐–๙) and Arabic, in headers and values alike.

@@ -1,7 +1,7 @@
 """``python manage.py import_scores FILE [--fiscal-year 2567] [--assessor CODE] [--dry-run]``.
 
 Checks every row first; a file with any bad row prints the row errors (in Thai) and exits with
-status 1 without writing anything. The layouts are described in ``indicators/IMPORT.md``.
+status 1 without writing anything. The layouts are described in README.md ("Importing scores").
 """
 
 from __future__ import annotations
