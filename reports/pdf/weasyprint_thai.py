@@ -60,6 +60,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import functools
 import hashlib
 import io
 import itertools
@@ -248,11 +249,40 @@ def _grapheme_ends(utf8_text: bytes, length: int) -> list[int]:
     return list(itertools.accumulate(map(len, map(str.encode, filter(None, _GRAPHEME_RE.findall(text))))))
 
 
-def _begin_actual_text(stream, text: str) -> None:
+@functools.lru_cache(maxsize=16384)
+def _actual_text_operator(text: str) -> bytes:
     """``/Span <</ActualText (text)>> BDC`` (what ``begin_marked_content`` writes with a
-    ``pydyf.Dictionary``, without its cost for every cluster)."""
+    ``pydyf.Dictionary``, without its cost for every cluster; the same words recur, so the
+    operator is built once per text)."""
     data = codecs.BOM_UTF16_BE + unicodedata.normalize("NFC", text).encode("utf-16-be")
-    stream.stream.append(b"/Span <</ActualText <" + data.hex().encode() + b">>> BDC")
+    return b"/Span <</ActualText <" + data.hex().encode() + b">>> BDC"
+
+
+_EMPTY = pango.PANGO_GLYPH_EMPTY
+_UNKNOWN = pango.PANGO_GLYPH_UNKNOWN_FLAG
+_GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+# Offsets of a PangoGlyphInfo's fields, in 32-bit words (all four are 32-bit integers).
+_GLYPH_FIELDS = tuple(
+    ffi.offsetof("PangoGlyphInfo", *path) // 4
+    for path in (("glyph",), ("geometry", "width"), ("geometry", "x_offset"), ("geometry", "y_offset"))
+)
+
+
+def _glyph_arrays(glyphs_info, num_glyphs: int) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Glyph ids, widths, x offsets and y offsets of ``num_glyphs`` ``PangoGlyphInfo``: four
+    slices of the C array instead of four cffi attribute reads per glyph."""
+    if not num_glyphs:
+        return [], [], [], []
+    raw = memoryview(ffi.buffer(glyphs_info, num_glyphs * _GLYPH_INFO_SIZE))
+    step = _GLYPH_INFO_SIZE // 4
+    unsigned, signed = raw.cast("I"), raw.cast("i")
+    glyph, width, x_offset, y_offset = _GLYPH_FIELDS
+    return (
+        unsigned[glyph::step].tolist(),
+        signed[width::step].tolist(),
+        signed[x_offset::step].tolist(),
+        signed[y_offset::step].tolist(),
+    )
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -309,6 +339,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     x_advance = 0
     emojis = []
     run = first_line.runs[0]
+    # THAI PATCH (speed): operators go straight into the stream's list, as the bytes pydyf's
+    # show_text / end_marked_content would append.
+    append = stream.stream.append
     # THAI PATCH: the layout text is needed for every cluster, not only for new glyphs.
     utf8_text = textbox.pango_layout.text.encode()
     # THAI PATCH: Thai distributed justification (see justify_line below). The extra space
@@ -335,17 +368,16 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 start = end
             if textbox.thai_gapless_end and gap_ends and gap_ends[-1] == len(box_bytes):
                 gap_ends.pop()
-            stream.stream.append(f"{spacing:f} Tc".encode())
+            append(f"{spacing:f} Tc".encode())
     while run != ffi.NULL:
         # Get Pango objects.
         glyph_item = run.data
         run = run.next
         glyph_string = glyph_item.glyphs
-        glyphs_info = glyph_string.glyphs
         num_glyphs = glyph_string.num_glyphs
-        clusters = glyph_string.log_clusters
+        item = glyph_item.item
 
-        pango_font = glyph_item.item.analysis.font
+        pango_font = item.analysis.font
         if pango_font != previous_pango_font:
             # Add font file content and get font size.
             previous_pango_font = pango_font
@@ -358,239 +390,221 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
 
             # Go through the run glyphs.
             if string:
-                stream.show_text(string)
+                append(b"[" + string.encode() + b"] TJ")
             string = ""
             stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
+            # THAI PATCH (speed): per-font data looked up once per font change, not per glyph.
+            to_unicode = font.to_unicode
+            font_widths = font.widths
+            known_texts = {} if font.bitmap else glyph_texts(font)
+            bitmap = font.bitmap
+            color_glyphs = font.svg or font.png or font.colr
+            # What a glyph with given id, width and x offset writes (offset, id, kerning) and
+            # how far it advances, once it is in the font's maps: computed once per font and
+            # size, not for every glyph drawn (pango fonts of several sizes share a Font).
+            font_pieces = font.__dict__.setdefault("thai_glyph_pieces", {})
+        pieces = font_pieces.get(font_size)
+        if pieces is None:
+            pieces = font_pieces[font_size] = {}
 
-        # THAI PATCH: cluster boundaries and the text each glyph unambiguously stands for.
-        item_offset = glyph_item.item.offset
-        item_length = glyph_item.item.length
-        cl = ffi.unpack(clusters, num_glyphs)
-        gids = [glyph.glyph for glyph in glyphs_info[0:num_glyphs]]
+        # THAI PATCH: cluster boundaries and the text each glyph unambiguously stands for;
+        # the glyphs' ids and geometry read from Pango's array in one go (see _glyph_arrays).
+        item_offset = item.offset
+        item_length = item.length
+        cl = ffi.unpack(glyph_string.log_clusters, num_glyphs)
+        gids, glyph_widths, x_offsets, y_offsets = _glyph_arrays(glyph_string.glyphs, num_glyphs)
+        keys = list(zip(gids, glyph_widths, x_offsets, y_offsets, strict=True))
         starts = sorted(set(cl))
-        cluster_end = {start: end for start, end in zip(starts, [*starts[1:], item_length], strict=True)}
-        known_texts = {} if font.bitmap else glyph_texts(font)
-        # ActualText spans: index of a cluster's first glyph → (last glyph index, cluster text).
-        spans = {}
-        alone = set()  # indexes of glyphs that are the only visible glyph of their cluster
-        rtl = glyph_item.item.analysis.level % 2
+        cluster_end = dict(zip(starts, [*starts[1:], item_length], strict=True))
+        # Groups of glyphs drawn together: (first glyph index, last glyph index, ActualText of
+        # the group or None when its glyphs read back as its text, whether the group has one
+        # visible glyph only).
+        groups = []
+        rtl = item.analysis.level % 2
         i = 0
         while i < num_glyphs:
-            j = i
-            while j + 1 < num_glyphs and cl[j + 1] == cl[i]:
-                j += 1
             start = cl[i]
+            j = i
+            while j + 1 < num_glyphs and cl[j + 1] == start:
+                j += 1
             end = cluster_end[start]
             # Whole grapheme clusters: a following cluster that starts with a mark (Pango
             # may give a Thai tone mark or ำ its own cluster) joins this one, so a span
             # always starts on a base glyph drawn on the baseline.
-            while (
-                not rtl
-                and j + 1 < num_glyphs
-                and (
-                    item_offset + cl[j + 1] not in grapheme_starts
-                    # Justified lines: one span per run between spaces, so readers do not
-                    # take the spread between graphemes for word gaps.
-                    or (
-                        spacing
-                        and not utf8_text[item_offset + end - 1 : item_offset + end].isspace()
-                        and not utf8_text[item_offset + cl[j + 1] : item_offset + cl[j + 1] + 1].isspace()
-                    )
-                )
-            ):
-                k = j + 1
-                while k + 1 < num_glyphs and cl[k + 1] == cl[j + 1]:
-                    k += 1
-                end = cluster_end[cl[j + 1]]
-                j = k
-            cluster_text = utf8_text[item_offset + start : item_offset + end].decode()
-            visible = [g for g in gids[i : j + 1] if g != pango.PANGO_GLYPH_EMPTY]
-            if len(visible) == 1:
-                alone.update(range(i, j + 1))
-            if visible and cluster_text.strip():
-                read_back = "".join(
-                    chr(g - pango.PANGO_GLYPH_UNKNOWN_FLAG)
-                    if g & pango.PANGO_GLYPH_UNKNOWN_FLAG
-                    else font.to_unicode.get(g, known_texts.get(g, cluster_text if len(visible) == 1 else ""))
-                    for g in visible
-                )
-                # Several glyphs in one grapheme (a base and its marks, drawn with zero advance
-                # or a text rise) are not read back in order by poppler (ผู้อ → ผูอ ้ …): such
-                # clusters carry ActualText too.
-                if len(visible) > 1 or (
-                    read_back != cluster_text
-                    and unicodedata.normalize("NFC", read_back) != unicodedata.normalize("NFC", cluster_text)
+            # Justified lines: one span per run between spaces, so readers do not take the
+            # spread between graphemes for word gaps.
+            while not rtl and j + 1 < num_glyphs:
+                next_start = cl[j + 1]
+                boundary = item_offset + next_start
+                if boundary in grapheme_starts and not (
+                    spacing
+                    and not utf8_text[item_offset + end - 1 : item_offset + end].isspace()
+                    and not utf8_text[boundary : boundary + 1].isspace()
                 ):
-                    spans[i] = (j, cluster_text)
+                    break
+                j += 1
+                while j + 1 < num_glyphs and cl[j + 1] == next_start:
+                    j += 1
+                end = cluster_end[next_start]
+            glyphs = gids[i : j + 1]
+            visible = len(glyphs) - glyphs.count(_EMPTY)
+            span = None
+            if visible:
+                cluster_text = utf8_text[item_offset + start : item_offset + end].decode()
+                if cluster_text.strip():
+                    if visible > 1:
+                        # Several glyphs in one grapheme (a base and its marks, drawn with zero
+                        # advance or a text rise) are not read back in order by poppler
+                        # (ผู้อ → ผูอ ้ …): such clusters carry ActualText too.
+                        span = cluster_text
+                    else:
+                        g = glyphs[0] if len(glyphs) == 1 else next(g for g in glyphs if g != _EMPTY)
+                        read_back = chr(g - _UNKNOWN) if g & _UNKNOWN else to_unicode.get(g, known_texts.get(g, cluster_text))
+                        if read_back != cluster_text and unicodedata.normalize("NFC", read_back) != unicodedata.normalize(
+                            "NFC", cluster_text
+                        ):
+                            span = cluster_text
+            groups.append((i, j, span, visible == 1))
             i = j + 1
-        span_end = None
-        # THAI PATCH: TJ adjustment after each glyph for distributed justification.
-        adjust = {}
         if spacing:
             unit = spacing / font_size * 1000
-            for k in range(num_glyphs):
-                if k + 1 < num_glyphs and cl[k + 1] == cl[k]:
-                    gaps = 0
-                else:
-                    low = item_offset + cl[k]
-                    high = item_offset + cluster_end[cl[k]]
-                    gaps = bisect.bisect_right(gap_ends, high) - bisect.bisect_right(gap_ends, low)
-                if gids[k] == pango.PANGO_GLYPH_EMPTY:
-                    adjust[k] = -gaps * unit  # no glyph drawn, so no Tc
-                else:
-                    adjust[k] = -(gaps - 1) * unit
 
         string += "<"
-        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
-            glyph_id = glyph_info.glyph
-            width = glyph_info.geometry.width
-
-            # THAI PATCH: open the ActualText span of a cluster whose glyphs don't read back.
-            if i in spans:
+        for first, last, span, alone in groups:
+            # THAI PATCH: the ActualText span of a group whose glyphs don't read back.
+            if span is not None:
                 string = string[:-1] if string[-1] == "<" else string + ">"
                 if string:
-                    stream.show_text(string)
+                    append(b"[" + string.encode() + b"] TJ")
                 string = "<"
-                span_end = spans[i][0]
-                _begin_actual_text(stream, spans[i][1])
+                append(_actual_text_operator(span))
 
-            # Display zero-width empty glyph.
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
-                string += f">{-width / font_size}<"
-                if adjust.get(i):  # THAI PATCH: justification
-                    string += f">{adjust[i]}<"
-                    x_advance -= adjust[i] / 1000
-                # THAI PATCH: close the span here too.
-                if span_end == i:
-                    string = string[:-1] if string[-1] == "<" else string + ">"
+            for i in range(first, last + 1):
+                # THAI PATCH: TJ adjustment after each glyph for distributed justification.
+                if spacing:
+                    if i + 1 < num_glyphs and cl[i + 1] == cl[i]:
+                        gaps = 0
+                    else:
+                        low = item_offset + cl[i]
+                        high = item_offset + cluster_end[cl[i]]
+                        gaps = bisect.bisect_right(gap_ends, high) - bisect.bisect_right(gap_ends, low)
+
+                # THAI PATCH (speed): a glyph drawn before with the same geometry (see pieces).
+                piece = pieces.get(keys[i])
+                if piece is not None:
+                    string += piece[0]
+                    if spacing:
+                        adjust = -(gaps - 1) * unit
+                        if adjust:
+                            string += f">{adjust}<"
+                        x_advance += spacing / font_size - adjust / 1000
+                    x_advance += piece[1]
+                    continue
+
+                glyph_id = gids[i]
+                width = glyph_widths[i]
+
+                # Display zero-width empty glyph.
+                if glyph_id == _EMPTY:
+                    string += f">{-width / font_size}<"
+                    if spacing:  # THAI PATCH: justification
+                        adjust = -gaps * unit  # no glyph drawn, so no Tc
+                        if adjust:
+                            string += f">{adjust}<"
+                            x_advance -= adjust / 1000
+                    continue
+
+                # Display .notdef and log warning for missing glyphs.
+                if glyph_id & _UNKNOWN:
+                    codepoint = glyph_id - _UNKNOWN
+                    LOGGER.warning(
+                        '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+                        chr(codepoint),
+                        codepoint,
+                    )
+                    glyph_id = font.get_unused_glyph_id(codepoint)
+                    font_widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                    if 0 not in font_widths:
+                        # "width" is actually Pango’s get_approximate_char_width. Force
+                        # .notdef’s to use this width, even if it’s not the right, as we
+                        # want to keep Pango’s layout for next glyphs.
+                        font_widths[0] = font_widths[glyph_id]
+                    # THAI PATCH: a missing glyph stands for its own code point.
+                    to_unicode.setdefault(glyph_id, chr(codepoint))
+
+                # THAI PATCH: map glyphs to what they unambiguously stand for (see module doc).
+                if glyph_id not in to_unicode:
+                    if glyph_id in known_texts:
+                        to_unicode[glyph_id] = known_texts[glyph_id]
+                    elif alone:
+                        # Alone in its cluster: WeasyPrint's rule (the cluster's text).
+                        start = cl[i]
+                        to_unicode[glyph_id] = utf8_text[item_offset + start : item_offset + cluster_end[start]].decode()
+                    else:
+                        # Unknown glyph among others: no text of its own (the cluster's
+                        # ActualText carries it). It must stay in the map, which also lists the
+                        # glyphs kept when the font is subset.
+                        to_unicode[glyph_id] = ""
+
+                # Set horizontal and vertical offsets.
+                offset = x_offsets[i] / font_size
+                rise = y_offsets[i] / 1000
+                if rise:
+                    if string[-1] == "<":
+                        string = string[:-1]
+                    else:
+                        string += ">"
                     if string:
-                        stream.show_text(string)
+                        append(b"[" + string.encode() + b"] TJ")
+                    stream.set_text_rise(-rise)
+                    string = ""
+                    if offset:
+                        string = f"{-offset}"
+                    string += f"<{glyph_id:02x}>" if bitmap else f"<{glyph_id:04x}>"
+                    append(b"[" + string.encode() + b"] TJ")
+                    stream.set_text_rise(0)
                     string = "<"
-                    stream.end_marked_content()
-                    span_end = None
-                continue
-
-            # Display .notdef and log warning for missing glyphs.
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
-                LOGGER.warning(
-                    '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
-                    chr(codepoint),
-                    codepoint,
-                )
-                glyph_id = font.get_unused_glyph_id(codepoint)
-                font.widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
-                if 0 not in font.widths:
-                    # "width" is actually Pango’s get_approximate_char_width. Force
-                    # .notdef’s to use this width, even if it’s not the right, as we
-                    # want to keep Pango’s layout for next glyphs.
-                    font.widths[0] = font.widths[glyph_id]
-                # THAI PATCH: a missing glyph stands for its own code point.
-                font.to_unicode.setdefault(glyph_id, chr(codepoint))
-
-            # THAI PATCH: map glyphs to what they unambiguously stand for (see module doc).
-            if glyph_id not in font.to_unicode:
-                if glyph_id in known_texts:
-                    font.to_unicode[glyph_id] = known_texts[glyph_id]
-                elif i in alone:
-                    # Alone in its cluster: WeasyPrint's rule (the cluster's text).
-                    start = clusters[i]
-                    font.to_unicode[glyph_id] = utf8_text[item_offset + start : item_offset + cluster_end[start]].decode()
                 else:
-                    # Unknown glyph among others: no text of its own (the cluster's
-                    # ActualText carries it). It must stay in the map, which also lists the
-                    # glyphs kept when the font is subset.
-                    font.to_unicode[glyph_id] = ""
+                    piece_start = len(string)
+                    if offset:
+                        string += f">{-offset}<"
+                    string += f"{glyph_id:02x}" if bitmap else f"{glyph_id:04x}"
 
-            # Set horizontal and vertical offsets.
-            offset = glyph_info.geometry.x_offset / font_size
-            rise = glyph_info.geometry.y_offset / 1000
-            if rise:
-                if string[-1] == "<":
-                    string = string[:-1]
-                else:
-                    string += ">"
-                if string:
-                    stream.show_text(string)
-                stream.set_text_rise(-rise)
-                string = ""
-                if offset:
-                    string = f"{-offset}"
-                string += f"<{glyph_id:02x}>" if font.bitmap else f"<{glyph_id:04x}>"
-                stream.show_text(string)
-                stream.set_text_rise(0)
-                string = "<"
-            else:
-                if offset:
-                    string += f">{-offset}<"
-                string += f"{glyph_id:02x}" if font.bitmap else f"{glyph_id:04x}"
+                # Get glyph logical widths.
+                logical_width = font_widths.get(glyph_id)
+                if logical_width is None:
+                    pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                    logical_width = font_widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
 
-            # Get glyph logical widths.
-            if glyph_id in font.widths:
-                logical_width = font.widths[glyph_id]
-            else:
-                pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-                logical_width = font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+                # Set kerning, word spacing, letter spacing.
+                kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+                if kerning:
+                    string += f">{int(kerning)}<"
+                advance = (logical_width + offset - kerning) / 1000
+                if not rise and not color_glyphs and gids[i] == glyph_id:
+                    # THAI PATCH (speed): remember it (a glyph id changed for .notdef is not).
+                    pieces[keys[i]] = (string[piece_start:], advance)
+                if spacing:  # THAI PATCH: justification
+                    adjust = -(gaps - 1) * unit
+                    if adjust:
+                        string += f">{adjust}<"
+                    x_advance += spacing / font_size - adjust / 1000
 
-            # Set kerning, word spacing, letter spacing.
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
-            if kerning:
-                string += f">{int(kerning)}<"
-            if spacing:  # THAI PATCH: justification
-                if adjust[i]:
-                    string += f">{adjust[i]}<"
-                x_advance += spacing / font_size - adjust[i] / 1000
+                # Create list of emojis.
+                if color_glyphs:
+                    _color_glyph(
+                        emojis, stream, textbox, font, font_size, pango_font, glyph_id, logical_width, kerning, x_advance
+                    )
 
-            # THAI PATCH: close the ActualText span after the cluster's last glyph.
-            if span_end == i:
+                x_advance += advance
+
+            # THAI PATCH: close the ActualText span after the group's last glyph.
+            if span is not None:
                 string = string[:-1] if string[-1] == "<" else string + ">"
                 if string:
-                    stream.show_text(string)
+                    append(b"[" + string.encode() + b"] TJ")
                 string = "<"
-                stream.end_marked_content()
-                span_end = None
-
-            # Create list of emojis.
-            if font.svg:
-                svg_data = get_hb_object_data(font.hb_face, "svg", glyph_id)
-                if svg_data:
-                    # Do as explained in specification
-                    # https://learn.microsoft.com/typography/opentype/spec/svg
-                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
-                    if tree.get("id") != f"glyph{glyph_id}":
-                        defs = ElementTree.Element("defs")
-                        for child in list(tree):
-                            defs.append(child)
-                            tree.remove(child)
-                        tree.append(defs)
-                        ElementTree.SubElement(tree, "use", attrib={"href": f"#glyph{glyph_id}"})
-                    if "viewBox" not in tree.attrib:
-                        tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
-                    image = SVGImage(tree, None, None, None)
-                    a = d = 1
-                    emojis.append([image, font, a, d, x_advance, 0])
-            elif font.png:
-                png_data = get_hb_object_data(font.hb_font, "png", glyph_id)
-                if png_data:
-                    pillow_image = Image.open(io.BytesIO(png_data))
-                    image_id = f"{font.hash}{glyph_id}"
-                    image = RasterImage(pillow_image, image_id, png_data)
-                    d = logical_width / 1000
-                    a = pillow_image.width / pillow_image.height * d
-                    pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-                    f = -stream.logical_rect.y
-                    f = f * FROM_UNITS / font_size - font_size
-                    emojis.append([image, font, a, d, x_advance, f])
-            elif font.colr:
-                svg_data = get_hb_object_data(font.hb_font, "colr", glyph_id)
-                if svg_data:
-                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
-                    image = SVGImage(tree, None, None, None)
-                    a = d = 1
-                    e = x_advance - kerning
-                    emojis.append([image, font, a, d, e, -textbox.baseline])
-
-            x_advance += (logical_width + offset - kerning) / 1000
+                append(b"EMC")
 
         # Close the last glyphs list, remove if empty.
         if string[-1] == "<":
@@ -601,11 +615,53 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     # Draw text.
     # THAI PATCH: the last operator may now be empty (a span closed the list).
     if string:
-        stream.show_text(string)
+        append(b"[" + string.encode() + b"] TJ")
     if spacing:
-        stream.stream.append(b"0 Tc")
+        append(b"0 Tc")
 
     return emojis
+
+
+def _color_glyph(emojis, stream, textbox, font, font_size, pango_font, glyph_id, logical_width, kerning, x_advance):
+    """WeasyPrint 70.0's emoji block of ``draw_first_line``, unchanged (moved out of the loop)."""
+    if font.svg:
+        svg_data = get_hb_object_data(font.hb_face, "svg", glyph_id)
+        if svg_data:
+            # Do as explained in specification
+            # https://learn.microsoft.com/typography/opentype/spec/svg
+            tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
+            if tree.get("id") != f"glyph{glyph_id}":
+                defs = ElementTree.Element("defs")
+                for child in list(tree):
+                    defs.append(child)
+                    tree.remove(child)
+                tree.append(defs)
+                ElementTree.SubElement(tree, "use", attrib={"href": f"#glyph{glyph_id}"})
+            if "viewBox" not in tree.attrib:
+                tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
+            image = SVGImage(tree, None, None, None)
+            a = d = 1
+            emojis.append([image, font, a, d, x_advance, 0])
+    elif font.png:
+        png_data = get_hb_object_data(font.hb_font, "png", glyph_id)
+        if png_data:
+            pillow_image = Image.open(io.BytesIO(png_data))
+            image_id = f"{font.hash}{glyph_id}"
+            image = RasterImage(pillow_image, image_id, png_data)
+            d = logical_width / 1000
+            a = pillow_image.width / pillow_image.height * d
+            pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+            f = -stream.logical_rect.y
+            f = f * FROM_UNITS / font_size - font_size
+            emojis.append([image, font, a, d, x_advance, f])
+    elif font.colr:
+        svg_data = get_hb_object_data(font.hb_font, "colr", glyph_id)
+        if svg_data:
+            tree = ElementTree.fromstring(svg_data)  # noqa: S314 - as upstream; our own fonts
+            image = SVGImage(tree, None, None, None)
+            a = d = 1
+            e = x_advance - kerning
+            emojis.append([image, font, a, d, e, -textbox.baseline])
 
 
 #: Widest extra space allowed between two grapheme clusters of a justified line, in em. A line
