@@ -12,9 +12,6 @@ import pytest
 from ita_portal.agencies.models import Division
 from measures.models import Measure
 
-# The live server and the test run in different threads; Playwright's sync API keeps an event loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,9 +19,26 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SHOTS = Path(os.environ.get("MEASURES_SCREENSHOTS", "var/screenshots"))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def allow_sync_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread, which Django's async-safety check
+    takes for async code; allow it for this module only (it must not leak into other tests)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
+        from tests.conftest import in_ci
+
+        if in_ci():
+            pytest.fail("Debian chromium is missing: `make system-deps` installs it")
         pytest.skip("Debian chromium is not installed")
     from playwright.sync_api import sync_playwright
 

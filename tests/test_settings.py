@@ -28,7 +28,16 @@ print(json.dumps({
 }))
 """
 
-SETTINGS_VARS = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "MEDIA_ROOT")
+SETTINGS_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "MEDIA_ROOT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' fixture; never part of a deployment
+)
 
 
 def probe(**env: str) -> dict:
