@@ -65,7 +65,9 @@ import hashlib
 import io
 import itertools
 import re
+import struct
 import threading
+import typing
 import unicodedata
 from xml.etree import ElementTree
 
@@ -81,7 +83,7 @@ from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 from weasyprint.text.fonts import get_hb_object_data
 from weasyprint.text.line_break import get_last_word_end
 
-__all__ = ["WEASYPRINT_VERSION", "glyph_texts", "install", "installed", "uninstall"]
+__all__ = ["WEASYPRINT_VERSION", "clear_text_caches", "glyph_texts", "install", "installed", "uninstall"]
 
 #: The only WeasyPrint version this patch was written and verified against.
 WEASYPRINT_VERSION = "70.0"
@@ -241,12 +243,36 @@ def grapheme_count(text: str) -> int:
     return sum(1 for part in _GRAPHEME_RE.findall(text) if part)
 
 
-def _grapheme_ends(utf8_text: bytes, length: int) -> list[int]:
-    """Byte offsets (≤ ``length``) where a grapheme cluster of ``utf8_text`` ends."""
-    text = utf8_text[:length].decode(errors="ignore")
+# What ``bytes.strip()`` removes: a grapheme of these only is blank (gets no justification gap).
+_BLANK = " \t\n\r\x0b\x0c"
+
+
+class _Graphemes(typing.NamedTuple):
+    """The grapheme clusters of a text, as UTF-8 byte offsets."""
+
+    parts: typing.Sequence[str]  # the graphemes (the text itself when it is ASCII)
+    ends: tuple[int, ...]  # where each grapheme ends
+    starts: frozenset[int]  # where each starts, with 0 and the text's end
+
+    def blank_count(self) -> int:
+        """Graphemes that are a lone whitespace character (a grapheme is a base and its marks)."""
+        return sum(map(self.parts.count, _BLANK))
+
+    def nonblank_ends(self) -> list[int]:
+        """Where each grapheme that is not blank ends."""
+        return [end for end, part in zip(self.ends, self.parts, strict=True) if part not in _BLANK]
+
+
+@functools.lru_cache(maxsize=4096)
+def _graphemes(text: str) -> _Graphemes:
+    """The grapheme clusters of ``text``. Cached: justification and drawing ask for the same
+    line texts."""
     if text.isascii():
-        return list(range(1, len(text) + 1))
-    return list(itertools.accumulate(map(len, map(str.encode, filter(None, _GRAPHEME_RE.findall(text))))))
+        ends = tuple(range(1, len(text) + 1))
+        return _Graphemes(text, ends, frozenset((0, *ends)))
+    parts = list(filter(None, _GRAPHEME_RE.findall(text)))
+    ends = tuple(itertools.accumulate(map(len, map(str.encode, parts))))
+    return _Graphemes(parts, ends, frozenset((0, *ends)))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -261,28 +287,89 @@ def _actual_text_operator(text: str) -> bytes:
 _EMPTY = pango.PANGO_GLYPH_EMPTY
 _UNKNOWN = pango.PANGO_GLYPH_UNKNOWN_FLAG
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
-# Offsets of a PangoGlyphInfo's fields, in 32-bit words (all four are 32-bit integers).
-_GLYPH_FIELDS = tuple(
-    ffi.offsetof("PangoGlyphInfo", *path) // 4
+# A PangoGlyphInfo as WeasyPrint 70's cdef lays it out: glyph id, width, x offset, y offset
+# (32-bit integers), then the 32-bit attr bit field, which drawing does not use.
+_GLYPH_INFO = struct.Struct("=Iiii4x")
+if _GLYPH_INFO_SIZE != _GLYPH_INFO.size or [
+    ffi.offsetof("PangoGlyphInfo", *path)
     for path in (("glyph",), ("geometry", "width"), ("geometry", "x_offset"), ("geometry", "y_offset"))
-)
+] != [0, 4, 8, 12]:  # pragma: no cover - guarded by WEASYPRINT_VERSION
+    raise ImportError("reports.pdf.weasyprint_thai: unexpected PangoGlyphInfo layout in WeasyPrint's cffi definitions")
 
 
-def _glyph_arrays(glyphs_info, num_glyphs: int) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Glyph ids, widths, x offsets and y offsets of ``num_glyphs`` ``PangoGlyphInfo``: four
-    slices of the C array instead of four cffi attribute reads per glyph."""
+def _glyph_records(glyphs_info, num_glyphs: int) -> list[tuple[int, int, int, int]]:
+    """(glyph id, width, x offset, y offset) of ``num_glyphs`` ``PangoGlyphInfo``, unpacked
+    from the C array in one call instead of four cffi attribute reads per glyph."""
     if not num_glyphs:
-        return [], [], [], []
-    raw = memoryview(ffi.buffer(glyphs_info, num_glyphs * _GLYPH_INFO_SIZE))
-    step = _GLYPH_INFO_SIZE // 4
-    unsigned, signed = raw.cast("I"), raw.cast("i")
-    glyph, width, x_offset, y_offset = _GLYPH_FIELDS
-    return (
-        unsigned[glyph::step].tolist(),
-        signed[width::step].tolist(),
-        signed[x_offset::step].tolist(),
-        signed[y_offset::step].tolist(),
-    )
+        return []
+    return list(_GLYPH_INFO.iter_unpack(ffi.buffer(glyphs_info, num_glyphs * _GLYPH_INFO_SIZE)))
+
+
+def _glyph_groups(cl, gids, cluster_end, item_offset, utf8_text, grapheme_starts, spacing, rtl, to_unicode, known_texts):
+    """Split a glyph run into the groups drawn together: (first glyph index, last glyph index,
+    ActualText of the group or None when its glyphs read back as its text, whether the group
+    has exactly one visible glyph).
+
+    A group is a cluster, extended by the following clusters up to the next grapheme start:
+    Pango may give a Thai tone mark or ำ its own cluster, and a span must start on a base
+    glyph drawn on the baseline. On justified lines (``spacing``) a group runs on to the next
+    space, so that readers do not take the spread between graphemes for word gaps."""
+    num_glyphs = len(cl)
+    # First glyph of each group (cluster starts that begin a grapheme, and on justified lines
+    # follow or are a space).
+    if rtl:
+        firsts = [k for k in range(1, num_glyphs) if cl[k] != cl[k - 1]]
+    elif not spacing:
+        firsts = [k for k in range(1, num_glyphs) if cl[k] != cl[k - 1] and item_offset + cl[k] in grapheme_starts]
+    else:
+        firsts = [
+            k
+            for k in range(1, num_glyphs)
+            if cl[k] != cl[k - 1]
+            and item_offset + cl[k] in grapheme_starts
+            and (
+                utf8_text[item_offset + cluster_end[cl[k - 1]] - 1 : item_offset + cluster_end[cl[k - 1]]].isspace()
+                or utf8_text[item_offset + cl[k] : item_offset + cl[k] + 1].isspace()
+            )
+        ]
+    groups = []
+    i = 0
+    for following in (*firsts, num_glyphs):
+        j = following - 1
+        span = None
+        if i == j:
+            g = gids[i]
+            visible = g != _EMPTY
+            if visible:
+                start = cl[i]
+                cluster_text = utf8_text[item_offset + start : item_offset + cluster_end[start]].decode()
+                if cluster_text.strip():
+                    read_back = chr(g - _UNKNOWN) if g & _UNKNOWN else to_unicode.get(g, known_texts.get(g, cluster_text))
+                    if read_back != cluster_text and unicodedata.normalize("NFC", read_back) != unicodedata.normalize(
+                        "NFC", cluster_text
+                    ):
+                        span = cluster_text
+        else:
+            glyphs = gids[i:following]
+            visible = len(glyphs) - glyphs.count(_EMPTY)
+            if visible:
+                cluster_text = utf8_text[item_offset + cl[i] : item_offset + cluster_end[cl[j]]].decode()
+                if cluster_text.strip():
+                    if visible > 1:
+                        # Several glyphs in one grapheme (a base and its marks, drawn with zero
+                        # advance or a text rise) are not read back in order by poppler
+                        # (ผู้อ → ผูอ ้ …): such clusters carry ActualText too.
+                        span = cluster_text
+                    else:
+                        g = next(g for g in glyphs if g != _EMPTY)
+                        read_back = chr(g - _UNKNOWN) if g & _UNKNOWN else to_unicode.get(g, known_texts.get(g, cluster_text))
+                        if read_back != cluster_text and unicodedata.normalize("NFC", read_back) != unicodedata.normalize(
+                            "NFC", cluster_text
+                        ):
+                            span = cluster_text
+        groups.append((i, j, span, visible == 1))
+        i = following
+    return groups
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -351,8 +438,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     # Byte offsets where a grapheme cluster starts, on this line only (the layout text may hold
     # the rest of the paragraph).
     line_end = first_line.start_index + first_line.length
-    line_grapheme_ends = _grapheme_ends(utf8_text, line_end)
-    grapheme_starts = {0, *line_grapheme_ends}
+    layout_text = textbox.pango_layout.text
+    line_text = layout_text if line_end == len(utf8_text) else utf8_text[:line_end].decode(errors="ignore")
+    grapheme_starts = _graphemes(line_text).starts
     spacing = getattr(textbox, "thai_grapheme_spacing", 0)
     gap_ends = []
     if spacing:
@@ -360,12 +448,8 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if not utf8_text.startswith(box_bytes):
             spacing = 0
         else:
-            start = 0
-            box_ends = line_grapheme_ends if line_end == len(box_bytes) else _grapheme_ends(box_bytes, len(box_bytes))
-            for end in box_ends:
-                if box_bytes[start:end].strip():
-                    gap_ends.append(end)
-                start = end
+            # The ends of the box's non-blank graphemes, but the last one at the line's end.
+            gap_ends = _graphemes(textbox.text).nonblank_ends()
             if textbox.thai_gapless_end and gap_ends and gap_ends[-1] == len(box_bytes):
                 gap_ends.pop()
             append(f"{spacing:f} Tc".encode())
@@ -408,64 +492,25 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             pieces = font_pieces[font_size] = {}
 
         # THAI PATCH: cluster boundaries and the text each glyph unambiguously stands for;
-        # the glyphs' ids and geometry read from Pango's array in one go (see _glyph_arrays).
+        # the glyphs' ids and geometry read from Pango's array in one go (see _glyph_records).
         item_offset = item.offset
-        item_length = item.length
         cl = ffi.unpack(glyph_string.log_clusters, num_glyphs)
-        gids, glyph_widths, x_offsets, y_offsets = _glyph_arrays(glyph_string.glyphs, num_glyphs)
-        keys = list(zip(gids, glyph_widths, x_offsets, y_offsets, strict=True))
+        keys = _glyph_records(glyph_string.glyphs, num_glyphs)
+        gids = [key[0] for key in keys]
         starts = sorted(set(cl))
-        cluster_end = dict(zip(starts, [*starts[1:], item_length], strict=True))
-        # Groups of glyphs drawn together: (first glyph index, last glyph index, ActualText of
-        # the group or None when its glyphs read back as its text, whether the group has one
-        # visible glyph only).
-        groups = []
-        rtl = item.analysis.level % 2
-        i = 0
-        while i < num_glyphs:
-            start = cl[i]
-            j = i
-            while j + 1 < num_glyphs and cl[j + 1] == start:
-                j += 1
-            end = cluster_end[start]
-            # Whole grapheme clusters: a following cluster that starts with a mark (Pango
-            # may give a Thai tone mark or ำ its own cluster) joins this one, so a span
-            # always starts on a base glyph drawn on the baseline.
-            # Justified lines: one span per run between spaces, so readers do not take the
-            # spread between graphemes for word gaps.
-            while not rtl and j + 1 < num_glyphs:
-                next_start = cl[j + 1]
-                boundary = item_offset + next_start
-                if boundary in grapheme_starts and not (
-                    spacing
-                    and not utf8_text[item_offset + end - 1 : item_offset + end].isspace()
-                    and not utf8_text[boundary : boundary + 1].isspace()
-                ):
-                    break
-                j += 1
-                while j + 1 < num_glyphs and cl[j + 1] == next_start:
-                    j += 1
-                end = cluster_end[next_start]
-            glyphs = gids[i : j + 1]
-            visible = len(glyphs) - glyphs.count(_EMPTY)
-            span = None
-            if visible:
-                cluster_text = utf8_text[item_offset + start : item_offset + end].decode()
-                if cluster_text.strip():
-                    if visible > 1:
-                        # Several glyphs in one grapheme (a base and its marks, drawn with zero
-                        # advance or a text rise) are not read back in order by poppler
-                        # (ผู้อ → ผูอ ้ …): such clusters carry ActualText too.
-                        span = cluster_text
-                    else:
-                        g = glyphs[0] if len(glyphs) == 1 else next(g for g in glyphs if g != _EMPTY)
-                        read_back = chr(g - _UNKNOWN) if g & _UNKNOWN else to_unicode.get(g, known_texts.get(g, cluster_text))
-                        if read_back != cluster_text and unicodedata.normalize("NFC", read_back) != unicodedata.normalize(
-                            "NFC", cluster_text
-                        ):
-                            span = cluster_text
-            groups.append((i, j, span, visible == 1))
-            i = j + 1
+        cluster_end = dict(zip(starts, [*starts[1:], item.length], strict=True))
+        groups = _glyph_groups(
+            cl,
+            gids,
+            cluster_end,
+            item_offset,
+            utf8_text,
+            grapheme_starts,
+            spacing,
+            item.analysis.level % 2,
+            to_unicode,
+            known_texts,
+        )
         if spacing:
             unit = spacing / font_size * 1000
 
@@ -501,8 +546,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                     x_advance += piece[1]
                     continue
 
-                glyph_id = gids[i]
-                width = glyph_widths[i]
+                glyph_id, width, x_offset, y_offset = keys[i]
 
                 # Display zero-width empty glyph.
                 if glyph_id == _EMPTY:
@@ -547,8 +591,8 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                         to_unicode[glyph_id] = ""
 
                 # Set horizontal and vertical offsets.
-                offset = x_offsets[i] / font_size
-                rise = y_offsets[i] / 1000
+                offset = x_offset / font_size
+                rise = y_offset / 1000
                 if rise:
                     if string[-1] == "<":
                         string = string[:-1]
@@ -677,14 +721,9 @@ def _is_distributed(style) -> bool:
 
 def _gaps_in(text: str, *, line_last: bool) -> int:
     """Gaps after the graphemes of ``text``: none after a space, none at the line's end."""
-    utf8 = text.encode()
-    gaps, start = 0, 0
-    ends = _grapheme_ends(utf8, len(utf8))
-    for end in ends:
-        if utf8[start:end].strip() and not (line_last and end == ends[-1]):
-            gaps += 1
-        start = end
-    return gaps
+    graphemes = _graphemes(text)
+    gaps = len(graphemes.ends) - graphemes.blank_count()
+    return gaps - 1 if line_last and gaps and graphemes.parts[-1] not in _BLANK else gaps
 
 
 def _in_flow_leaves(box):
@@ -800,6 +839,13 @@ def suspended():
         _suspended = False
         if was_installed:
             install()
+
+
+def clear_text_caches() -> None:
+    """Forget the per-text caches (graphemes of line texts, ActualText operators), so that a
+    benchmark times a render as if it were the first one of these texts."""
+    _graphemes.cache_clear()
+    _actual_text_operator.cache_clear()
 
 
 def installed() -> bool:
