@@ -119,7 +119,9 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
     """The cover memo (บันทึกข้อความ) as printed: header, body, proposals, signatures, endorsement."""
     agency = report.agency
     department = report.department_line.strip()
+    parts: list[str] = []
     if not department:
+        # Agency, division and phone separately, so each is kept on one line where it fits.
         parts = [agency.name]
         if report.division_id:
             parts.append(report.division.name)
@@ -138,6 +140,7 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
     return {
         "emblem_url": emblem_url(report),
         "department": fmt.d(department),
+        "department_parts": [fmt.d(p) for p in parts],
         "number": doc_number_text(report, fmt),
         "date": fmt.date(report.doc_date),
         "subject": fmt.d(report.subject),
