@@ -3,8 +3,13 @@
 ``demo_load()`` is idempotent: agencies are matched by code (and updated to the file), divisions by
 name, users by username, memberships by user and agency, assessments by agency and framework
 (scores re-saved), measures by agency, year and title (with their weakness, steps and progress),
-follow-up meetings by agency, year, start and title. Everything is written through the services of
-each app (``agencies.services``, ``indicators.services``, ``measures.services``), in one transaction.
+follow-up meetings by agency, year, start and title, reports by agency, year and kind. Everything is
+written through the services of each app (``agencies.services``, ``indicators.services``,
+``measures.services``, ``reports.services``), in one transaction.
+
+Reports: ศธจ.ร้อยเอ็ด's measures plan and results report of FY 2567 are submitted, approved by its
+director, their frozen PDFs rendered at once and published (so ``public/OPS-ROIET/2567/`` lists
+them); สพป.สมุทรสาคร's monitoring report of FY 2566 is a draft with a review PDF.
 
 Every demo login uses the one password in ``fixtures/demo/agencies.json`` (``ita-demo-2567``).
 """
@@ -30,6 +35,8 @@ from ita_portal.agencies.services import agency_create, agency_update, division_
 from ita_portal.thai import parse_be_date
 from measures.models import FollowUp, FollowUpStatus, Measure
 from measures.services import followup_create, followup_record_minutes, measure_create, progress_record
+from reports import services as report_services
+from reports.models import Report
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 FRAMEWORKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
@@ -237,6 +244,35 @@ def _load_calendar(data: dict, agencies: dict[str, Agency], divisions: dict, mem
     )
 
 
+#: The demo's reports: (agency code, fiscal year, kind, drafter, director or None for a draft, document date).
+DEMO_REPORTS = (
+    ("OPS-ROIET", 2567, "measures_plan", "roiet_staff", "roiet_director", dt.date(2024, 6, 7)),
+    ("OPS-ROIET", 2567, "results", "roiet_staff", "roiet_director", dt.date(2024, 9, 20)),
+    ("OBEC-SKN-P", 2566, "monitoring", "sks_staff", None, None),
+)
+
+
+def _load_reports(agencies: dict[str, Agency], members: dict[str, Membership]) -> None:
+    for code, year, kind, drafter, director, doc_date in DEMO_REPORTS:
+        agency = agencies[code]
+        if Report.objects.filter(agency=agency, fiscal_year=year, kind=kind).exists():
+            continue
+        staff = members[drafter].user
+        report = report_services.report_create(
+            agency=agency, year=year, kind=kind, actor=staff, data={"doc_date": doc_date} if doc_date else {}
+        )
+        if director is None:
+            review = report_services.rendition_request(report=report, actor=staff)
+            report_services.rendition_render(rendition_id=review.pk)
+            continue
+        head = members[director].user
+        report = report_services.report_submit(report=report, actor=staff)
+        report = report_services.report_approve(report=report, actor=head, decision="อนุญาต", note="เห็นควรเผยแพร่ทางเว็บไซต์")
+        final = report.renditions.get(is_final=True)
+        report_services.rendition_render(rendition_id=final.pk)  # at once: publishing needs the frozen PDF
+        report_services.report_publish(report=report, actor=head)
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Load (or bring up to date) the whole demo data set; returns the demo logins to print."""
@@ -246,4 +282,5 @@ def demo_load() -> list[DemoLogin]:
     _load_scores(_read("scores.json"), agencies, members)
     _load_measures(_read("measures.json"), agencies, divisions, members)
     _load_calendar(_read("calendar.json"), agencies, divisions, members)
+    _load_reports(agencies, members)
     return logins

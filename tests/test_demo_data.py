@@ -18,12 +18,19 @@ from indicators.models import Assessment, Framework, IndicatorScore, Item
 from ita_portal.agencies.models import Agency, Division, Membership, Role
 from ita_portal.agencies.selectors import agencies_visible_to
 from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate, Weakness
+from reports.models import Rendition, Report, ReportEvent
 
 DEMO = settings.BASE_DIR / "fixtures" / "demo"
 PASSWORD = json.loads((DEMO / "agencies.json").read_text(encoding="utf-8"))["password"]
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MODELS = (Agency, Division, Membership, get_user_model(), Framework, Item, Assessment, IndicatorScore, Weakness, Measure)
-MORE = (MeasureStep, ProgressUpdate, FollowUp)
+MORE = (MeasureStep, ProgressUpdate, FollowUp, Report, Rendition, ReportEvent)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The demo renders its reports' PDFs: keep the files out of the work tree."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def _load() -> str:
@@ -45,6 +52,7 @@ def test_load_demo_twice_gives_the_same_rows():
     assert _counts() == first
     assert dict(IndicatorScore.objects.values_list("pk", "score")) == scores
     assert first["Agency"] == 9 and first["Measure"] == 20 and first["FollowUp"] == 14
+    assert (first["Report"], first["Rendition"]) == (3, 3)
 
 
 @pytest.mark.django_db
@@ -135,3 +143,32 @@ def test_seed_003_measures_and_meetings_and_seed_004_progress():
     calendar = FollowUp.objects.filter(agency__short_name="สพป.สมุทรสาคร", fiscal_year=2561)
     assert calendar.count() == 10
     assert set(calendar.values_list("status", flat=True)) == {FollowUpStatus.HELD}
+
+
+@pytest.mark.django_db
+def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
+    _load()
+    roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")
+    published = Report.objects.filter(agency=roiet, fiscal_year=2567).order_by("doc_number")
+    assert [(r.kind, r.state, r.doc_number) for r in published] == [
+        ("measures_plan", "published", 1),
+        ("results", "published", 2),
+    ]
+    for report in published:
+        final = report.renditions.get(is_final=True)
+        assert final.status == "done" and len(final.sha256) == 64 and final.pages >= 2
+        assert report.approver_name == "นายอัมพร ภาระพันธ์" and report.signer_name == "นางจุฑามาศ ช่อคง"
+        assert [e.action for e in report.events.order_by("at", "pk")] == ["create", "submit", "approve", "publish"]
+    plan = published[0]
+    assert plan.doc_date == dt.date(2024, 6, 7)
+    assert plan.subject == "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. 2567"
+    draft = Report.objects.get(agency__short_name="สพป.สมุทรสาคร")
+    assert (draft.kind, draft.state, draft.fiscal_year, draft.doc_number) == ("monitoring", "draft", 2566, None)
+    assert draft.renditions.get().status == "done"
+    # The demo's public page lists both published documents with their hashes; the draft is not there.
+    html = Client().get(f"/public/{roiet.code}/2567/").content.decode()
+    for report in published:
+        assert report.subject in html and report.renditions.get(is_final=True).sha256 in html
+    sks = Client().get(f"/public/{draft.agency.code}/2566/")
+    assert sks.status_code == 200 and draft.subject not in sks.content.decode()
+    assert Client().get(f"/public/{roiet.code}/2567/{plan.series}.pdf").status_code == 200
