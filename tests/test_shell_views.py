@@ -622,3 +622,25 @@ def test_user_menu_links_to_my_measures_feeds_and_the_directors_queue(world):
     assert "/queue/" not in staff_page
     director_page = world.client_for("director_a").get(reverse("home")).content.decode()
     assert "/queue/" in director_page
+
+
+def test_home_shows_the_year_people_are_working_in(world):
+    from django.urls import reverse
+
+    from ita_portal.agencies.navigation import current_fiscal_year
+    from tests.factories import MeasureFactory
+
+    current = current_fiscal_year()
+    client = world.client_for("staff_a")
+    page = client.get(reverse("home")).content.decode()
+    assert f"ปีงบประมาณ {current}" in page and "แสดงปีล่าสุดที่มีข้อมูล" not in page  # nothing at all: this year
+
+    MeasureFactory(agency=world.agency_a, fiscal_year=current - 3, title="มาตรการปีก่อน")
+    page = client.get(reverse("home")).content.decode()
+    assert f"ปีงบประมาณ {current - 3}" in page and "แสดงปีล่าสุดที่มีข้อมูล" in page
+    assert reverse("agency_detail", args=[world.agency_a.pk, current - 3]) in page
+
+    MeasureFactory(agency=world.agency_a, fiscal_year=current, title="มาตรการปีนี้")
+    page = client.get(reverse("home")).content.decode()
+    assert "แสดงปีล่าสุดที่มีข้อมูล" not in page
+    assert reverse("agency_detail", args=[world.agency_a.pk, current]) in page

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Model, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ita_portal.agencies import selectors
@@ -45,6 +45,30 @@ class AgencyYearSummary:
     next_followup: Model | None = None
     reports_submitted: int = 0  # waiting for the director's decision
     reports_returned: int = 0  # sent back to staff for changes
+
+
+def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, int]:
+    """Per agency, the fiscal year its people are working in.
+
+    That is the current fiscal year once it has measures, meetings or reports; before that (in
+    October, while last year's results are still being reported, or in the demo data) it is the
+    latest earlier year that has them; with nothing at all, the current year. Three queries.
+    """
+    ids = [a.pk for a in agencies]
+    latest: dict[int, int] = {}
+    for label in ("measures.Measure", "measures.FollowUp", "reports.Report"):
+        model = _model(label)
+        if model is None or not ids:
+            continue
+        rows = (
+            selectors.scope_queryset(model.objects.filter(agency_id__in=ids, fiscal_year__lte=current_year), user)
+            .order_by()
+            .values("agency_id")
+            .annotate(year=Max("fiscal_year"))
+        )
+        for row in rows:
+            latest[row["agency_id"]] = max(latest.get(row["agency_id"], 0), row["year"])
+    return {pk: latest.get(pk, current_year) for pk in ids}
 
 
 def _status_choices(model: type[Model], field_name: str) -> list[tuple[str, str]]:

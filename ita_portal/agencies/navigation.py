@@ -213,7 +213,8 @@ def navigation_context(request: HttpRequest) -> dict:
 
     year = _int_kwarg(kwargs, "year")
     if year is None or not _YEAR_MIN <= year <= _YEAR_MAX:
-        year = current_year
+        # A page without a year in its URL (home) may say which year it shows.
+        year = getattr(request, "nav_default_year", None) or current_year
 
     years = sorted({*year_choices(), year}, reverse=True)
     membership = _membership_for(agency, memberships)

@@ -34,23 +34,32 @@ class ThaiLogoutView(LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's agencies and the current fiscal year at a glance, one card per membership."""
+    """The user's agencies at a glance, one card per membership, each in the fiscal year its people
+    are working in (``dashboard.working_years``: the current one once it has data)."""
     user = request.user
-    year = current_fiscal_year()
+    current = current_fiscal_year()
     memberships = selectors.memberships_of(user)
-    summaries = dashboard.summaries_for(user, [m.agency for m in memberships], year)
+    agencies = [m.agency for m in memberships]
+    years = dashboard.working_years(user, agencies, current)
+    summaries: dict = {}
+    for year in set(years.values()):
+        summaries.update(dashboard.summaries_for(user, [a for a in agencies if years[a.pk] == year], year))
     subtree = dashboard.subtree_sizes(user, memberships)
     cards = [
         {
             "membership": m,
+            "year": years[m.agency_id],
             "summary": summaries[m.agency_id],
-            "sections": section_links(m.agency_id, year),
+            "sections": section_links(m.agency_id, years[m.agency_id]),
             "subtree_size": subtree.get(m.pk),
-            "area_url": supervision_url(m.agency_id, year) if m.pk in subtree else None,
+            "area_url": supervision_url(m.agency_id, years[m.agency_id]) if m.pk in subtree else None,
         }
         for m in memberships
     ]
-    context = {"year": year, "cards": cards, "has_memberships": bool(memberships)}
+    year = cards[0]["year"] if cards else current
+    # The navigation bar (agency and year switchers) starts from the first card's year.
+    request.nav_default_year = year
+    context = {"year": year, "current_year": current, "cards": cards, "has_memberships": bool(memberships)}
     if user.is_superuser and not memberships:
         context["all_agencies_count"] = selectors.agencies_visible_to(user).count()
     return render(request, "agencies/home.html", context)
