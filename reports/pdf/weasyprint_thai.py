@@ -245,6 +245,7 @@ def grapheme_count(text: str) -> int:
 
 # What ``bytes.strip()`` removes: a grapheme of these only is blank (gets no justification gap).
 _BLANK = " \t\n\r\x0b\x0c"
+_SPACE_BYTE_RE = re.compile(rb"[ \t\n\r\x0b\x0c]")
 
 
 class _Graphemes(typing.NamedTuple):
@@ -305,22 +306,27 @@ def _glyph_records(glyphs_info, num_glyphs: int) -> list[tuple[int, int, int, in
     return list(_GLYPH_INFO.iter_unpack(ffi.buffer(glyphs_info, num_glyphs * _GLYPH_INFO_SIZE)))
 
 
-def _glyph_groups(cl, gids, cluster_end, item_offset, utf8_text, grapheme_starts, spacing, rtl, to_unicode, known_texts):
+def _glyph_groups(cl, gids, cluster_end, item_offset, utf8_text, grapheme_starts, space_starts, rtl, to_unicode, known_texts):
     """Split a glyph run into the groups drawn together: (first glyph index, last glyph index,
     ActualText of the group or None when its glyphs read back as its text, whether the group
     has exactly one visible glyph).
 
     A group is a cluster, extended by the following clusters up to the next grapheme start:
     Pango may give a Thai tone mark or ำ its own cluster, and a span must start on a base
-    glyph drawn on the baseline. On justified lines (``spacing``) a group runs on to the next
-    space, so that readers do not take the spread between graphemes for word gaps."""
+    glyph drawn on the baseline. On justified lines a group runs on to the next space, so
+    that readers do not take the spread between graphemes for word gaps: there
+    ``space_starts`` holds the grapheme starts next to an ASCII whitespace byte (else None)."""
     num_glyphs = len(cl)
     # First glyph of each group (cluster starts that begin a grapheme, and on justified lines
     # follow or are a space).
     if rtl:
         firsts = [k for k in range(1, num_glyphs) if cl[k] != cl[k - 1]]
-    elif not spacing:
+    elif space_starts is None:
         firsts = [k for k in range(1, num_glyphs) if cl[k] != cl[k - 1] and item_offset + cl[k] in grapheme_starts]
+    elif cl == sorted(cl):
+        # Clusters in order (as Pango gives them left to right): a cluster ends where the next
+        # one starts, so the test is on the bytes around that start.
+        firsts = [k for k in range(1, num_glyphs) if cl[k] != cl[k - 1] and item_offset + cl[k] in space_starts]
     else:
         firsts = [
             k
@@ -443,6 +449,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     grapheme_starts = _graphemes(line_text).starts
     spacing = getattr(textbox, "thai_grapheme_spacing", 0)
     gap_ends = []
+    space_starts = None
     if spacing:
         box_bytes = textbox.text.encode()
         if not utf8_text.startswith(box_bytes):
@@ -450,6 +457,11 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         else:
             # The ends of the box's non-blank graphemes, but the last one at the line's end.
             gap_ends = _graphemes(textbox.text).nonblank_ends()
+            # Grapheme starts just before or after an ASCII whitespace byte (what bytes.isspace
+            # tests), where the ActualText groups of a justified line may end.
+            space_starts = grapheme_starts.intersection(
+                offset for match in _SPACE_BYTE_RE.finditer(utf8_text) for offset in (match.start(), match.end())
+            )
             if textbox.thai_gapless_end and gap_ends and gap_ends[-1] == len(box_bytes):
                 gap_ends.pop()
             append(f"{spacing:f} Tc".encode())
@@ -506,7 +518,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             item_offset,
             utf8_text,
             grapheme_starts,
-            spacing,
+            space_starts,
             item.analysis.level % 2,
             to_unicode,
             known_texts,
