@@ -185,10 +185,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every rendering step at INFO; keep its warnings only.
+    # WeasyPrint logs every rendering step at INFO; keep its warnings only. Its progress steps feed
+    # the rendition's progress bar (reports.services.renditions) and never reach the console.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
         "fontTools": {"level": "WARNING"},
     },
 }
