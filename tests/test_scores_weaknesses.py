@@ -132,3 +132,19 @@ def test_weakness_from_another_year_is_404(seed, world):
     w = Weakness.objects.first()
     other_year = reverse("indicators:weakness_edit", kwargs={"agency_id": world.agency_a.pk, "year": 2566, "pk": w.pk})
     assert world.client_for("staff_a").get(other_year).status_code == 404
+
+
+def test_proposals_are_stored_in_thai_even_for_an_english_reader(seed, world):
+    from django.conf import settings
+
+    client = world.client_for("staff_a")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url(world))
+    assert page["Content-Language"] == "en"
+    from django.utils import translation
+
+    with translation.override("en"):
+        weaknesses_propose(assessment=seed)
+    titles = list(Weakness.objects.filter(agency=world.agency_a).values_list("title", "analysis"))
+    assert titles and all("ตัวชี้วัดที่" in t or "ข้อ" in t for t, _a in titles)
+    assert all("คะแนน" in a or "ไม่ผ่าน" in a for _t, a in titles)

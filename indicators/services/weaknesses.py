@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import Assessment, Indicator, Item
@@ -33,14 +35,17 @@ def weaknesses_propose(*, assessment: Assessment, user=None, lowest: int = 2) ->
     Weakness = _weakness_model()
     framework = assessment.framework
     indicators, items = list(framework.indicators.all()), list(framework.items.select_related("indicator"))
-    proposals: list[Proposal] = propose(
-        indicators=indicators,
-        items=items,
-        scores={s.indicator_id: s.score for s in assessment.indicator_scores.all()},
-        item_results={r.item_id: r.passed for r in assessment.item_results.all()},
-        pass_mark=framework.pass_mark,
-        lowest=lowest,
-    )
+    # The titles and analyses are stored and printed in Thai official documents, whatever language
+    # the person asking for the proposals reads the portal in.
+    with translation.override(settings.LANGUAGE_CODE):
+        proposals: list[Proposal] = propose(
+            indicators=indicators,
+            items=items,
+            scores={s.indicator_id: s.score for s in assessment.indicator_scores.all()},
+            item_results={r.item_id: r.passed for r in assessment.item_results.all()},
+            pass_mark=framework.pass_mark,
+            lowest=lowest,
+        )
     year = framework.fiscal_year + 1
     existing = Weakness.objects.filter(agency=assessment.agency, fiscal_year=year)
     taken = {("i", i) for i in existing.filter(item__isnull=True).values_list("indicator_id", flat=True) if i} | {
