@@ -275,3 +275,95 @@ def test_keep_together_filter():
     template = Template("{% load pdf_tags %}{{ name|keep_together }}|{{ long|keep_together }}|{{ empty|keep_together }}")
     out = template.render(Context({"name": "นาย<สมชาย> ใจดี", "long": "ก" * 80, "empty": ""}))
     assert out == '<span class="keep-together">นาย&lt;สมชาย&gt; ใจดี</span>|' + "ก" * 80 + "|"
+
+
+# --- The fast paths of the patch (reading Pango's glyph array, caches) change nothing ---------
+
+TRICKY_TEXTS = [
+    "",
+    "plain ASCII, with\ttab",
+    " \u0301x",  # a combining mark after a space: that grapheme is not blank
+    "น้ำ สำนักงาน ผู้อำนวยการ\u00a0ฯลฯ ๆ",
+    "ก\u200bข\u200dค \r\n ง",
+    "العربية ١٢٣ ไทย",
+]
+
+
+def _reference_graphemes(text: str) -> tuple[list[int], list[int]]:
+    """Grapheme ends and non-blank grapheme ends (UTF-8 byte offsets), one grapheme at a time."""
+    ends, nonblank, offset = [], [], 0
+    for part in weasyprint_thai._GRAPHEME_RE.findall(text):
+        if not part:
+            continue
+        offset += len(part.encode())
+        ends.append(offset)
+        if part.encode().strip():
+            nonblank.append(offset)
+    return ends, nonblank
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_cached_graphemes_agree_with_a_plain_segmentation(text):
+    weasyprint_thai.clear_text_caches()
+    ends, nonblank = _reference_graphemes(text)
+    graphemes = weasyprint_thai._graphemes(text)
+    assert list(graphemes.ends) == ends
+    assert graphemes.nonblank_ends() == nonblank
+    assert graphemes.starts == {0, *ends}
+    for line_last in (False, True):
+        expected = len(nonblank) - int(line_last and bool(nonblank) and nonblank[-1] == ends[-1])
+        assert weasyprint_thai._gaps_in(text, line_last=line_last) == expected
+    assert weasyprint_thai._graphemes(text) is graphemes  # cached
+
+
+def test_glyph_records_read_the_same_as_pango_attributes(monkeypatch):
+    """The glyph array is unpacked in one call; it must give what cffi reads field by field."""
+    from weasyprint.draw import text as draw_text
+    from weasyprint.text.ffi import ffi
+
+    runs = []
+    weasyprint_thai.install()
+    patched = draw_text.draw_first_line
+
+    def spy(stream, textbox, *args):
+        line, _ = textbox.pango_layout.get_first_line()
+        run = line.runs[0]
+        while run != ffi.NULL:
+            glyphs = run.data.glyphs
+            by_attribute = [
+                (info.glyph, info.geometry.width, info.geometry.x_offset, info.geometry.y_offset)
+                for info in glyphs.glyphs[0 : glyphs.num_glyphs]
+            ]
+            runs.append((weasyprint_thai._glyph_records(glyphs.glyphs, glyphs.num_glyphs), by_attribute))
+            run = run.next
+        return patched(stream, textbox, *args)
+
+    monkeypatch.setattr(draw_text, "draw_first_line", spy)
+    render_pdf(
+        "".join(f"<p>{text}</p>" for text in TRICKY_TEXTS[1:])
+        + "<p>ผู้อำนวยการ ปี่ ป่ ญู ฐู ที่ กิ่ง <b>ปี่ป่</b> <i>ที่ป้าย</i> <sup>๑</sup> missing \ue000</p>"
+    )
+    assert len(runs) >= len(TRICKY_TEXTS)
+    assert any(any(y for _, _, _, y in records) for records, _ in runs)  # marks raised or lowered
+    assert any(any(x for _, _, x, _ in records) for records, _ in runs)  # marks shifted
+    for records, by_attribute in runs:
+        assert records == by_attribute
+
+
+def test_caches_do_not_change_the_pdf():
+    """The per-text caches (graphemes, ActualText operators) and the per-font glyph pieces
+    only save work: a render with cold caches, with warm ones, and stock-WeasyPrint renders in
+    between all give the patched PDF byte for byte."""
+    source = (
+        '<p class="memo-paragraph thai-distributed">' + " ".join(HARD_WORDS) + "</p>"
+        "<p><b>" + " ".join(HARD_WORDS[:6]) + "</b> <i>OIT ตัวชี้วัดที่ ๙</i></p>"
+    )
+    weasyprint_thai.clear_text_caches()
+    cold = render_pdf(source)
+    warm = render_pdf(source)
+    with stock_weasyprint():
+        stock = render_pdf(source)
+    after_stock = render_pdf(source)
+    assert cold == warm == after_stock
+    assert stock != cold
+    _assert_extracts(cold, " ".join(HARD_WORDS) + " " + " ".join(HARD_WORDS[:6]) + " OIT ตัวชี้วัดที่ ๙")
