@@ -7,9 +7,10 @@ follow-up meetings by agency, year, start and title, reports by agency, year and
 written through the services of each app (``agencies.services``, ``indicators.services``,
 ``measures.services``, ``reports.services``), in one transaction.
 
-Reports: ศธจ.ร้อยเอ็ด's measures plan and results report of FY 2567 are submitted, approved by its
-director, their frozen PDFs rendered at once and published (so ``public/OPS-ROIET/2567/`` lists
-them); สพป.สมุทรสาคร's monitoring report of FY 2566 is a draft with a review PDF.
+Reports: ศธจ.ร้อยเอ็ด's measures plan of FY 2567 (seed 003) and ศธจ.สุโขทัย's results report of
+FY 2566 (seed 004) are submitted, approved by their directors, their frozen PDFs rendered at once
+and published (``public/OPS-ROIET/2567/``, ``public/OPS-SUKHOTHAI/2566/``); สพป.สมุทรสาคร's
+monitoring report of FY 2566 is a draft with a review PDF.
 
 Every demo login uses the one password in ``fixtures/demo/agencies.json`` (``ita-demo-2567``).
 """
@@ -84,6 +85,7 @@ def _load_agencies(data: dict) -> tuple[dict[str, Agency], dict[tuple[str, str],
     agencies: dict[str, Agency] = {}
     for row in data["agencies"]:
         fields = {key: row.get(key, "") for key in AGENCY_FIELDS}
+        fields["allow_self_approval"] = bool(row.get("allow_self_approval", False))
         parent = agencies[row["parent"]] if row.get("parent") else None
         agency = Agency.objects.filter(code=row["code"]).first()
         if agency is None:
@@ -247,7 +249,8 @@ def _load_calendar(data: dict, agencies: dict[str, Agency], divisions: dict, mem
 #: The demo's reports: (agency code, fiscal year, kind, drafter, director or None for a draft, document date).
 DEMO_REPORTS = (
     ("OPS-ROIET", 2567, "measures_plan", "roiet_staff", "roiet_director", dt.date(2024, 6, 7)),
-    ("OPS-ROIET", 2567, "results", "roiet_staff", "roiet_director", dt.date(2024, 9, 20)),
+    # Seed 004's results are ศธจ.สุโขทัย's; its director drafts and approves (the agency allows it).
+    ("OPS-SUKHOTHAI", 2566, "results", "sukhothai_director", "sukhothai_director", dt.date(2023, 9, 20)),
     ("OBEC-SKN-P", 2566, "monitoring", "sks_staff", None, None),
 )
 

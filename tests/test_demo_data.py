@@ -149,16 +149,23 @@ def test_seed_003_measures_and_meetings_and_seed_004_progress():
 def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
     _load()
     roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")
-    published = Report.objects.filter(agency=roiet, fiscal_year=2567).order_by("doc_number")
-    assert [(r.kind, r.state, r.doc_number) for r in published] == [
+    sukhothai = Agency.objects.get(short_name="ศธจ.สุโขทัย")
+    plan = Report.objects.get(agency=roiet, fiscal_year=2567)
+    results = Report.objects.get(agency=sukhothai, fiscal_year=2566)
+    assert [(r.kind, r.state, r.doc_number) for r in (plan, results)] == [
         ("measures_plan", "published", 1),
-        ("results", "published", 2),
+        ("results", "published", 1),
     ]
-    for report in published:
+    for report in (plan, results):
         final = report.renditions.get(is_final=True)
         assert final.status == "done" and len(final.sha256) == 64 and final.pages >= 2
-        assert report.approver_name == "นายอัมพร ภาระพันธ์" and report.signer_name == "นางจุฑามาศ ช่อคง"
         assert [e.action for e in report.events.order_by("at", "pk")] == ["create", "submit", "approve", "publish"]
+    assert plan.approver_name == "นายอัมพร ภาระพันธ์" and plan.signer_name == "นางจุฑามาศ ช่อคง"
+    # ศธจ.สุโขทัย allows its director to approve what he drafted (seed 004 has no other staff).
+    assert results.approved_by == results.created_by and results.approver_name == "นายธวัชชัย ฟูหน้า"
+    final_text = results.renditions.get(is_final=True).source_data
+    assert "การเผยแพร่คู่มือหรือมาตรฐานการปฏิบัติงาน" in str(final_text)
+    published = [plan]
     plan = published[0]
     assert plan.doc_date == dt.date(2024, 6, 7)
     assert plan.subject == "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. 2567"

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 LANDSCAPE = {
     ReportKind.MEASURES_PLAN: True,
-    ReportKind.RESULTS: False,
+    ReportKind.RESULTS: True,
     ReportKind.MONITORING: True,
     ReportKind.CALENDAR: False,
     ReportKind.QUARTERLY: True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from reports import selectors
 from reports.documents.common import Fmt, grade_of, head_signature, paragraphs
 
-LANDSCAPE = False
+LANDSCAPE = True  # seed 004: a wide table of measures, steps, results and outcomes
 TEMPLATE = "reports/pdf/attachments/results.html"
 DEFAULT_OIT_KEY = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
 
