@@ -189,7 +189,7 @@ class MeasureStep(models.Model):
 class FollowUpStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("กำหนดการ")
     HELD = "held", _("ดำเนินการแล้ว")
-    CANCELLED = "cancelled", _("ยกเลิก")
+    CANCELLED = "cancelled", _("ยกเลิกแล้ว")
 
 
 class FollowUp(models.Model):
