@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
 from reports import selectors
 from reports.models import Decision, Report
+from reports.services.signoff import EDITABLE_FIELDS
 
 
 class ThaiDateField(forms.CharField):
@@ -34,23 +35,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [
-            "quarter",
-            "division",
-            "department_line",
-            "doc_date",
-            "subject",
-            "addressee",
-            "body",
-            "proposals",
-            "closing",
-            "signer_name",
-            "signer_position",
-            "title",
-            "intro",
-            "use_thai_digits",
-            "oit_item_key",
-        ]
+        fields = list(EDITABLE_FIELDS)  # the same list the report service accepts
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10}),
             "proposals": forms.Textarea(attrs={"rows": 4}),

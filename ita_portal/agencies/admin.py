@@ -37,20 +37,6 @@ configure_admin_site(admin.site)
 
 User = get_user_model()
 
-# Fields agency_create / agency_update take beyond name, code, kind and parent.
-_AGENCY_SERVICE_FIELDS = {
-    "short_name",
-    "doc_prefix",
-    "phone",
-    "address",
-    "website",
-    "head_title",
-    "emblem",
-    "use_thai_digits",
-    "allow_self_approval",
-    "reminder_lead_days",
-    "is_active",
-}
 _MEMBERSHIP_UPDATE_FIELDS = ("role", "first_name_th", "last_name_th", "name_title", "division", "position_title", "is_active")
 
 
@@ -217,11 +203,11 @@ class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
             fields = {
                 name: getattr(obj, name)
                 for name in form.changed_data
-                if name in _AGENCY_SERVICE_FIELDS | {"name", "code", "kind", "parent"}
+                if name in services.AGENCY_FIELDS | {"name", "code", "kind", "parent"}
             }
             services.agency_update(agency=obj, **fields)
             return
-        extra = {name: getattr(obj, name) for name in form.cleaned_data if name in _AGENCY_SERVICE_FIELDS}
+        extra = {name: getattr(obj, name) for name in form.cleaned_data if name in services.AGENCY_FIELDS}
         created = services.agency_create(name=obj.name, code=obj.code, kind=obj.kind, parent=obj.parent, **extra)
         _adopt(obj, created)
 

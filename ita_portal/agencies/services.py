@@ -16,19 +16,22 @@ from ita_portal.agencies.selectors import forget_memberships
 
 User = get_user_model()
 
-_AGENCY_FIELDS = {
-    "short_name",
-    "doc_prefix",
-    "phone",
-    "address",
-    "website",
-    "head_title",
-    "emblem",
-    "use_thai_digits",
-    "allow_self_approval",
-    "reminder_lead_days",
-    "is_active",
-}
+#: Fields agency_create / agency_update take beyond name, code, kind and parent.
+AGENCY_FIELDS = frozenset(
+    {
+        "short_name",
+        "doc_prefix",
+        "phone",
+        "address",
+        "website",
+        "head_title",
+        "emblem",
+        "use_thai_digits",
+        "allow_self_approval",
+        "reminder_lead_days",
+        "is_active",
+    }
+)
 
 
 def _apply(obj, fields: dict, allowed: set[str]) -> None:
@@ -43,7 +46,7 @@ def _apply(obj, fields: dict, allowed: set[str]) -> None:
 def agency_create(*, name: str, code: str, kind: str = AgencyKind.OTHER, parent: Agency | None = None, **fields) -> Agency:
     """Create an agency under ``parent`` (None for a root)."""
     agency = Agency(name=name, code=code, kind=kind, parent=parent)
-    _apply(agency, fields, _AGENCY_FIELDS)
+    _apply(agency, fields, set(AGENCY_FIELDS))
     agency.full_clean()
     agency.save()
     return agency
@@ -52,7 +55,7 @@ def agency_create(*, name: str, code: str, kind: str = AgencyKind.OTHER, parent:
 @transaction.atomic
 def agency_update(*, agency: Agency, **fields) -> Agency:
     """Change an agency's fields; ``parent`` moves it (and its subtree) in the tree."""
-    allowed = _AGENCY_FIELDS | {"name", "code", "kind", "parent"}
+    allowed = set(AGENCY_FIELDS) | {"name", "code", "kind", "parent"}
     _apply(agency, fields, allowed)
     agency.full_clean()
     agency.save()
