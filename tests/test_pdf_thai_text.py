@@ -367,3 +367,13 @@ def test_caches_do_not_change_the_pdf():
     assert cold == warm == after_stock
     assert stock != cold
     _assert_extracts(cold, " ".join(HARD_WORDS) + " " + " ".join(HARD_WORDS[:6]) + " OIT ตัวชี้วัดที่ ๙")
+
+
+def test_latin_ligatures_do_not_leak_compatibility_characters():
+    """Sarabun's "fi" ligature maps to U+FB01; the base stylesheet turns Latin ligatures off so
+    extractors that ignore /ActualText (pypdf) give back plain letters."""
+    from reports.pdf import render_pdf
+    from reports.pdf.testing import pypdf_text
+
+    text = "first official filing OIT ตัวชี้วัดที่ ๙"
+    assert " ".join(pypdf_text(render_pdf(f"<p>{text}</p>")).split()) == text
