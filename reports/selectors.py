@@ -113,22 +113,44 @@ def published_in_series(*, agency: Agency, year: int, series) -> Report | None:
     return None
 
 
-def oit_item_codes(*, year: int, keys: set[str]) -> dict[str, list[Item]]:
-    """For each stable item key, the items carrying it in the frameworks of ``year`` (O42, …)."""
+def _items_by_key(year: int, keys: set[str] | None = None, *, oit_only: bool = False) -> dict[str, list[Item]]:
+    """Items of the year's frameworks by stable key; a key the year's catalogue lacks (2567 has only a
+    ministry's partial checklist, 2568/2569 are partial) is taken from the latest earlier year that has it,
+    so a document still names the item it answers (O42 of 2566 for the measures plan)."""
+    qs = Item.objects.filter(framework__fiscal_year__lte=year).select_related("framework__assessor")
+    if keys is not None:
+        qs = qs.filter(stable_key__in=keys)
+    if oit_only:
+        qs = qs.filter(kind="O")
     out: dict[str, list[Item]] = {}
-    if not keys:
-        return out
-    for item in Item.objects.filter(framework__fiscal_year=year, stable_key__in=keys).select_related("framework__assessor"):
-        out.setdefault(item.stable_key, []).append(item)
+    year_of_key: dict[str, int] = {}
+    for item in qs.order_by("-framework__fiscal_year", "framework__assessor__code", "number"):
+        key, fy = item.stable_key, item.framework.fiscal_year
+        if year_of_key.setdefault(key, fy) == fy:
+            out.setdefault(key, []).append(item)
     return out
 
 
+def oit_item_codes(*, year: int, keys: set[str]) -> dict[str, list[Item]]:
+    """For each stable item key, the items carrying it in ``year`` (or the latest earlier year): O42, …"""
+    if not keys:
+        return {}
+    return _items_by_key(year, keys)
+
+
 def oit_item_choices(*, year: int) -> list[tuple[str, str]]:
-    """(stable key, "O42 title") of the OIT items of the year's frameworks, for the report form."""
-    seen: dict[str, str] = {}
-    for item in Item.objects.filter(framework__fiscal_year=year, kind="O").order_by("number"):
-        seen.setdefault(item.stable_key, f"{item.code} {item.title}")
-    return list(seen.items())
+    """(stable key, "O42 title") of the OIT items for the report form: the year's, then earlier years'
+    items the year's catalogue does not have, newest first."""
+    items = _items_by_key(year, oit_only=True)
+    ordered = sorted(items.values(), key=lambda group: (-group[0].framework.fiscal_year, group[0].number))
+    return [
+        (
+            group[0].stable_key,
+            f"{group[0].code} {group[0].title}"
+            + ("" if group[0].framework.fiscal_year == year else f" ({group[0].framework.fiscal_year})"),
+        )
+        for group in ordered
+    ]
 
 
 # ---------------------------------------------------------------------------- document sources

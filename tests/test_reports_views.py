@@ -227,3 +227,33 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
     html = world.client_for("anonymous").get(page).content.decode()
     assert "ฉบับปรับปรุง" not in html and published.subject not in html
     assert world.client_for("anonymous").get(pdf_url).status_code == 404
+
+
+def test_public_page_names_the_item_from_the_latest_catalogue_that_has_it(world, media, django_capture_on_commit_callbacks):
+    """2567 has no national catalogue here (only a ministry's partial list): the measures plan is
+    still listed under O42 of 2566, and dates are Buddhist Era."""
+    import datetime as dt
+
+    from indicators.models import Item
+    from reports.selectors import oit_item_choices
+    from tests.factories import make_framework
+
+    fw = make_framework(2566, oit_items=2)
+    Item.objects.create(
+        framework=fw,
+        indicator=fw.indicators.get(number=10),
+        kind="O",
+        number=42,
+        title="มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+        stable_key="integrity-measures",
+    )
+    report = services.report_submit(report=_report(world, doc_date=dt.date(2024, 6, 7)), actor=world.users["staff_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_approve(report=report, actor=world.users["director_a"])
+    published = services.report_publish(report=report, actor=world.users["director_a"])
+    assert published.oit_item_key == "integrity-measures"
+    html = world.client_for("anonymous").get(reverse("public:agency_year", kwargs={"code": world.agency_a.code, "year": 2567}))
+    text = html.content.decode()
+    assert "O42" in text and "เอกสารอื่น" not in text
+    assert "ลงวันที่ 7 มิ.ย. 2567" in text and " 2026" not in text and " 2024" not in text
+    assert ("integrity-measures", "O42 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน (2566)") in oit_item_choices(year=2567)
