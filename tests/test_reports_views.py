@@ -257,3 +257,13 @@ def test_public_page_names_the_item_from_the_latest_catalogue_that_has_it(world,
     assert "O42" in text and "เอกสารอื่น" not in text
     assert "ลงวันที่ 7 มิ.ย. 2567" in text and " 2026" not in text and " 2024" not in text
     assert ("integrity-measures", "O42 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน (2566)") in oit_item_choices(year=2567)
+
+
+def test_staff_pages_print_buddhist_era_times(world):
+    from django.utils import timezone
+
+    report = _report(world)
+    be, ce = timezone.localdate().year + 543, timezone.localdate().year
+    for page in (_url("detail", report), reverse("reports:report_list", kwargs={"agency_id": world.agency_a.pk, "year": 2567})):
+        text = world.client_for("staff_a").get(page).content.decode()
+        assert f" {be} เวลา" in text and f" {ce} " not in text
