@@ -98,6 +98,86 @@ def _send_after_commit(email_id: int) -> None:
     transaction.on_commit(enqueue)
 
 
+def _send_many_after_commit(email_ids: list[int]) -> None:
+    """Queue the send tasks of ``email_ids`` after commit through one broker connection."""
+    from ita_portal.mail.tasks import outbox_send_task
+
+    def enqueue() -> None:
+        try:
+            with outbox_send_task.app.producer_or_acquire() as producer:
+                for pk in email_ids:
+                    try:
+                        outbox_send_task.apply_async((pk,), producer=producer)
+                    except Exception:
+                        # As in _send_after_commit: the row stays ready for the retry sweep.
+                        logger.exception("could not queue outbox e-mail %s; the retry sweep will send it", pk)
+        except Exception:
+            # No broker connection at all: the rows stay ready and the retry sweep (every minute) sends them.
+            logger.exception("could not queue %s outbox e-mails; the retry sweep will send them", len(email_ids))
+
+    if email_ids:
+        transaction.on_commit(enqueue)
+
+
+def _clean_message(
+    *, recipients: Iterable[str], subject: str, text: str, html: str, attachments: Iterable[dict], dedupe_key: str | None
+) -> OutboxEmail:
+    """An unsaved outbox row, validated (Thai ValidationError on a bad subject, address or attachment)."""
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationError("ต้องมีชื่อเรื่องอีเมล")
+    to = _clean_recipients(recipients)
+    attachments = [dict(a) for a in attachments]
+    for a in attachments:
+        if not a.get("filename") or not a.get("content_type") or "content" not in a:
+            raise ValidationError("ไฟล์แนบต้องมีชื่อไฟล์ ชนิด และเนื้อหา")
+    return OutboxEmail(
+        recipients=to,
+        subject=subject[:998],
+        text=text,
+        html=html,
+        attachments=attachments,
+        dedupe_key=dedupe_key or None,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def email_queue_many(*, messages: Iterable[dict]) -> list[OutboxEmail]:
+    """Write many outbox rows in one INSERT and send them after the surrounding transaction commits.
+
+    ``messages``: dicts with the keyword arguments of ``email_queue`` (``recipients``, ``subject``,
+    ``text``, optional ``html``, ``attachments``, ``dedupe_key``). Messages whose ``dedupe_key`` is
+    already queued (or repeated in ``messages``) are left out, found with one query; returns the
+    rows written. A row with the same key committed by someone else in the meantime makes the
+    INSERT fail on the unique key (IntegrityError) and the caller's transaction roll back: a
+    duplicate is never sent twice. The send tasks go to the broker after commit over one connection.
+    """
+    rows = [
+        _clean_message(
+            recipients=m["recipients"],
+            subject=m["subject"],
+            text=m["text"],
+            html=m.get("html", ""),
+            attachments=m.get("attachments", ()),
+            dedupe_key=m.get("dedupe_key"),
+        )
+        for m in messages
+    ]
+    keys = [r.dedupe_key for r in rows if r.dedupe_key]
+    with transaction.atomic(savepoint=False):
+        seen = set(OutboxEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
+        fresh = []
+        for r in rows:
+            if r.dedupe_key:
+                if r.dedupe_key in seen:
+                    continue
+                seen.add(r.dedupe_key)
+            fresh.append(r)
+        created = OutboxEmail.objects.bulk_create(fresh, batch_size=500)
+        _send_many_after_commit([r.pk for r in created])
+    return created
+
+
 def email_queue(
     *,
     recipients: Iterable[str],
@@ -115,27 +195,14 @@ def email_queue(
     and None is returned. ``send_after_commit=False`` leaves sending to the caller (the
     ``send_test_email`` command sends in the foreground to show the result).
     """
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ValidationError("ต้องมีชื่อเรื่องอีเมล")
-    to = _clean_recipients(recipients)
-    attachments = [dict(a) for a in attachments]
-    for a in attachments:
-        if not a.get("filename") or not a.get("content_type") or "content" not in a:
-            raise ValidationError("ไฟล์แนบต้องมีชื่อไฟล์ ชนิด และเนื้อหา")
-    # No savepoint inside a caller's transaction: the sweep queues many rows per reminder.
+    email = _clean_message(
+        recipients=recipients, subject=subject, text=text, html=html, attachments=attachments, dedupe_key=dedupe_key
+    )
+    # No savepoint inside a caller's transaction: callers may queue several rows in theirs.
     with transaction.atomic(savepoint=False):
         if dedupe_key and OutboxEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
-        email = OutboxEmail.objects.create(
-            recipients=to,
-            subject=subject[:998],
-            text=text,
-            html=html,
-            attachments=attachments,
-            dedupe_key=dedupe_key or None,
-            next_attempt_at=timezone.now(),
-        )
+        email.save(force_insert=True)
         if send_after_commit:
             _send_after_commit(email.pk)
     return email
