@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,7 +34,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ita_portal.agencies.models import Membership, Role
-from measures.models import FollowUp, FollowUpStatus, Reminder, ReminderKind
+from ita_portal.mail.services import email_queue_many
+from measures.models import FollowUp, FollowUpStatus, Measure, Reminder, ReminderKind
 
 logger = logging.getLogger(__name__)
 
@@ -144,38 +146,81 @@ def reminders_recompute(*, followup: FollowUp, now: dt.datetime | None = None) -
 # --- recipients --------------------------------------------------------------------------------
 
 
-def followup_recipients(followup: FollowUp) -> list[Membership]:
-    """Who receives a meeting's reminders and notices (see the module docstring), one per address."""
-    # One query: every condition is a sub-select, so the sweep stays at a handful of queries a row.
-    people = Q(pk__in=followup.attendees.values("pk")) | Q(
-        agency_id=followup.agency_id, division_id__in=followup.responsible_divisions.values("pk")
-    )
-    measure = followup.measure
-    if measure is not None:
-        people |= Q(pk__in=measure.responsible_people.values("pk")) | Q(
-            agency_id=followup.agency_id, division_id__in=measure.responsible_divisions.values("pk")
-        )
-    members = list(
-        Membership.objects.filter(people, is_active=True, user__is_active=True)
+def _m2m_pairs(relation, owner_ids) -> list[tuple[int, int]]:
+    """(owner id, related id) rows of a many-to-many ``relation`` (e.g. ``FollowUp.attendees``) in one query."""
+    if not owner_ids:
+        return []
+    field = relation.field
+    src, dst = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    return list(relation.through.objects.filter(**{f"{src}__in": owner_ids}).values_list(src, dst))
+
+
+def _with_email():
+    return (
+        Membership.objects.filter(is_active=True, user__is_active=True)
         .exclude(user__email="")
         .select_related("user")
         .order_by("pk")
     )
-    if not members and measure is None:
-        members = list(
-            Membership.objects.filter(agency_id=followup.agency_id, role=Role.DIRECTOR, is_active=True, user__is_active=True)
-            .exclude(user__email="")
-            .select_related("user")
-            .order_by("pk")
-        )
-    seen: set[str] = set()
-    unique = []
-    for m in members:
-        address = m.user.email.strip().lower()
-        if address and address not in seen:
-            seen.add(address)
-            unique.append(m)
-    return unique
+
+
+def followups_recipients(followups: list[FollowUp]) -> dict[int, list[Membership]]:
+    """``followup_recipients`` for many meetings at once, in at most six queries whatever their number.
+
+    ``followups`` need ``measure`` loaded (``select_related("measure")``) to avoid a query each.
+    """
+    by_id = {f.pk: f for f in followups}
+    measure_ids = {f.measure_id for f in followups if f.measure_id}
+    people: dict[tuple[str, int], set[int]] = defaultdict(set)  # ("f" | "m", owner id) → membership ids
+    divisions: dict[tuple[str, int], set[int]] = defaultdict(set)  # ("f" | "m", owner id) → division ids
+    for owner, member in _m2m_pairs(FollowUp.attendees, list(by_id)):
+        people["f", owner].add(member)
+    for owner, division in _m2m_pairs(FollowUp.responsible_divisions, list(by_id)):
+        divisions["f", owner].add(division)
+    for owner, member in _m2m_pairs(Measure.responsible_people, list(measure_ids)):
+        people["m", owner].add(member)
+    for owner, division in _m2m_pairs(Measure.responsible_divisions, list(measure_ids)):
+        divisions["m", owner].add(division)
+    person_ids = set().union(*people.values())
+    division_ids = set().union(*divisions.values())
+    candidates = (
+        list(_with_email().filter(Q(pk__in=person_ids) | Q(division_id__in=division_ids))) if person_ids or division_ids else []
+    )
+    by_pk = {m.pk: m for m in candidates}
+    by_division: dict[tuple[int, int], list[Membership]] = defaultdict(list)
+    for m in candidates:
+        if m.division_id:
+            by_division[m.agency_id, m.division_id].append(m)
+    result: dict[int, list[Membership]] = {}
+    orphans = []
+    for f in followups:
+        found = {pk: by_pk[pk] for pk in people["f", f.pk] | people["m", f.measure_id] if pk in by_pk}
+        for division in divisions["f", f.pk] | divisions["m", f.measure_id]:
+            found.update((m.pk, m) for m in by_division[f.agency_id, division])
+        result[f.pk] = [found[pk] for pk in sorted(found)]
+        if not found and f.measure_id is None:
+            orphans.append(f)
+    if orphans:
+        directors = defaultdict(list)
+        for m in _with_email().filter(agency_id__in={f.agency_id for f in orphans}, role=Role.DIRECTOR):
+            directors[m.agency_id].append(m)
+        for f in orphans:
+            result[f.pk] = directors[f.agency_id]
+    for pk, members in result.items():
+        seen: set[str] = set()
+        unique = []
+        for m in members:
+            address = m.user.email.strip().lower()
+            if address and address not in seen:
+                seen.add(address)
+                unique.append(m)
+        result[pk] = unique
+    return result
+
+
+def followup_recipients(followup: FollowUp) -> list[Membership]:
+    """Who receives a meeting's reminders and notices (see the module docstring), one per address, by pk."""
+    return followups_recipients([followup])[followup.pk]
 
 
 def _first_url(candidates: list[tuple[str, dict]]) -> str:
@@ -215,8 +260,11 @@ def reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) ->
     """Claim every due and unsent reminder and queue its e-mails; returns how many reminders went out.
 
     The claim is one conditional UPDATE per batch; under concurrency the database re-checks its
-    WHERE on each row, so of two sweeps exactly one claims a row. Each claimed row is then sent in
-    its own transaction (outbox rows + ``sent_at`` together), guarded by the claim token.
+    WHERE on each row, so of two sweeps exactly one claims a row. The claimed rows of a batch are
+    then sent in one transaction (``reminders_deliver``: outbox rows + ``sent_at`` together),
+    guarded by the claim token, in a number of queries that does not grow with the batch. If that
+    transaction fails, it is rolled back and the rows are sent one by one, each in its own
+    transaction, so one bad row does not hold back the others.
     """
     now = now or timezone.now()
     token = uuid.uuid4()
@@ -226,51 +274,84 @@ def reminders_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) ->
         if not ids:
             break
         _due_unsent(now).filter(pk__in=ids).update(claimed_at=now, claim_token=token)
-        for pk in Reminder.objects.filter(pk__in=ids, claim_token=token).order_by("due_at", "pk").values_list("pk", flat=True):
+        try:
+            sent += reminders_deliver(reminder_ids=ids, claim_token=token, now=now)
+            continue
+        except Exception:
+            logger.exception("a batch of %s reminders could not be queued; trying them one by one", len(ids))
+        mine = Reminder.objects.filter(pk__in=ids, claim_token=token, sent_at__isnull=True)
+        for pk in mine.order_by("due_at", "pk").values_list("pk", flat=True):
             try:
-                sent += reminder_deliver(reminder_id=pk, claim_token=token, now=now)
+                sent += reminders_deliver(reminder_ids=[pk], claim_token=token, now=now)
             except Exception:
                 # Left claimed: it is retried once the claim goes stale; the other rows still go out.
                 logger.exception("reminder %s could not be queued", pk)
     return sent
 
 
-def reminder_deliver(*, reminder_id: int, claim_token: uuid.UUID, now: dt.datetime) -> int:
-    """Queue the e-mails of one claimed reminder and mark it sent, atomically. Returns 1 if sent.
+def _skip_reason(reminder: Reminder, followup: FollowUp, now: dt.datetime) -> str:
+    if followup.starts_at <= now:
+        return SKIP_PAST
+    if reminder.kind == ReminderKind.REMINDER and followup.status != FollowUpStatus.SCHEDULED:
+        return SKIP_CANCELLED if followup.status == FollowUpStatus.CANCELLED else SKIP_HELD
+    if reminder.kind == ReminderKind.CANCELLATION and followup.status != FollowUpStatus.CANCELLED:
+        return SKIP_NOT_CANCELLED
+    return ""
 
-    Locks the meeting first (same order as ``reminders_recompute``), then re-reads the reminder
-    under our claim token: if another sweep took the row over, nothing happens.
+
+def reminders_deliver(*, reminder_ids: list[int], claim_token: uuid.UUID, now: dt.datetime) -> int:
+    """Queue the e-mails of claimed reminders and mark them sent, all in one transaction.
+
+    Returns how many were sent. Locks the meetings first, in one query ordered by id (the same
+    order as ``reminders_recompute``, which locks one meeting and then its reminders, and as a
+    concurrent sweep), then re-reads the reminders under our claim token: rows another sweep took
+    over are left alone. A meeting that started, was cancelled or held (or a notice whose meeting
+    is no longer cancelled) marks its reminder skipped instead. Queries: a fixed number for the
+    whole batch (locks, recipients, one check and one INSERT of outbox rows, one UPDATE per outcome).
     """
-    from measures.reminder_mail import reminder_emails_queue
+    from measures.reminder_mail import reminder_messages
 
-    followup_id = Reminder.objects.filter(pk=reminder_id).values_list("followup_id", flat=True).first()
-    if followup_id is None:
-        return 0
+    mine = Reminder.objects.filter(pk__in=reminder_ids, claim_token=claim_token, sent_at__isnull=True)
     with transaction.atomic():
-        followup = FollowUp.objects.select_for_update(of=("self",)).select_related("agency", "measure").get(pk=followup_id)
-        reminder = (
-            Reminder.objects.select_for_update().filter(pk=reminder_id, claim_token=claim_token, sent_at__isnull=True).first()
-        )
-        if reminder is None or reminder.skipped_reason:
+        followups = {
+            f.pk: f
+            for f in FollowUp.objects.select_for_update(of=("self",))
+            .select_related("agency", "measure")
+            .filter(pk__in=mine.values("followup_id"))
+            .order_by("pk")
+        }
+        reminders = [
+            r for r in mine.select_for_update().order_by("due_at", "pk") if not r.skipped_reason and r.followup_id in followups
+        ]
+        if not reminders:
             return 0
-        reason = ""
-        if followup.starts_at <= now:
-            reason = SKIP_PAST
-        elif reminder.kind == ReminderKind.REMINDER and followup.status != FollowUpStatus.SCHEDULED:
-            reason = SKIP_CANCELLED if followup.status == FollowUpStatus.CANCELLED else SKIP_HELD
-        elif reminder.kind == ReminderKind.CANCELLATION and followup.status != FollowUpStatus.CANCELLED:
-            reason = SKIP_NOT_CANCELLED
-        recipients = [] if reason else followup_recipients(followup)
-        if not reason and not recipients:
-            reason = SKIP_NO_RECIPIENTS
-        if reason:
-            reminder.skipped_reason = reason
-            reminder.save(update_fields=["skipped_reason"])
-            return 0
-        reminder_emails_queue(reminder=reminder, followup=followup, recipients=recipients)
-        reminder.sent_at = now
-        reminder.save(update_fields=["sent_at"])
-        return 1
+        reasons = {r.pk: _skip_reason(r, followups[r.followup_id], now) for r in reminders}
+        wanted = {r.followup_id for r in reminders if not reasons[r.pk]}
+        recipients = followups_recipients([followups[pk] for pk in sorted(wanted)]) if wanted else {}
+        messages, sent_ids = [], []
+        for r in reminders:
+            if not reasons[r.pk] and not recipients[r.followup_id]:
+                reasons[r.pk] = SKIP_NO_RECIPIENTS
+            if reasons[r.pk]:
+                continue
+            followup = followups[r.followup_id]
+            messages += reminder_messages(reminder=r, followup=followup, recipients=recipients[r.followup_id])
+            sent_ids.append(r.pk)
+        email_queue_many(messages=messages)
+        if sent_ids:
+            Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
+        skipped = defaultdict(list)
+        for pk, reason in reasons.items():
+            if reason:
+                skipped[reason].append(pk)
+        for reason, pks in skipped.items():
+            Reminder.objects.filter(pk__in=pks).update(skipped_reason=reason)
+        return len(sent_ids)
+
+
+def reminder_deliver(*, reminder_id: int, claim_token: uuid.UUID, now: dt.datetime) -> int:
+    """``reminders_deliver`` for one claimed reminder; returns 1 if it was sent."""
+    return reminders_deliver(reminder_ids=[reminder_id], claim_token=claim_token, now=now)
 
 
 def reminders_pending(*, now: dt.datetime | None = None):

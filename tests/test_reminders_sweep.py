@@ -9,10 +9,14 @@ import uuid
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
+from ita_portal.mail.services import email_queue, email_queue_many
 from measures.models import FollowUpStatus, Reminder
 from measures.reminders import SKIP_PAST, followup_recipients, reminders_recompute, reminders_sweep
 from tests.factories import DivisionFactory, MeasureFactory, MembershipFactory
@@ -216,3 +220,153 @@ def test_pending_reminders_command(capsys):
     with time_machine.travel(bkk(2024, 6, 2), tick=False):
         call_command("pending_reminders", "--due")
     assert "ไม่มีการแจ้งเตือนที่รอส่ง" in capsys.readouterr().out
+
+
+# --- a busy sweep: constant queries, same messages, exactly once -------------------------------
+
+
+def _busy_meetings(n: int, starts: dt.datetime) -> list:
+    """``n`` measure meetings (responsible person, attendee, a member of a responsible division)
+    and one plan meeting with nobody named (goes to a director), all starting at ``starts``."""
+    meetings = []
+    for _ in range(n):
+        f = meeting_with_people(starts_at=starts)
+        division = DivisionFactory(agency=f.agency)
+        member_with_email(f.agency, f"div{f.pk}@example.go.th", division=division)
+        f.measure.responsible_divisions.add(division)
+        meetings.append(f)
+    agency = MeasureFactory().agency
+    member_with_email(agency, f"director{agency.pk}@example.go.th", role="director")
+    meetings.append(FollowUpFactory(agency=agency, starts_at=starts))
+    with time_machine.travel(starts - dt.timedelta(days=30), tick=False):
+        for f in meetings:
+            reminders_recompute(followup=f)
+    return meetings
+
+
+def _measured_sweep(moment: dt.datetime, capture_on_commit) -> tuple[int, int, int]:
+    """(reminders sent, queries of the sweep, on-commit callbacks it registered)."""
+    with (
+        time_machine.travel(moment, tick=False),
+        capture_on_commit(execute=False) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        sent = reminders_sweep()
+    return sent, len(queries.captured_queries), len(callbacks)
+
+
+def test_busy_sweep_query_count_does_not_grow_with_due_reminders(django_capture_on_commit_callbacks):
+    few = _busy_meetings(2, bkk(2024, 6, 20, 9))
+    sent_few, queries_few, callbacks_few = _measured_sweep(bkk(2024, 6, 13, 8), django_capture_on_commit_callbacks)
+    assert sent_few == 3 and OutboxEmail.objects.count() == 2 * 3 + 1
+    for f in few:
+        f.delete()  # their 1-day reminders would join the next sweep
+    _busy_meetings(20, bkk(2024, 7, 20, 9))
+    sent_many, queries_many, callbacks_many = _measured_sweep(bkk(2024, 7, 13, 8), django_capture_on_commit_callbacks)
+    assert sent_many == 21 and OutboxEmail.objects.count() == 7 + 20 * 3 + 1
+    assert queries_many == queries_few, (queries_few, queries_many)
+    assert queries_many <= 16
+    # The send tasks of the whole batch are queued after commit in one go.
+    assert callbacks_few == callbacks_many == 1
+
+
+def test_batched_messages_equal_rendering_per_recipient(monkeypatch):
+    from ita_portal.ics import calendar_bytes, followup_event
+    from measures import reminder_mail
+    from measures.reminders import followup_link
+
+    f = make_meeting(bkk(2024, 6, 1), bkk(2024, 6, 20, 9, 30), title='ติดตาม <ข้อมูล> & "ผล"')
+    tricky = f.attendees.get()
+    tricky.first_name_th = "สมศรี<b>&\"'ยาวมากเพื่อให้บรรทัด ATTENDEE ในไฟล์ปฏิทินต้องพับบรรทัด"
+    tricky.save()
+    recipients = followup_recipients(f)
+    captured = {}
+    real = reminder_mail.render_email
+
+    def spy(name, context):
+        captured.update(name=name, context=context)
+        return real(name, context)
+
+    monkeypatch.setattr(reminder_mail, "render_email", spy)
+    for kind_of in ("reminder", "cancellation"):
+        with time_machine.travel(bkk(2024, 6, 13, 8), tick=False):
+            if kind_of == "cancellation":
+                f.status = FollowUpStatus.CANCELLED
+                f.save()
+                reminders_recompute(followup=f)
+                reminder = Reminder.objects.get(followup=f, kind="cancellation")
+            else:
+                reminder = Reminder.objects.get(followup=f, lead_days=7)
+            messages = reminder_mail.reminder_messages(reminder=reminder, followup=f, recipients=recipients)
+            assert len(messages) == len(recipients) == 2
+            for member, message in zip(recipients, messages, strict=True):
+                subject, text, html = real(captured["name"], {**captured["context"], "member": member})
+                assert (message["subject"], message["text"], message["html"]) == (subject, text, html)
+                assert reminder_mail.NAME_MARK not in message["text"] + message["html"]
+                event = followup_event(
+                    f,
+                    url=followup_link(f),
+                    attendees=[(member.user.email, member.full_name)],
+                    cancelled=kind_of == "cancellation",
+                    stamp=bkk(2024, 6, 13, 8),
+                )
+                method = "CANCEL" if kind_of == "cancellation" else "REQUEST"
+                assert message["attachments"][0]["content"] == calendar_bytes([event], method=method).decode()
+    assert "สมศรี&lt;b&gt;&amp;" in messages[[m.pk for m in recipients].index(tricky.pk)]["html"]
+
+
+def test_already_queued_message_is_not_queued_again_and_the_reminder_is_sent(sweep):
+    f = make_meeting(bkk(2024, 6, 1), bkk(2024, 6, 20, 9))
+    reminder = Reminder.objects.get(followup=f, lead_days=7)
+    first = followup_recipients(f)[0].user.email
+    # A previous attempt queued one of the two e-mails (same dedupe key) and already sent it.
+    email_queue(
+        recipients=[first],
+        subject="ส่งไปแล้ว",
+        text="ส่งไปแล้ว",
+        dedupe_key=f"followup:{reminder.pk}:{int(reminder.due_at.timestamp())}:{first.lower()}",
+        send_after_commit=False,
+    )
+    assert sweep(bkk(2024, 6, 13, 8)) == 1
+    assert OutboxEmail.objects.count() == 2
+    assert first not in [m.to[0] for m in mail.outbox] and len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=reminder.pk).sent_at is not None
+
+
+def test_email_queue_many_skips_known_and_repeated_keys(django_capture_on_commit_callbacks):
+    email_queue(recipients=["a@example.go.th"], subject="เดิม", text="เดิม", dedupe_key="k1", send_after_commit=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = email_queue_many(
+            messages=[
+                {"recipients": ["a@example.go.th"], "subject": "ซ้ำ", "text": "ซ้ำ", "dedupe_key": "k1"},
+                {"recipients": ["b@example.go.th"], "subject": "ใหม่", "text": "ใหม่", "dedupe_key": "k2"},
+                {"recipients": ["b@example.go.th"], "subject": "ซ้ำในชุด", "text": "ซ้ำ", "dedupe_key": "k2"},
+                {"recipients": ["c@example.go.th"], "subject": "ไม่มีรหัส", "text": "ไม่มีรหัส"},
+            ]
+        )
+    assert [r.subject for r in rows] == ["ใหม่", "ไม่มีรหัส"] and all(r.pk for r in rows)
+    assert OutboxEmail.objects.count() == 3 and len(callbacks) == 1
+    with pytest.raises(ValidationError):
+        email_queue_many(messages=[{"recipients": ["not an address"], "subject": "ผิด", "text": "ผิด"}])
+
+
+def test_one_bad_reminder_does_not_hold_back_the_batch(sweep, monkeypatch):
+    from measures import reminder_mail
+
+    good = make_meeting(bkk(2024, 6, 1), bkk(2024, 6, 20, 9))
+    bad = make_meeting(bkk(2024, 6, 1), bkk(2024, 6, 20, 10))
+    real = reminder_mail.reminder_messages
+
+    def failing(*, reminder, followup, recipients):
+        if followup.pk == bad.pk:
+            raise RuntimeError("template broken for this meeting")
+        return real(reminder=reminder, followup=followup, recipients=recipients)
+
+    monkeypatch.setattr(reminder_mail, "reminder_messages", failing)
+    assert sweep(bkk(2024, 6, 13, 8)) == 1  # the batch rolls back, then each row goes alone
+    assert {m.to[0] for m in mail.outbox} == {p.user.email for p in followup_recipients(good)}
+    stuck = Reminder.objects.get(followup=bad, lead_days=7)
+    assert stuck.sent_at is None and stuck.claimed_at is not None  # retried once the claim is stale
+    monkeypatch.setattr(reminder_mail, "reminder_messages", real)
+    assert sweep(bkk(2024, 6, 13, 8, 30)) == 1
+    assert len(mail.outbox) == 4 and Reminder.objects.get(pk=stuck.pk).sent_at is not None
