@@ -62,11 +62,16 @@ def followup_event(
     org.params["cn"] = vText(name or address)
     event.add("organizer", org)
     for address, display in attendees:
-        attendee = vCalAddress(f"mailto:{address}")
-        attendee.params["cn"] = vText(display or address)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee_address(address, display), encode=0)
     return event
+
+
+def attendee_address(address: str, display: str = "") -> vCalAddress:
+    """An invited participant as every portal invitation writes it (CN and REQ-PARTICIPANT)."""
+    attendee = vCalAddress(f"mailto:{address}")
+    attendee.params["cn"] = vText(display or address)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    return attendee
 
 
 def calendar_bytes(events: Iterable[Event], *, method: str | None = None, name: str = "") -> bytes:

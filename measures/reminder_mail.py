@@ -18,10 +18,10 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.html import escape
-from icalendar import Event, vCalAddress, vText
+from icalendar import Event
 
 from ita_portal.agencies.models import Membership
-from ita_portal.ics import calendar_bytes, followup_event
+from ita_portal.ics import attendee_address, calendar_bytes, followup_event
 from ita_portal.mail.render import render_email
 from ita_portal.thai import WEEKDAYS, digits, format_date
 from measures.models import FollowUp, Reminder, ReminderKind
@@ -54,12 +54,8 @@ class _MarkedMember:
 
 def _attendee_lines(address: str, display: str) -> bytes:
     """The folded ATTENDEE content line(s) ``followup_event`` writes for one attendee."""
-    # Same parameters as in ita_portal.ics.followup_event; a test compares the bytes with it.
     event = Event()
-    attendee = vCalAddress(f"mailto:{address}")
-    attendee.params["cn"] = vText(display or address)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee, encode=0)
+    event.add("attendee", attendee_address(address, display), encode=0)
     raw = event.to_ical()
     return raw[len(_VEVENT_START) : -len(_VEVENT_END)]
 
