@@ -34,6 +34,21 @@ class World:
         return client
 
 
+#: Who may open a page of agency A (under S): its staff and director, S's supervisor, superusers.
+#: Anonymous visitors go to the login page; everyone else gets 404 (the page's existence is not revealed).
+READERS_OF_A = {
+    "anonymous": 302,
+    "outsider": 404,
+    "staff_a": 200,
+    "director_a": 200,
+    "staff_b": 404,
+    "director_b": 404,
+    "supervisor": 200,
+    "superuser": 200,
+}
+#: The same page when it changes data: the supervisor may read but not write (403).
+WRITERS_OF_A = {**READERS_OF_A, "supervisor": 403}
+
 ROLES = ("anonymous", "outsider", "staff_a", "director_a", "staff_b", "director_b", "supervisor", "superuser")
 
 

@@ -9,21 +9,12 @@ import pytest
 
 from measures import services
 from measures.models import Evidence, FollowUp, Measure, MeasureStep, ProgressUpdate
-from tests.conftest import assert_status
+from tests.conftest import READERS_OF_A, assert_status
 from tests.factories_measures import PDF_BYTES, bkk, upload
 
 pytestmark = pytest.mark.django_db
 
-READ = {
-    "anonymous": 302,
-    "outsider": 404,
-    "staff_a": 200,
-    "director_a": 200,
-    "staff_b": 404,
-    "director_b": 404,
-    "supervisor": 200,
-    "superuser": 200,
-}
+READ = READERS_OF_A
 WRITE_FORM = {**READ, "supervisor": 403}
 REFUSED_POST = {"anonymous": 302, "outsider": 404, "staff_b": 404, "director_b": 404, "supervisor": 403}
 

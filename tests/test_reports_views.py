@@ -11,20 +11,11 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Report, ReportKind, ReportState
-from tests.conftest import assert_status
+from tests.conftest import READERS_OF_A, assert_status
 
 pytestmark = pytest.mark.django_db
 
-READ = {
-    "anonymous": 302,
-    "outsider": 404,
-    "staff_a": 200,
-    "director_a": 200,
-    "staff_b": 404,
-    "director_b": 404,
-    "supervisor": 200,
-    "superuser": 200,
-}
+READ = READERS_OF_A
 WRITE = {**READ, "supervisor": 403}
 APPROVE = {**WRITE, "staff_a": 403}
 

@@ -7,21 +7,11 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import ImportBatch
-from tests.conftest import assert_status
+from tests.conftest import READERS_OF_A, assert_status
 from tests.factories import WeaknessFactory, make_framework
 from tests.factories_scores import SEED_001_2565, save_scores
 
 YEAR = 2565
-READERS_OF_A = {
-    "anonymous": 302,
-    "outsider": 404,
-    "staff_a": 200,
-    "director_a": 200,
-    "staff_b": 404,
-    "director_b": 404,
-    "supervisor": 200,
-    "superuser": 200,
-}
 
 
 @pytest.fixture

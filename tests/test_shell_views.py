@@ -26,7 +26,7 @@ from ita_portal.agencies import navigation
 from ita_portal.agencies.models import AgencyKind, Role
 from measures.models import FollowUp, MeasureStatus
 from reports.models import Report, ReportKind, ReportState
-from tests.conftest import PASSWORD, ROLES, assert_status
+from tests.conftest import PASSWORD, READERS_OF_A, ROLES, assert_status
 from tests.factories import AgencyFactory, DivisionFactory, FrameworkFactory, MeasureFactory, MembershipFactory, UserFactory
 
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
@@ -80,16 +80,7 @@ def test_agency_a_detail_by_role(world):
     assert_status(
         world,
         detail_url(world.agency_a),
-        {
-            "anonymous": 302,
-            "outsider": 404,
-            "staff_a": 200,
-            "director_a": 200,
-            "staff_b": 404,
-            "director_b": 404,
-            "supervisor": 200,
-            "superuser": 200,
-        },
+        READERS_OF_A,
     )
 
 
