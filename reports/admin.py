@@ -39,10 +39,11 @@ def _short_hash(value: str) -> str:
 
 @admin.register(DocumentSequence)
 class DocumentSequenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Running numbers are taken by the approving service; a superuser may correct one."""
+    """Running numbers are taken by the approving service; changing one here could hand a number out
+    twice, so it is shown, never edited."""
 
     agency_field = "agency"
-    superuser_perms = frozenset({VIEW, CHANGE})
+    superuser_perms = VIEW_ONLY
     agency_name = agency_column("agency")
     list_display = ("agency_name", "fiscal_year", "last_number")
     list_filter = ("fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
@@ -76,8 +77,11 @@ class FrozenReportMixin:
 
 @admin.register(Report)
 class ReportAdmin(FrozenReportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Reports are written, submitted and signed off in the staff pages (``reports.services``: every
+    change there leaves a ReportEvent); here they are looked up."""
+
     agency_field = "agency"
-    superuser_perms = NO_ADD
+    superuser_perms = VIEW_ONLY
     agency_name = agency_column("agency")
     list_display = ("subject", "state_badge", "version", "doc_number", "doc_date_be", "agency_name", "fiscal_year", "kind")
     list_filter = ("state", "kind", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
@@ -166,10 +170,29 @@ class ReportEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Rendition)
 class RenditionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """PDFs are made by the rendering task; a superuser may only fix a stuck, non-final one."""
+    """PDFs are made by the rendering task; a failed or stuck one can be queued again (the action
+    calls ``rendition_retry``, which renders the stored source data)."""
 
     agency_field = "report__agency"
-    superuser_perms = NO_ADD
+    superuser_perms = VIEW_ONLY
+    actions = ("render_again",)
+
+    @admin.action(description=_("สร้าง PDF อีกครั้ง (เฉพาะที่ไม่สำเร็จหรือค้าง)"))
+    def render_again(self, request, queryset):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        from reports.services import rendition_retry
+
+        queued = 0
+        for rendition in queryset.select_related("report__agency"):
+            try:
+                rendition_retry(rendition=rendition)
+                queued += 1
+            except ValidationError:
+                continue
+        self.message_user(request, _("เข้าคิวสร้าง PDF อีกครั้ง %(n)s ไฟล์") % {"n": queued}, messages.SUCCESS)
+
     agency_name = agency_column("report__agency")
     list_display = ("report", "agency_name", "status", "is_final", "pages", "size", "sha", "created_at")
     list_filter = ("status", "is_final", ("report__agency", admin.RelatedOnlyFieldListFilter))

@@ -11,3 +11,11 @@ def render_rendition(rendition_id: int) -> str:
     from reports.services import rendition_render
 
     return rendition_render(rendition_id=rendition_id).status
+
+
+@shared_task(name="reports.renditions_retry_stale")
+def renditions_retry_stale() -> int:
+    """Queue again the renders whose worker died mid-way (run by beat every 5 minutes)."""
+    from reports.services import renditions_retry_stale as retry
+
+    return retry()

@@ -13,10 +13,11 @@ from django.db import DEFAULT_DB_ALIAS
 SWEEP_NAME = "ITA: ส่งการแจ้งเตือนการกำกับติดตาม (ทุก 5 นาที)"
 RETRY_NAME = "ITA: ส่งอีเมลที่รอส่งซ้ำ (ทุก 1 นาที)"
 DIGEST_NAME = "ITA: สรุปรายสัปดาห์ถึงผู้อำนวยการ (วันจันทร์ 07:00)"
+RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
 
 
 def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Create or repair the three periodic tasks (idempotent)."""
+    """Create or repair the periodic tasks (idempotent)."""
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     every_5, _ = IntervalSchedule.objects.using(using).get_or_create(every=5, period=IntervalSchedule.MINUTES)
@@ -28,6 +29,7 @@ def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
         (SWEEP_NAME, "measures.reminders_sweep", {"interval": every_5, "crontab": None}),
         (RETRY_NAME, "mail.outbox_retry_due", {"interval": every_1, "crontab": None}),
         (DIGEST_NAME, "measures.director_digest", {"interval": None, "crontab": monday_7}),
+        (RENDER_RETRY_NAME, "reports.renditions_retry_stale", {"interval": every_5, "crontab": None}),
     ):
         PeriodicTask.objects.using(using).update_or_create(
             name=name, defaults={"task": task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule}

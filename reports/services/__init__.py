@@ -5,7 +5,14 @@
 - :mod:`reports.services.renditions` — PDF requests, the Celery-side render with progress, preview.
 """
 
-from reports.services.renditions import rendition_freeze, rendition_preview, rendition_render, rendition_request
+from reports.services.renditions import (
+    rendition_freeze,
+    rendition_preview,
+    rendition_render,
+    rendition_request,
+    rendition_retry,
+    renditions_retry_stale,
+)
 from reports.services.signoff import (
     DIRECTOR_ACTIONS,
     EDITABLE_FIELDS,
@@ -33,6 +40,8 @@ __all__ = [
     "rendition_preview",
     "rendition_render",
     "rendition_request",
+    "rendition_retry",
+    "renditions_retry_stale",
     "report_approve",
     "report_create",
     "report_defaults",

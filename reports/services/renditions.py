@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
@@ -90,13 +91,56 @@ class _ProgressHandler(logging.Handler):
             Rendition.objects.filter(pk=self.rendition_id).update(progress=percent)
 
 
+#: A render still "rendering" after this long belongs to a worker that died (tasks are acked late,
+#: so Celery hands the task to another worker, which must be able to take the row over).
+RENDER_STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _claimable() -> Q:
+    stale = timezone.now() - RENDER_STALE_AFTER
+    return (
+        Q(status=RenditionStatus.PENDING)
+        | Q(status=RenditionStatus.FAILED)
+        | Q(status=RenditionStatus.RENDERING, started_at__lt=stale)
+        | Q(status=RenditionStatus.RENDERING, started_at__isnull=True)
+    )
+
+
 def _claim(rendition_id: int) -> bool:
-    """Move pending (or failed) → rendering atomically; False if another worker has it or it is done."""
+    """Move pending, failed or stale-rendering → rendering atomically; False if another worker has it
+    or it is done."""
     return bool(
         Rendition.objects.filter(pk=rendition_id)
-        .filter(Q(status=RenditionStatus.PENDING) | Q(status=RenditionStatus.FAILED))
-        .update(status=RenditionStatus.RENDERING, progress=1, error="")
+        .filter(_claimable())
+        .update(status=RenditionStatus.RENDERING, progress=1, error="", started_at=timezone.now())
     )
+
+
+def rendition_retry(*, rendition: Rendition, actor=None) -> Rendition:
+    """Queue again a PDF that failed or whose worker died mid-render (the frozen final one included:
+    its stored source data is rendered, nothing is re-gathered). A finished PDF is never re-rendered."""
+    if actor is not None and not access.can_write(actor, rendition.report.agency):
+        raise PermissionDenied
+    if not Rendition.objects.filter(pk=rendition.pk).filter(_claimable()).exists():
+        raise ValidationError(_("ไฟล์ PDF นี้สร้างเสร็จแล้วหรือกำลังสร้างอยู่"))
+    Rendition.objects.filter(pk=rendition.pk).update(status=RenditionStatus.PENDING, progress=0, error="")
+    rendition.refresh_from_db()
+    _queue(rendition)
+    return rendition
+
+
+def renditions_retry_stale() -> int:
+    """Queue again every render whose worker died (beat runs this); returns how many were queued.
+
+    Failed renders are not retried automatically (a broken document would fail every time); the
+    admin's "สร้าง PDF อีกครั้ง" action retries them after the cause is fixed.
+    """
+    count = 0
+    stale = Rendition.objects.filter(_claimable(), status=RenditionStatus.RENDERING).select_related("report")
+    for rendition in stale:
+        rendition_retry(rendition=rendition)
+        count += 1
+    return count
 
 
 def rendition_render(*, rendition_id: int) -> Rendition:
