@@ -82,7 +82,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", "sqlite:///var/db.sqlite3"), base_dir=BASE_DIR)}
+DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,7 +117,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: files under var/mail unless EMAIL_URL says otherwise.
-globals().update(parse_email_url(env_str("EMAIL_URL", "file:///var/mail"), base_dir=BASE_DIR))
+globals().update(parse_email_url(env_str("EMAIL_URL", f"file:///{VAR_DIR / 'mail'}"), base_dir=BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ITA Portal <noreply@ita-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -193,6 +193,3 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
-
-# Fiscal year shown when nothing else is chosen: the one today falls in (see ita_portal.thai).
-ITA_PASS_MARK = 85

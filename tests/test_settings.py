@@ -133,3 +133,10 @@ def test_check_deploy_passes_with_production_environment_and_refuses_dev_key():
     clean["SECRET_KEY"] = "k" + "x9Qw3-e5Rt7yU1iO0pAsDfGhJkLzXcVbNm" * 2
     with_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
     assert with_key.returncode == 0, with_key.stderr
+
+
+def test_ita_var_dir_moves_every_runtime_file(tmp_path):
+    s = probe(ITA_VAR_DIR=str(tmp_path))
+    assert s["db_name"] == str(tmp_path / "db.sqlite3")
+    assert s["email_path"] == str(tmp_path / "mail")
+    assert s["media"] == str(tmp_path / "media")
