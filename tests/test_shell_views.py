@@ -635,3 +635,33 @@ def test_home_shows_the_year_people_are_working_in(world):
     page = client.get(reverse("home")).content.decode()
     assert "แสดงปีล่าสุดที่มีข้อมูล" not in page
     assert reverse("agency_detail", args=[world.agency_a.pk, current]) in page
+
+
+# --- agency emblem --------------------------------------------------------------------------
+
+PNG_1PX = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_uploaded_emblem_is_served_to_readers_of_the_agency_only(world, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    world.agency_a.emblem.save("garuda.png", ContentFile(PNG_1PX), save=True)
+    url = reverse("agency_emblem", kwargs={"agency_id": world.agency_a.pk})
+
+    page = world.client_for("staff_a").get(detail_url(world.agency_a))
+    assert f'src="{url}"' in html(page)
+    response = world.client_for("staff_a").get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == PNG_1PX
+    assert_status(world, url, READERS_OF_A)
+
+
+def test_agency_without_emblem_has_no_emblem_url(world):
+    url = reverse("agency_emblem", kwargs={"agency_id": world.agency_a.pk})
+    assert world.client_for("staff_a").get(url).status_code == 404
+    assert url not in html(world.client_for("staff_a").get(detail_url(world.agency_a)))

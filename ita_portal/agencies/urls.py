@@ -32,4 +32,5 @@ urlpatterns = [
     ),
     path("agencies/", views.agency_list, name="agency_list"),
     path("a/<int:agency_id>/<int:year>/", views.agency_detail, name="agency_detail"),
+    path("a/<int:agency_id>/emblem/", views.agency_emblem, name="agency_emblem"),
 ]

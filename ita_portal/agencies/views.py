@@ -3,12 +3,14 @@ access selectors (an agency the user may not see is a 404)."""
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -123,3 +125,20 @@ def agency_detail(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
             "can_write": selectors.can_write(user, agency),
         },
     )
+
+
+@login_required
+def agency_emblem(request: HttpRequest, agency_id: int) -> FileResponse:
+    """The agency's uploaded emblem, for whoever may read the agency (media files are not served
+    straight from MEDIA_URL)."""
+    agency: Agency = selectors.get_for_read(request.user, Agency.objects.all(), "", pk=agency_id)
+    if not agency.emblem:
+        raise Http404
+    try:
+        handle = agency.emblem.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(agency.emblem.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
