@@ -169,6 +169,18 @@ def test_supervisor_sees_only_users_of_the_subtree(world):
     assert world.users["superuser"] not in listed
 
 
+def test_supervisor_user_list_names_only_agencies_of_the_subtree(world):
+    """staff_a also works in B: the supervisor of A's subtree sees staff_a, but not that B exists."""
+    Membership.objects.create(
+        user=world.users["staff_a"], agency=world.agency_b, role=Role.STAFF, first_name_th="ก", last_name_th="ข"
+    )
+    page = world.client_for("supervisor").get(changelist(type(world.users["staff_a"]))).content.decode()
+    assert world.agency_a.short_name in page
+    assert world.agency_b.short_name not in page and world.agency_b.name not in page
+    page = world.client_for("superuser").get(changelist(type(world.users["staff_a"]))).content.decode()
+    assert world.agency_b.short_name in page
+
+
 def test_autocomplete_offers_only_the_subtree(world, rows):
     client = world.client_for("supervisor")
     url = reverse("admin:autocomplete")

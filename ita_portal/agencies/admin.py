@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.admin_base import (
@@ -352,7 +352,10 @@ class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
         return is_active_superuser(request.user) or self.scope_for(request, User.objects.filter(pk=obj.pk)).exists()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("memberships__agency")
+        # Only memberships inside the user's admin scope: a supervisor must not learn where else
+        # one of their people works.
+        scoped = admin_scope(Membership.objects.select_related("agency"), request.user, "agency")
+        return super().get_queryset(request).prefetch_related(Prefetch("memberships", queryset=scoped))
 
     @admin.display(description=_("หน่วยงาน"))
     def agencies(self, obj) -> str:
