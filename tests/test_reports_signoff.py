@@ -170,8 +170,11 @@ def test_publish_waits_for_the_frozen_pdf(world):
 def test_editing_an_approved_report_starts_a_new_version(world, django_capture_on_commit_callbacks):
     staff = world.users["staff_a"]
     approved = _to_state(world, _create(world), S.PUBLISHED, django_capture_on_commit_callbacks)
-    new = services.report_update(report=approved, actor=staff, data={"subject": "เรื่องที่แก้ไขแล้ว"})
+    assert approved.doc_date is not None and approved.doc_number == 1
+    # The edit form sends the approved date back unchanged: it must not stick to the new version.
+    new = services.report_update(report=approved, actor=staff, data={"subject": "เรื่องที่แก้ไขแล้ว", "doc_date": approved.doc_date})
     assert new.pk != approved.pk
+    assert new.doc_date is None
     assert (new.series, new.version, new.previous_id, new.state) == (approved.series, 2, approved.pk, S.DRAFT)
     assert new.doc_number is None and new.approved_by is None and new.decision == "" and new.approver_name == ""
     assert new.subject == "เรื่องที่แก้ไขแล้ว"

@@ -140,7 +140,7 @@ def report_update(*, report: Report, actor, data: dict) -> Report:
 
     Draft and returned reports change in place. An approved, published or revoked report is never
     changed: a new draft version (same series, version + 1, ``previous`` = this one) is created
-    with the changes, its approval and number cleared. A submitted report cannot be edited until
+    with the changes, its approval, number and date cleared. A submitted report cannot be edited until
     the director returns it. Returns the report that now holds the changes.
     """
     if not access.can_write(actor, report.agency):
@@ -152,6 +152,10 @@ def report_update(*, report: Report, actor, data: dict) -> Report:
         raise ValidationError(_("รายงานอยู่ระหว่างการพิจารณาของผู้บริหาร แก้ไขได้เมื่อถูกส่งกลับ"))
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     if report.state in FROZEN_STATES:
+        # The new version gets its own number and date when approved: never carry the signed ones
+        # over (the edit form sends the old date back unchanged; only a different date is kept).
+        if changes.get("doc_date") == report.doc_date:
+            changes.pop("doc_date", None)
         new = Report(
             agency=report.agency,
             fiscal_year=report.fiscal_year,
@@ -161,7 +165,7 @@ def report_update(*, report: Report, actor, data: dict) -> Report:
             previous=report,
             state=S.DRAFT,
             created_by=actor,
-            **{f: getattr(report, f) for f in EDITABLE_FIELDS},
+            **{f: getattr(report, f) for f in EDITABLE_FIELDS if f != "doc_date"},
         )
         for key, value in changes.items():
             setattr(new, key, value)
