@@ -75,6 +75,21 @@ def test_validation_and_dedupe():
     assert OutboxEmail.objects.count() == 1
 
 
+def test_dedupe_key_queued_by_a_racing_run_counts_as_already_queued(monkeypatch, django_capture_on_commit_callbacks):
+    """Another run commits the same key between our check and our INSERT: no IntegrityError, the
+    caller's transaction goes on and queues its next message."""
+    queue(dedupe_key="digest:2569-W47:7")
+    import ita_portal.mail.services as mail_services
+
+    monkeypatch.setattr(mail_services, "_dedupe_key_queued", lambda key: False)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert email_queue(recipients=["a@example.go.th"], subject="ซ้ำ", text="x", dedupe_key="digest:2569-W47:7") is None
+        other = email_queue(recipients=["b@example.go.th"], subject="ถัดไป", text="y", dedupe_key="digest:2569-W47:8")
+    assert other is not None
+    assert sorted(OutboxEmail.objects.values_list("dedupe_key", flat=True)) == ["digest:2569-W47:7", "digest:2569-W47:8"]
+    assert [m.subject for m in mail.outbox] == ["ถัดไป"]
+
+
 def test_smtp_failure_backs_off_then_ends_failed(settings):
     settings.EMAIL_BACKEND = FAILING
     settings.OUTBOX_MAX_ATTEMPTS = 3

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -198,14 +198,26 @@ def email_queue(
     email = _clean_message(
         recipients=recipients, subject=subject, text=text, html=html, attachments=attachments, dedupe_key=dedupe_key
     )
-    # No savepoint inside a caller's transaction: callers may queue several rows in theirs.
     with transaction.atomic(savepoint=False):
-        if dedupe_key and OutboxEmail.objects.filter(dedupe_key=dedupe_key).exists():
+        if dedupe_key and _dedupe_key_queued(dedupe_key):
             return None
-        email.save(force_insert=True)
+        if dedupe_key:
+            # Another run may commit the same key between the check and the INSERT: the unique
+            # index decides, and the savepoint keeps the caller's transaction usable.
+            try:
+                with transaction.atomic():
+                    email.save(force_insert=True)
+            except IntegrityError:
+                return None  # dedupe_key is the row's only unique field besides its id
+        else:
+            email.save(force_insert=True)
         if send_after_commit:
             _send_after_commit(email.pk)
     return email
+
+
+def _dedupe_key_queued(key: str) -> bool:
+    return OutboxEmail.objects.filter(dedupe_key=key).exists()
 
 
 def _build_message(email: OutboxEmail) -> EmailMultiAlternatives:
