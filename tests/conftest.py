@@ -100,20 +100,41 @@ def in_ci() -> bool:
 @pytest.fixture
 def redis_url() -> str:
     """The Redis URL for tests that need a real Redis; under CI a missing Redis is a failure."""
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
+    _require_redis()
+    return os.environ["REDIS_URL"]
+
+
+def _require_postgres() -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if in_ci():
+            pytest.fail("DATABASE_URL is not PostgreSQL: CI must run this test on PostgreSQL")
+        pytest.skip("needs DATABASE_URL=postgres://…")
+
+
+def _require_redis() -> None:
+    if not os.environ.get("REDIS_URL", ""):
         if in_ci():
             pytest.fail("REDIS_URL is not set: CI must test against a real Redis")
         pytest.skip("REDIS_URL not set (set it, or run .ci/run)")
-    return url
 
 
 @pytest.fixture
 def require_postgres() -> None:
     """For tests that need PostgreSQL (row locks, COPY, other processes): fail under CI, skip locally."""
-    from django.db import connection
+    _require_postgres()
 
-    if connection.vendor != "postgresql":
-        if in_ci():
-            pytest.fail("DATABASE_URL is not PostgreSQL: CI must run this test on PostgreSQL")
-        pytest.skip("needs DATABASE_URL=postgres://…")
+
+def pytest_runtest_setup(item) -> None:
+    """The ``postgres`` and ``redis`` markers are enforced by themselves (pyproject.toml says so)."""
+    if item.get_closest_marker("postgres"):
+        _require_postgres()
+    if item.get_closest_marker("redis"):
+        _require_redis()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory) -> None:
+    """Uploads and rendered PDFs of a test go to a temporary folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

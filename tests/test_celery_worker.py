@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 import psycopg2
 import pytest
-from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from icalendar import Calendar
@@ -32,20 +31,10 @@ from ita_portal.mail.models import OutboxEmail, OutboxStatus
 from ita_portal.mail.services import email_queue
 from measures.models import Reminder
 from measures.reminders import followup_recipients, reminders_recompute, reminders_sweep
-from tests.conftest import in_ci
 from tests.factories_reminders import meeting_with_people
 from tests.fake_smtp import FakeSMTP
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def postgres() -> None:
-    """Workers in other processes only see committed data in a shared server database."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        if in_ci():
-            pytest.fail("DATABASE_URL is not PostgreSQL: CI must run the Celery worker tests on PostgreSQL")
-        pytest.skip("needs DATABASE_URL=postgres://… (a worker process cannot see pytest's SQLite)")
 
 
 def db_url() -> str:
@@ -123,7 +112,7 @@ class Live:
 
 
 @pytest.fixture
-def live(postgres, redis_url, transactional_db, tmp_path):
+def live(require_postgres, redis_url, transactional_db, tmp_path):
     live = Live(redis_url, tmp_path)
     yield live
     live.stop()
@@ -173,7 +162,7 @@ def test_two_workers_sweeping_at_once_send_each_reminder_once(live):
     assert str(message["Subject"]).strip().startswith(("อีก ๒ วัน:", "อีก ๓ วัน:"))
 
 
-def test_concurrent_sweeps_in_threads_claim_each_row_once(postgres, transactional_db):
+def test_concurrent_sweeps_in_threads_claim_each_row_once(require_postgres, transactional_db):
     meetings = due_meetings(40)
     barrier = threading.Barrier(4)
     results, errors = [], []
