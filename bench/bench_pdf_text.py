@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_pdf_text.py [--repeat 7] [--warmup 1] [--keep DIR]
 
 Builds a large mixed Thai/Latin/Thai-digit corpus from the portal's own text — every line of
-the seed documents in ../shared/seeds (real ITA memos and plans), the Thai text of the
+the seed documents in tests/data/seeds (real ITA memos and plans), the Thai text of the
 portal's templates, and dates, amounts and fiscal years formatted by ``ita_portal.thai`` —
 renders it as memo bodies (``.memo-paragraph.thai-distributed``) through ``reports.pdf.render_pdf``
 and through stock WeasyPrint, and prints:
@@ -62,8 +62,8 @@ from reports.pdf.testing import (  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-# The seed documents live in shared/ beside the checkout (../shared/seeds), in CI too.
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# Text of the seed documents, kept with the tests (tests/data/README.md).
+SEEDS = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 THAI = re.compile("[\u0e00-\u0e7f]")
 

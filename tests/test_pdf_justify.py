@@ -19,8 +19,8 @@ from reports.pdf import render_pdf
 from reports.pdf.testing import glyph_runs, lines_of, page_images, pdftotext_text, stock_weasyprint
 from reports.pdf.weasyprint_thai import MAX_GAP_EM
 
-# The seed documents live in shared/ beside the checkout (../shared/seeds), in CI too.
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# Text of the seed documents, copied into the repository (tests/data/README.md).
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 SEED_FILES = [
     "000_d951fafa94d13f66.txt",
     "001_f084d3884cd8dd2e.txt",

@@ -32,8 +32,8 @@ from reports.pdf.testing import (
     stock_weasyprint,
 )
 
-# The seed documents live in shared/ beside the checkout (../shared/seeds), in CI too.
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# Text of the seed documents, copied into the repository (tests/data/README.md).
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
 HARD_WORDS = [
