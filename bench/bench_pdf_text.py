@@ -49,8 +49,9 @@ from django.conf import settings  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
 
 from ita_portal import thai  # noqa: E402
-from reports.pdf import render_pdf, weasyprint_thai  # noqa: E402
-from reports.pdf.testing import (  # noqa: E402
+from reports.pdf import render_pdf  # noqa: E402
+from reports.pdf import thai as thai_pdf  # noqa: E402
+from tests.pdf_helpers import (  # noqa: E402
     compose_sara_am,
     drop_lone_hyphens,
     glyph_runs,
@@ -151,7 +152,7 @@ class Timing:
 
 def _timed_render(html_text: str, timing: Timing) -> bytes:
     gc.collect()  # garbage of the previous render is not charged to this one
-    weasyprint_thai.clear_text_caches()  # time every render as the first one of this text
+    thai_pdf.clear_text_caches()  # time every render as the first one of this text
     wall, cpu = time.perf_counter(), time.process_time()
     pdf = render_pdf(html_text)
     timing.cpu.append(time.process_time() - cpu)

@@ -16,8 +16,8 @@ from PIL import Image, ImageChops
 from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
 from reports.pdf import render_pdf
-from reports.pdf.testing import glyph_runs, lines_of, page_images, pdftotext_text, stock_weasyprint
-from reports.pdf.weasyprint_thai import MAX_GAP_EM
+from reports.pdf.thai import MAX_GAP_EM
+from tests.pdf_helpers import glyph_runs, lines_of, page_images, pdftotext_text, stock_weasyprint
 
 # Text of the seed documents, copied into the repository (tests/data/README.md).
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"

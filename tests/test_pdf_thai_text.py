@@ -18,8 +18,12 @@ from django.template import Context, Template
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from reports.pdf import LocalOnlyFetcher, PdfFetchRefused, render_pdf, weasyprint_thai
-from reports.pdf.testing import (
+from reports.pdf import LocalOnlyFetcher, PdfFetchRefused, render_pdf, thai
+from reports.pdf.thai import glyphs as thai_glyphs
+from reports.pdf.thai import graphemes as thai_graphemes
+from reports.pdf.thai import justify as thai_justify
+from reports.pdf.thai import tounicode as thai_tounicode
+from tests.pdf_helpers import (
     compose_sara_am,
     drop_lone_hyphens,
     equal_modulo_wraps,
@@ -129,7 +133,7 @@ def test_stock_weasyprint_loses_thai_text():
     with stock_weasyprint():
         pdf = render_pdf("<p>สำนักงาน กลุ่ม คุณธรรม น้ำ</p>")
     assert normalise_ws(pdftotext_text(pdf)) != "สำนักงาน กลุ่ม คุณธรรม น้ำ"
-    assert weasyprint_thai.installed()  # re-installed after the block
+    assert thai.installed()  # re-installed after the block
 
 
 def _to_unicode_maps(pdf: bytes) -> list[dict[int, str]]:
@@ -170,7 +174,7 @@ def test_pua_positional_variants_map_back_to_thai(tmp_path):
             table.cmap.update(variants)
     path = tmp_path / "Sarabun-PUA.ttf"
     font.save(path)
-    texts = weasyprint_thai._compute_glyph_texts(path.read_bytes(), 0)
+    texts = thai_tounicode.compute_glyph_texts(path.read_bytes(), 0)
     order = font.getGlyphOrder()
     by_name = {order[gid]: text for gid, text in texts.items()}
     assert by_name["uni0E48.small"] == "\u0e48"
@@ -197,17 +201,17 @@ def test_fonts_are_the_portals_sarabun_embedded_and_subset():
 
 
 def test_patch_refuses_another_weasyprint_version(monkeypatch):
-    weasyprint_thai.uninstall()
+    thai.uninstall()
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     try:
-        with pytest.raises(weasyprint_thai.UnsupportedWeasyPrintVersion, match=r"70\.0"):
-            weasyprint_thai.install()
-        with pytest.raises(weasyprint_thai.UnsupportedWeasyPrintVersion):
+        with pytest.raises(thai.UnsupportedWeasyPrintVersion, match=r"70\.0"):
+            thai.install()
+        with pytest.raises(thai.UnsupportedWeasyPrintVersion):
             render_pdf("<p>ก</p>")
     finally:
         monkeypatch.setattr(weasyprint, "__version__", "70.0")
-        weasyprint_thai.install()
-    assert weasyprint_thai.installed()
+        thai.install()
+    assert thai.installed()
 
 
 def test_fetcher_serves_only_local_static_and_media(tmp_path, settings):
@@ -292,7 +296,7 @@ TRICKY_TEXTS = [
 def _reference_graphemes(text: str) -> tuple[list[int], list[int]]:
     """Grapheme ends and non-blank grapheme ends (UTF-8 byte offsets), one grapheme at a time."""
     ends, nonblank, offset = [], [], 0
-    for part in weasyprint_thai._GRAPHEME_RE.findall(text):
+    for part in thai_graphemes.GRAPHEME_RE.findall(text):
         if not part:
             continue
         offset += len(part.encode())
@@ -304,16 +308,16 @@ def _reference_graphemes(text: str) -> tuple[list[int], list[int]]:
 
 @pytest.mark.parametrize("text", TRICKY_TEXTS)
 def test_cached_graphemes_agree_with_a_plain_segmentation(text):
-    weasyprint_thai.clear_text_caches()
+    thai.clear_text_caches()
     ends, nonblank = _reference_graphemes(text)
-    graphemes = weasyprint_thai._graphemes(text)
+    graphemes = thai_graphemes.graphemes(text)
     assert list(graphemes.ends) == ends
     assert graphemes.nonblank_ends() == nonblank
     assert graphemes.starts == {0, *ends}
     for line_last in (False, True):
         expected = len(nonblank) - int(line_last and bool(nonblank) and nonblank[-1] == ends[-1])
-        assert weasyprint_thai._gaps_in(text, line_last=line_last) == expected
-    assert weasyprint_thai._graphemes(text) is graphemes  # cached
+        assert thai_justify.gaps_in(text, line_last=line_last) == expected
+    assert thai_graphemes.graphemes(text) is graphemes  # cached
 
 
 def test_glyph_records_read_the_same_as_pango_attributes(monkeypatch):
@@ -322,7 +326,7 @@ def test_glyph_records_read_the_same_as_pango_attributes(monkeypatch):
     from weasyprint.text.ffi import ffi
 
     runs = []
-    weasyprint_thai.install()
+    thai.install()
     patched = draw_text.draw_first_line
 
     def spy(stream, textbox, *args):
@@ -334,7 +338,7 @@ def test_glyph_records_read_the_same_as_pango_attributes(monkeypatch):
                 (info.glyph, info.geometry.width, info.geometry.x_offset, info.geometry.y_offset)
                 for info in glyphs.glyphs[0 : glyphs.num_glyphs]
             ]
-            runs.append((weasyprint_thai._glyph_records(glyphs.glyphs, glyphs.num_glyphs), by_attribute))
+            runs.append((thai_glyphs.glyph_records(glyphs.glyphs, glyphs.num_glyphs), by_attribute))
             run = run.next
         return patched(stream, textbox, *args)
 
@@ -358,7 +362,7 @@ def test_caches_do_not_change_the_pdf():
         '<p class="memo-paragraph thai-distributed">' + " ".join(HARD_WORDS) + "</p>"
         "<p><b>" + " ".join(HARD_WORDS[:6]) + "</b> <i>OIT ตัวชี้วัดที่ ๙</i></p>"
     )
-    weasyprint_thai.clear_text_caches()
+    thai.clear_text_caches()
     cold = render_pdf(source)
     warm = render_pdf(source)
     with stock_weasyprint():
@@ -373,7 +377,7 @@ def test_latin_ligatures_do_not_leak_compatibility_characters():
     """Sarabun's "fi" ligature maps to U+FB01; the base stylesheet turns Latin ligatures off so
     extractors that ignore /ActualText (pypdf) give back plain letters."""
     from reports.pdf import render_pdf
-    from reports.pdf.testing import pypdf_text
+    from tests.pdf_helpers import pypdf_text
 
     text = "first official filing OIT ตัวชี้วัดที่ ๙"
     assert " ".join(pypdf_text(render_pdf(f"<p>{text}</p>")).split()) == text

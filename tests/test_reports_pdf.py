@@ -15,9 +15,9 @@ from ita_portal import thai
 from reports import services
 from reports.documents import build_source
 from reports.models import ReportKind
-from reports.pdf.testing import _run, normalise_ws, pdffonts, pdftotext_text
 from reports.rendering import render_source_pdf
 from tests.factories_reports import make_demo_data
+from tests.pdf_helpers import _run, normalise_ws, pdffonts, pdftotext_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 

@@ -25,7 +25,9 @@ import pytest
 from reports import services
 from reports.documents import build_source
 from reports.models import ReportKind
-from reports.pdf.testing import (
+from reports.rendering import render_source_pdf
+from tests.factories_reports import make_demo_data
+from tests.pdf_helpers import (
     _run,
     compose_sara_am,
     equal_modulo_wraps,
@@ -34,8 +36,6 @@ from reports.pdf.testing import (
     pdftotext_text,
     pypdf_text,
 )
-from reports.rendering import render_source_pdf
-from tests.factories_reports import make_demo_data
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 

@@ -4,8 +4,8 @@
   ``templates/reports/pdf/base.css``, which is always the first stylesheet).
 - Nothing is fetched from the network: :class:`LocalOnlyFetcher` serves only the portal's static
   files, its media files, ``data:`` URLs and files under explicitly allowed folders.
-- Thai text extracts exactly (see :mod:`reports.pdf.weasyprint_thai`) and ``.thai-distributed``
-  paragraphs get Thai distributed justification (same module).
+- Thai text extracts exactly (see :mod:`reports.pdf.thai`) and ``.thai-distributed``
+  paragraphs get Thai distributed justification (same package).
 """
 
 from __future__ import annotations
@@ -140,9 +140,9 @@ def render_pdf(
     (a string containing ``{`` is taken as CSS text). ``allowed_dirs`` lets a caller (the
     ``render_html_pdf`` command) serve files from one more local folder.
     """
-    from . import weasyprint_thai
+    from . import thai
 
-    weasyprint_thai.install()
+    thai.install()
     fetcher = LocalOnlyFetcher(allowed_dirs=allowed_dirs)
     font_config = FontConfiguration()
     css = [_base_stylesheet(fetcher, font_config)]

@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from reports.pdf.weasyprint_thai import grapheme_count
+from reports.pdf.thai import grapheme_count
 
 register = template.Library()
 

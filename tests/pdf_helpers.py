@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from reports.pdf import thai
+
 __all__ = [
     "compose_sara_am",
     "drop_lone_hyphens",
@@ -49,7 +51,7 @@ def _run(args: list[str], data: bytes) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "in.pdf"
         pdf.write_bytes(data)
-        return subprocess.run(  # noqa: S603 - fixed poppler tool, our own temp file
+        return subprocess.run(
             [_tool(args[0]), *args[1:], str(pdf), *(["-"] if args[0] == "pdftotext" else [])], check=True, capture_output=True
         ).stdout
 
@@ -135,9 +137,7 @@ def page_images(pdf_bytes: bytes, dpi: int = 100, out_dir: Path | None = None) -
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf = out_dir / "doc.pdf"
     pdf.write_bytes(pdf_bytes)
-    subprocess.run(  # noqa: S603 - fixed poppler tool, our own temp file
-        [_tool("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / "page")], check=True
-    )
+    subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / "page")], check=True)
     return sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
 
 
@@ -173,9 +173,7 @@ def first_difference(extracted: str, source: str, context: int = 30) -> str:
 def stock_weasyprint():
     """Render with WeasyPrint's own text drawing and justification inside this block (to
     compare with the portal's patched output). Not thread-safe: tests and bench only."""
-    from . import weasyprint_thai
-
-    with weasyprint_thai.suspended():
+    with thai.suspended():
         yield
 
 

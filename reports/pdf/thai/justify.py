@@ -1,0 +1,98 @@
+"""Thai distributed justification: the extra width of a justified line after every grapheme.
+
+WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, not words, so
+justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
+``.thai-distributed`` class of ``templates/reports/pdf/base.css``), :func:`justify_line` spreads
+the extra width after every grapheme cluster of the line instead (never inside a cluster, never
+after a space or the line's last cluster), up to :data:`MAX_GAP_EM` per gap. The drawing
+(:mod:`reports.pdf.thai.draw`) writes it with ``Tc`` character spacing.
+"""
+
+from __future__ import annotations
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline as inline_module
+
+from .graphemes import BLANK, graphemes
+
+__all__ = ["MAX_GAP_EM", "gaps_in", "justify_line"]
+
+# WeasyPrint's own, taken when this module is first imported: before ``install()`` (which
+# imports it) can have replaced it.
+_stock_justify_line = inline_module.justify_line
+
+
+#: Widest extra space allowed between two grapheme clusters of a justified line, in em. A line
+#: that would need more stays left-aligned.
+MAX_GAP_EM = 0.5
+
+
+def _is_distributed(style) -> bool:
+    """``--thai-justify: distribute`` (inherited custom property) asks for Thai distribution."""
+    tokens = style["__thai_justify"] or ()
+    return any(getattr(token, "value", None) == "distribute" for token in tokens)
+
+
+def gaps_in(text: str, *, line_last: bool) -> int:
+    """Gaps after the graphemes of ``text``: none after a space, none at the line's end."""
+    parts = graphemes(text)
+    gaps = len(parts.ends) - parts.blank_count()
+    return gaps - 1 if line_last and gaps and parts.parts[-1] not in BLANK else gaps
+
+
+def _in_flow_leaves(box):
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _in_flow_leaves(child)
+    else:
+        yield box
+
+
+def _add_grapheme_spacing(box, spacing, x_advance, last):
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        gaps = gaps_in(box.text, line_last=box is last)
+        box.thai_grapheme_spacing = spacing
+        box.thai_gapless_end = box is last
+        box.width += gaps * spacing
+        x_advance += gaps * spacing
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        previous_x_advance = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _add_grapheme_spacing(child, spacing, x_advance, last)
+        box.width += x_advance - previous_x_advance
+    else:
+        # Atomic inline-level box: one grapheme.
+        box.translate(x_advance, 0)
+        if box is not last:
+            x_advance += spacing
+    return x_advance
+
+
+def justify_line(context, line, extra_width):
+    """``weasyprint.layout.inline.justify_line`` with Thai distributed justification.
+
+    WeasyPrint justifies by widening spaces only; Thai has few spaces (they separate phrases,
+    not words), so a justified Thai line gets gaps of several em. Under
+    ``--thai-justify: distribute`` (set by the ``.thai-distributed`` class) the extra width is
+    spread evenly after every grapheme cluster of the line (never inside a cluster, never
+    between a base and its marks, not after spaces, not after the last one), as in Word's
+    "Thai Distributed". A line that would need more than :data:`MAX_GAP_EM` per gap stays
+    left-aligned; right-to-left lines keep WeasyPrint's behaviour.
+    """
+    if _is_distributed(line.style) and line.style["direction"] == "ltr":
+        leaves = list(_in_flow_leaves(line))
+        if not leaves:
+            return
+        last = leaves[-1]
+        gaps = sum(
+            gaps_in(leaf.text, line_last=leaf is last) if isinstance(leaf, boxes.TextBox) else int(leaf is not last)
+            for leaf in leaves
+        )
+        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * line.style["font_size"]:
+            _add_grapheme_spacing(line, extra_width / gaps, 0, last)
+        return
+    return _stock_justify_line(context, line, extra_width)

@@ -1,0 +1,98 @@
+"""Installing the patch: WeasyPrint's ``draw_first_line`` and ``justify_line`` replaced by this
+package's, for the exact WeasyPrint version they were written against, and put back on demand
+(tests and the bench compare with stock output)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import weasyprint
+from weasyprint.draw import text as draw_text_module
+from weasyprint.layout import inline as inline_module
+
+from .draw import draw_first_line
+from .glyphs import actual_text_operator
+from .graphemes import graphemes
+from .justify import justify_line
+
+__all__ = [
+    "WEASYPRINT_VERSION",
+    "UnsupportedWeasyPrintVersion",
+    "clear_text_caches",
+    "install",
+    "installed",
+    "suspended",
+    "uninstall",
+]
+
+#: The only WeasyPrint version this patch was written and verified against.
+WEASYPRINT_VERSION = "70.0"
+
+_original = None
+_original_justify_line = None
+_install_lock = threading.Lock()
+
+
+class UnsupportedWeasyPrintVersion(RuntimeError):
+    """The installed WeasyPrint is not the version this patch was verified against."""
+
+
+_suspended = False
+
+
+def install() -> None:
+    """Patch WeasyPrint (idempotent). Refuses loudly on any version but :data:`WEASYPRINT_VERSION`."""
+    global _original, _original_justify_line
+    if _suspended:
+        return
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise UnsupportedWeasyPrintVersion(
+            f"reports.pdf.thai patches WeasyPrint {WEASYPRINT_VERSION} only, "
+            f"found {weasyprint.__version__}: re-check the patch against the new draw_first_line "
+            "(or drop it if upstream fixed ToUnicode/ActualText for Thai) and update WEASYPRINT_VERSION."
+        )
+    with _install_lock:
+        if _original is None:
+            _original = draw_text_module.draw_first_line
+            _original_justify_line = inline_module.justify_line
+            draw_text_module.draw_first_line = draw_first_line
+            inline_module.justify_line = justify_line
+
+
+def uninstall() -> None:
+    """Restore WeasyPrint's own ``draw_first_line`` (used to compare with stock output)."""
+    global _original, _original_justify_line
+    with _install_lock:
+        if _original is not None:
+            draw_text_module.draw_first_line = _original
+            inline_module.justify_line = _original_justify_line
+            _original = _original_justify_line = None
+
+
+@contextlib.contextmanager
+def suspended():
+    """Stock WeasyPrint inside this block, even if :func:`install` is called (comparisons in
+    tests and the bench; not thread-safe)."""
+    global _suspended
+    was_installed = installed()
+    uninstall()
+    _suspended = True
+    try:
+        yield
+    finally:
+        _suspended = False
+        if was_installed:
+            install()
+
+
+def clear_text_caches() -> None:
+    """Forget the per-text caches (graphemes of line texts, ActualText operators), so that a
+    benchmark times a render as if it were the first one of these texts."""
+    graphemes.cache_clear()
+    actual_text_operator.cache_clear()
+
+
+def installed() -> bool:
+    """Whether WeasyPrint currently draws and justifies through this package."""
+    return _original is not None
