@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
 from reports import selectors
+from reports.documents import kind_for
 from reports.models import Decision, Report
 from reports.services.signoff import EDITABLE_FIELDS
 
@@ -53,7 +54,7 @@ class ReportForm(forms.ModelForm):
         if current and current not in dict(choices):
             choices.append((current, current))
         self.fields["oit_item_key"].choices = choices
-        if kind != "quarterly":
+        if not kind_for(kind).needs_quarter:
             self.fields["quarter"].help_text = _("ไม่บังคับ")
         else:
             self.fields["quarter"].required = True

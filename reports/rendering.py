@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from reports.documents import module_for
+from reports.documents import kind_for
 from reports.pdf import render_pdf
 
 MEMO_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "memo.css"
@@ -29,10 +29,9 @@ _PAGE_NUMBERS = """
 
 def render_html(source: dict, *, memo_only: bool = False) -> str:
     """The document's HTML from its source data (memo, then the kind's attachment)."""
-    module = module_for(source["kind"])
     return render_to_string(
         "reports/pdf/memo.html",
-        {"src": source, "attachment_template": module.TEMPLATE, "memo_only": memo_only},
+        {"src": source, "attachment_template": kind_for(source["kind"]).template, "memo_only": memo_only},
     )
 
 

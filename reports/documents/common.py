@@ -74,27 +74,6 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
 
 
-# Score bands of ita_reference.md §1 (unchanged since 2561). Used only to print a grade next to an
-# indicator score; the assessment's own grade is computed by the indicators app.
-BANDS = (
-    (Decimal("95"), "AA"),
-    (Decimal("85"), "A"),
-    (Decimal("75"), "B"),
-    (Decimal("65"), "C"),
-    (Decimal("55"), "D"),
-    (Decimal("50"), "E"),
-)
-
-
-def grade_of(score: Decimal | None) -> str:
-    if score is None:
-        return ""
-    for floor, grade in BANDS:
-        if Decimal(score) >= floor:
-            return grade
-    return "F"
-
-
 def emblem_url(report: Report) -> str:
     """The agency's uploaded emblem as a ``/media/…`` URL the PDF fetcher serves, or ''."""
     emblem = report.agency.emblem

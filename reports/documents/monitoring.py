@@ -7,61 +7,62 @@ from __future__ import annotations
 from measures.models import MeasureStatus
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, paragraphs, responsible_text
-
-LANDSCAPE = True
-TEMPLATE = "reports/pdf/attachments/monitoring.html"
-DEFAULT_OIT_KEY = "integrity-measures-report"  # O43: monitoring of the measures
+from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.models import ReportKind
 
 
-def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:
-    unit = division_name or agency.name
-    return {
-        "subject": (
-            f"รายงานผลการกำกับ ติดตามการดำเนินงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}"
-        ),
-        "body": (
-            f"ตามที่ {agency.name} ได้กำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year} "
-            f"และปฏิทินการกำกับ ติดตามการดำเนินงาน เพื่อให้การดำเนินงานบรรลุผลตามเป้าหมาย นั้น\n\n"
-            f"ในการนี้ {unit} ได้กำกับ ติดตามการดำเนินงานของผู้รับผิดชอบแต่ละมาตรการเรียบร้อยแล้ว จึงเห็นควรดำเนินการ ดังนี้"
-        ),
-        "proposals": (
-            f"๑. รับทราบรายงานผลการกำกับ ติดตามการดำเนินงาน ประจำปีงบประมาณ พ.ศ. {year}\n"
-            f"๒. ขออนุญาตเผยแพร่รายงานผลการกำกับ ติดตามการดำเนินงาน ทางเว็บไซต์{agency.name}"
-        ),
-        "closing": "จึงเรียนมาเพื่อโปรดพิจารณา",
-        "title": f"รายงานผลการกำกับ ติดตามการดำเนินงาน\nของ{agency.name} ประจำปีงบประมาณ พ.ศ. {year}",
-        "intro": "",
-    }
+@register
+class Monitoring(DocumentKind):
+    kind = ReportKind.MONITORING
+    template = "reports/pdf/attachments/monitoring.html"
+    landscape = True
+    default_oit_key = "integrity-measures-report"  # O43: monitoring of the measures
 
-
-def gather(report, fmt: Fmt) -> dict:
-    agency, year = report.agency, report.fiscal_year
-    director = selectors.director_membership(agency=agency)
-    head = head_signature(report, fmt, director)
-    acknowledged = bool(report.approver_name)
-    rows = []
-    for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
-        updates = list(m.progress_updates.all())
-        latest = updates[0] if updates else None
-        status = latest.status if latest else m.status
-        items = [fmt.d(m.title)] + [f"- {fmt.d(s.text)}" for s in m.steps.all()]
-        rows.append(
-            {
-                "number": fmt.d(i),
-                "items": items,
-                "done": status == MeasureStatus.DONE,
-                "in_progress": status == MeasureStatus.IN_PROGRESS,
-                "result": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
-                "responsible": responsible_text(m, fmt),
-            }
+    def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
+        return MemoTexts(
+            subject=(
+                f"รายงานผลการกำกับ ติดตามการดำเนินงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}"
+            ),
+            background=(
+                f"ตามที่ {agency.name} ได้กำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year} "
+                f"และปฏิทินการกำกับ ติดตามการดำเนินงาน เพื่อให้การดำเนินงานบรรลุผลตามเป้าหมาย นั้น"
+            ),
+            work="ได้กำกับ ติดตามการดำเนินงานของผู้รับผิดชอบแต่ละมาตรการเรียบร้อยแล้ว",
+            proposals=(
+                f"รับทราบรายงานผลการกำกับ ติดตามการดำเนินงาน ประจำปีงบประมาณ พ.ศ. {year}",
+                f"ขออนุญาตเผยแพร่รายงานผลการกำกับ ติดตามการดำเนินงาน ทางเว็บไซต์{agency.name}",
+            ),
+            title=f"รายงานผลการกำกับ ติดตามการดำเนินงาน\nของ{agency.name} ประจำปีงบประมาณ พ.ศ. {year}",
         )
-    short = agency.short_name or agency.name
-    return {
-        "title_lines": [fmt.d(x) for x in (report.title or "").split("\n") if x.strip()],
-        "agency": agency.name,
-        "year": fmt.d(year),
-        "ack_header": f"ลงนามรับทราบ โดย ผอ.{short}",
-        "acknowledged": acknowledged,
-        "rows": rows,
-        "head": head,
-    }
+
+    def gather(self, report, fmt: Fmt) -> dict:
+        agency, year = report.agency, report.fiscal_year
+        director = selectors.director_membership(agency=agency)
+        head = head_signature(report, fmt, director)
+        acknowledged = bool(report.approver_name)
+        rows = []
+        for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
+            updates = list(m.progress_updates.all())
+            latest = updates[0] if updates else None
+            status = latest.status if latest else m.status
+            items = [fmt.d(m.title)] + [f"- {fmt.d(s.text)}" for s in m.steps.all()]
+            rows.append(
+                {
+                    "number": fmt.d(i),
+                    "items": items,
+                    "done": status == MeasureStatus.DONE,
+                    "in_progress": status == MeasureStatus.IN_PROGRESS,
+                    "result": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
+                    "responsible": responsible_text(m, fmt),
+                }
+            )
+        short = agency.short_name or agency.name
+        return {
+            "title_lines": [fmt.d(x) for x in (report.title or "").split("\n") if x.strip()],
+            "agency": agency.name,
+            "year": fmt.d(year),
+            "ack_header": f"ลงนามรับทราบ โดย ผอ.{short}",
+            "acknowledged": acknowledged,
+            "rows": rows,
+            "head": head,
+        }

@@ -8,10 +8,8 @@ from ita_portal import thai
 from measures.models import MeasureStatus
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, paragraphs
-
-LANDSCAPE = True
-TEMPLATE = "reports/pdf/attachments/quarterly.html"
-DEFAULT_OIT_KEY = "anti-corruption-6m-report"  # O37 (2566): anti-corruption plan follow-up
+from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.models import ReportKind
 
 RESULT_LABELS = {
     MeasureStatus.DONE: "ดำเนินการแล้วเสร็จ",
@@ -21,58 +19,64 @@ RESULT_LABELS = {
 }
 
 
-def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:
-    unit = division_name or agency.name
-    q = f" ไตรมาสที่ {quarter}" if quarter else ""
-    return {
-        "subject": f"รายงานผลการดำเนินงานตามแผนปฏิบัติการ{q} ประจำปีงบประมาณ พ.ศ. {year}",
-        "body": (
-            f"ตามที่ {agency.name} ได้จัดทำแผนปฏิบัติการเพื่อส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. {year} "
-            f"และกำหนดให้มีการรายงานผลการดำเนินงานเป็นรายไตรมาส นั้น\n\n"
-            f"ในการนี้ {unit} ได้สรุปผลการดำเนินงานตามแผนปฏิบัติการ{q} เรียบร้อยแล้ว รายละเอียดตามเอกสารแนบ "
-            f"จึงเห็นควรดำเนินการ ดังนี้"
-        ),
-        "proposals": (f"๑. รับทราบรายงานผลการดำเนินงานตามแผนปฏิบัติการ{q}\n๒. ขออนุญาตเผยแพร่รายงานดังกล่าว ทางเว็บไซต์{agency.name}"),
-        "closing": "จึงเรียนมาเพื่อโปรดพิจารณา",
-        "title": f"รายงานการกำกับ ติดตาม การดำเนินการตามแผนปฏิบัติการ{q}",
-        "intro": "",
-    }
+@register
+class Quarterly(DocumentKind):
+    kind = ReportKind.QUARTERLY
+    template = "reports/pdf/attachments/quarterly.html"
+    landscape = True
+    default_oit_key = "anti-corruption-6m-report"  # O37 (2566): anti-corruption plan follow-up
+    needs_quarter = True
 
-
-def gather(report, fmt: Fmt) -> dict:
-    agency, year = report.agency, report.fiscal_year
-    quarter_end = thai.fiscal_quarter_bounds(year, report.quarter)[1] if report.quarter else None
-    rows = []
-    for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
-        updates = [u for u in m.progress_updates.all() if quarter_end is None or u.reported_on <= quarter_end]
-        latest = updates[0] if updates else None
-        status = latest.status if latest else MeasureStatus.NOT_STARTED
-        problems = [x for u in updates[:1] for x in (u.obstacles.strip(), u.suggestions.strip()) if x]
-        targets = []
-        if m.target_quantity:
-            targets.append(("เชิงปริมาณ", [fmt.d(p) for p in paragraphs(m.target_quantity)]))
-        if m.target_quality:
-            targets.append(("เชิงคุณภาพ", [fmt.d(p) for p in paragraphs(m.target_quality)]))
-        rows.append(
-            {
-                "number": fmt.d(i),
-                "activity": [fmt.d(p) for p in paragraphs(m.title)],
-                "objective": [fmt.d(p) for p in paragraphs(m.objective)],
-                "targets": [{"label": label, "texts": texts} for label, texts in targets],
-                "period": fmt.period(m.start_date, m.end_date, m.period_text),
-                "steps": fmt.numbered([s.text for s in m.steps.all()]),
-                "budget": fmt.money(m.budget_planned) if m.budget_planned else "-",
-                "result": RESULT_LABELS.get(status, ""),
-                "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
-                "problems": [fmt.d(p) for p in problems],
-            }
+    def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
+        q = f" ไตรมาสที่ {quarter}" if quarter else ""
+        return MemoTexts(
+            subject=f"รายงานผลการดำเนินงานตามแผนปฏิบัติการ{q} ประจำปีงบประมาณ พ.ศ. {year}",
+            background=(
+                f"ตามที่ {agency.name} ได้จัดทำแผนปฏิบัติการเพื่อส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. {year} "
+                f"และกำหนดให้มีการรายงานผลการดำเนินงานเป็นรายไตรมาส นั้น"
+            ),
+            work=f"ได้สรุปผลการดำเนินงานตามแผนปฏิบัติการ{q} เรียบร้อยแล้ว รายละเอียดตามเอกสารแนบ",
+            proposals=(
+                f"รับทราบรายงานผลการดำเนินงานตามแผนปฏิบัติการ{q}",
+                f"ขออนุญาตเผยแพร่รายงานดังกล่าว ทางเว็บไซต์{agency.name}",
+            ),
+            title=f"รายงานการกำกับ ติดตาม การดำเนินการตามแผนปฏิบัติการ{q}",
         )
-    return {
-        "title": fmt.d(report.title),
-        "agency": agency.name,
-        "year": fmt.d(year),
-        "quarter": fmt.d(report.quarter) if report.quarter else "",
-        "intro": [fmt.d(p) for p in paragraphs(report.intro)],
-        "rows": rows,
-        "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
-    }
+
+    def gather(self, report, fmt: Fmt) -> dict:
+        agency, year = report.agency, report.fiscal_year
+        quarter_end = thai.fiscal_quarter_bounds(year, report.quarter)[1] if report.quarter else None
+        rows = []
+        for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
+            updates = [u for u in m.progress_updates.all() if quarter_end is None or u.reported_on <= quarter_end]
+            latest = updates[0] if updates else None
+            status = latest.status if latest else MeasureStatus.NOT_STARTED
+            problems = [x for u in updates[:1] for x in (u.obstacles.strip(), u.suggestions.strip()) if x]
+            targets = []
+            if m.target_quantity:
+                targets.append(("เชิงปริมาณ", [fmt.d(p) for p in paragraphs(m.target_quantity)]))
+            if m.target_quality:
+                targets.append(("เชิงคุณภาพ", [fmt.d(p) for p in paragraphs(m.target_quality)]))
+            rows.append(
+                {
+                    "number": fmt.d(i),
+                    "activity": [fmt.d(p) for p in paragraphs(m.title)],
+                    "objective": [fmt.d(p) for p in paragraphs(m.objective)],
+                    "targets": [{"label": label, "texts": texts} for label, texts in targets],
+                    "period": fmt.period(m.start_date, m.end_date, m.period_text),
+                    "steps": fmt.numbered([s.text for s in m.steps.all()]),
+                    "budget": fmt.money(m.budget_planned) if m.budget_planned else "-",
+                    "result": RESULT_LABELS.get(status, ""),
+                    "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
+                    "problems": [fmt.d(p) for p in problems],
+                }
+            )
+        return {
+            "title": fmt.d(report.title),
+            "agency": agency.name,
+            "year": fmt.d(year),
+            "quarter": fmt.d(report.quarter) if report.quarter else "",
+            "intro": [fmt.d(p) for p in paragraphs(report.intro)],
+            "rows": rows,
+            "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
+        }

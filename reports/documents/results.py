@@ -3,95 +3,99 @@
 
 from __future__ import annotations
 
+from indicators.grading import grade_for
 from reports import selectors
-from reports.documents.common import Fmt, grade_of, head_signature, paragraphs
-
-LANDSCAPE = True  # seed 004: a wide table of measures, steps, results and outcomes
-TEMPLATE = "reports/pdf/attachments/results.html"
-DEFAULT_OIT_KEY = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
+from reports.documents.common import Fmt, head_signature, paragraphs
+from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.models import ReportKind
 
 
-def defaults(*, agency, year: int, division_name: str, quarter: int | None = None) -> dict:
-    unit = division_name or agency.name
-    return {
-        "subject": f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
-        "body": (
-            f"ตามที่ {agency.name} ได้กำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน "
-            f"ประจำปีงบประมาณ พ.ศ. {year} นั้น\n\n"
-            f"ในการนี้ {unit} ได้สรุปผลการดำเนินการตามมาตรการดังกล่าว พร้อมงบประมาณที่ใช้ ปัญหาอุปสรรค "
-            f"และข้อเสนอแนะ เรียบร้อยแล้ว รายละเอียดตามเอกสารแนบ จึงเห็นควรดำเนินการ ดังนี้"
-        ),
-        "proposals": (f"๑. รับทราบรายงานผลการดำเนินการตามมาตรการ\n๒. ขออนุญาตเผยแพร่รายงานดังกล่าว ทางเว็บไซต์{agency.name}"),
-        "closing": "จึงเรียนมาเพื่อโปรดพิจารณา",
-        "title": f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายใน{agency.name}",
-        "intro": (
-            f"{agency.name} มีการดำเนินการตามขั้นตอนหรือวิธีปฏิบัติเกี่ยวกับมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
-            f"ภายในหน่วยงาน ซึ่งเป็นการดำเนินการในปีงบประมาณ พ.ศ. {year} ทำให้เกิดผลการดำเนินการ และผลลัพธ์/ความสำเร็จ "
-            f"มีรายละเอียดดังต่อไปนี้"
-        ),
-    }
+@register
+class Results(DocumentKind):
+    kind = ReportKind.RESULTS
+    template = "reports/pdf/attachments/results.html"
+    landscape = True  # seed 004: a wide table of measures, steps, results and outcomes
+    default_oit_key = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
 
-
-def gather(report, fmt: Fmt) -> dict:
-    agency, year = report.agency, report.fiscal_year
-    _before, before_scores = selectors.assessment_scores(agency=agency, year=year - 1)
-    _after, after_scores = selectors.assessment_scores(agency=agency, year=year)
-    after_by_key = {s.indicator.stable_key: s for s in after_scores}
-    measures = selectors.measures_for_document(agency=agency, year=year)
-    indicator_keys = {m.indicator.stable_key for m in measures if m.indicator}
-    score_rows = []
-    for s in before_scores:
-        if indicator_keys and s.indicator.stable_key not in indicator_keys:
-            continue
-        after = after_by_key.get(s.indicator.stable_key)
-        change = (after.score - s.score) if after else None
-        score_rows.append(
-            {
-                "number": fmt.d(s.indicator.number),
-                "name": s.indicator.name,
-                "before": fmt.score(s.score),
-                "after": fmt.score(after.score) if after else "",
-                "grade": grade_of(after.score) if after else "",
-                "change": (("+" if change > 0 else "") + fmt.score(change)) if change is not None else "",
-            }
+    def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
+        return MemoTexts(
+            subject=f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
+            background=(f"ตามที่ {agency.name} ได้กำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year} นั้น"),
+            work=("ได้สรุปผลการดำเนินการตามมาตรการดังกล่าว พร้อมงบประมาณที่ใช้ ปัญหาอุปสรรค และข้อเสนอแนะ เรียบร้อยแล้ว รายละเอียดตามเอกสารแนบ"),
+            proposals=("รับทราบรายงานผลการดำเนินการตามมาตรการ", f"ขออนุญาตเผยแพร่รายงานดังกล่าว ทางเว็บไซต์{agency.name}"),
+            title=f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายใน{agency.name}",
+            intro=(
+                f"{agency.name} มีการดำเนินการตามขั้นตอนหรือวิธีปฏิบัติเกี่ยวกับมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
+                f"ภายในหน่วยงาน ซึ่งเป็นการดำเนินการในปีงบประมาณ พ.ศ. {year} ทำให้เกิดผลการดำเนินการ และผลลัพธ์/ความสำเร็จ "
+                f"มีรายละเอียดดังต่อไปนี้"
+            ),
         )
-    rows, money = [], []
-    for m in measures:
-        updates = list(m.progress_updates.all())
-        latest = updates[0] if updates else None
-        spent = sum((u.budget_spent for u in updates), start=0)
-        rows.append(
-            {
-                "measure": fmt.d(m.title),
-                "steps": fmt.numbered([s.text for s in m.steps.all()]),
-                "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
-                "outcome": [fmt.d(p) for p in paragraphs(latest.outcome if latest else "")],
-            }
-        )
-        obstacles = [u.obstacles.strip() for u in updates if u.obstacles.strip()]
-        suggestions = [u.suggestions.strip() for u in updates if u.suggestions.strip()]
-        money.append(
-            {
-                "number": fmt.d(len(money) + 1),
-                "measure": fmt.d(m.title),
-                "budget": (f"จำนวน {fmt.money(spent)} บาท" + (f" ({fmt.d(m.budget_source)})" if m.budget_source else ""))
-                if spent
-                else "- ไม่ได้ใช้งบประมาณ -",
-                "obstacles": [fmt.d(x) for x in obstacles[:1]] or ["- ไม่มี -"],
-                "suggestions": [fmt.d(x) for x in suggestions[:1]] or ["- ไม่มี -"],
-            }
-        )
-    return {
-        "title": fmt.d(report.title or f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายใน{agency.name}"),
-        "agency": agency.name,
-        "year": fmt.d(year),
-        "previous_year": fmt.d(year - 1),
-        "intro": [fmt.d(p) for p in paragraphs(report.intro)],
-        "scores": score_rows,
-        "overall_before": fmt.score(_before.overall_score) if _before else "",
-        "overall_after": fmt.score(_after.overall_score) if _after else "",
-        "grade_after": (_after.grade or grade_of(_after.overall_score)) if _after else "",
-        "rows": rows,
-        "money": money,
-        "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
-    }
+
+    def gather(self, report, fmt: Fmt) -> dict:
+        agency, year = report.agency, report.fiscal_year
+        _before, before_scores = selectors.assessment_scores(agency=agency, year=year - 1)
+        _after, after_scores = selectors.assessment_scores(agency=agency, year=year)
+        after_by_key = {s.indicator.stable_key: s for s in after_scores}
+        measures = selectors.measures_for_document(agency=agency, year=year)
+        indicator_keys = {m.indicator.stable_key for m in measures if m.indicator}
+        score_rows = []
+        for s in before_scores:
+            if indicator_keys and s.indicator.stable_key not in indicator_keys:
+                continue
+            after = after_by_key.get(s.indicator.stable_key)
+            change = (after.score - s.score) if after else None
+            score_rows.append(
+                {
+                    "number": fmt.d(s.indicator.number),
+                    "name": s.indicator.name,
+                    "before": fmt.score(s.score),
+                    "after": fmt.score(after.score) if after else "",
+                    "grade": grade_for(after.score) if after else "",
+                    "change": (("+" if change > 0 else "") + fmt.score(change)) if change is not None else "",
+                }
+            )
+        rows, money = [], []
+        for m in measures:
+            updates = list(m.progress_updates.all())
+            latest = updates[0] if updates else None
+            spent = sum((u.budget_spent for u in updates), start=0)
+            rows.append(
+                {
+                    "measure": fmt.d(m.title),
+                    "steps": fmt.numbered([s.text for s in m.steps.all()]),
+                    "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
+                    "outcome": [fmt.d(p) for p in paragraphs(latest.outcome if latest else "")],
+                }
+            )
+            obstacles = [u.obstacles.strip() for u in updates if u.obstacles.strip()]
+            suggestions = [u.suggestions.strip() for u in updates if u.suggestions.strip()]
+            money.append(
+                {
+                    "number": fmt.d(len(money) + 1),
+                    "measure": fmt.d(m.title),
+                    "budget": (f"จำนวน {fmt.money(spent)} บาท" + (f" ({fmt.d(m.budget_source)})" if m.budget_source else ""))
+                    if spent
+                    else "- ไม่ได้ใช้งบประมาณ -",
+                    "obstacles": [fmt.d(x) for x in obstacles[:1]] or ["- ไม่มี -"],
+                    "suggestions": [fmt.d(x) for x in suggestions[:1]] or ["- ไม่มี -"],
+                }
+            )
+        return {
+            "title": fmt.d(report.title or f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายใน{agency.name}"),
+            "agency": agency.name,
+            "year": fmt.d(year),
+            "previous_year": fmt.d(year - 1),
+            "intro": [fmt.d(p) for p in paragraphs(report.intro)],
+            "scores": score_rows,
+            "overall_before": fmt.score(_before.overall_score) if _before else "",
+            "overall_after": fmt.score(_after.overall_score) if _after else "",
+            "grade_after": (_after.grade or _grade_text(_after.overall_score)) if _after else "",
+            "rows": rows,
+            "money": money,
+            "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
+        }
+
+
+def _grade_text(score) -> str:
+    """The band of an overall score (``indicators.grading``), '' while there is none."""
+    return "" if score is None else grade_for(score)

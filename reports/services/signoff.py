@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from reports import selectors
-from reports.documents import build_source, module_for
+from reports.documents import build_source, kind_for
 from reports.models import (
     Decision,
     DocumentSequence,
@@ -85,9 +85,10 @@ def _validate(report: Report) -> None:
     ):
         if not str(getattr(report, field) or "").strip():
             errors[field] = message
-    if report.kind == ReportKind.QUARTERLY and report.quarter not in (1, 2, 3, 4):
+    needs_quarter = kind_for(report.kind).needs_quarter
+    if needs_quarter and report.quarter not in (1, 2, 3, 4):
         errors["quarter"] = _("รายงานรายไตรมาสต้องระบุไตรมาส ๑–๔")
-    if report.kind != ReportKind.QUARTERLY and report.quarter is not None and report.quarter not in (1, 2, 3, 4):
+    if not needs_quarter and report.quarter is not None and report.quarter not in (1, 2, 3, 4):
         errors["quarter"] = _("ไตรมาสต้องเป็น ๑–๔")
     if report.division_id and report.division.agency_id != report.agency_id:
         errors["division"] = _("กลุ่มงานต้องอยู่ในหน่วยงานเดียวกับรายงาน")
@@ -101,7 +102,8 @@ def report_defaults(*, agency: Agency, year: int, kind: str, actor, quarter: int
         raise ValidationError({"kind": _("ไม่รู้จักประเภทเอกสารนี้")})
     membership = selectors.signer_membership(agency=agency, user=actor)
     division = membership.division if membership and membership.division_id else None
-    values = module_for(kind).defaults(agency=agency, year=year, division_name=division.name if division else "", quarter=quarter)
+    document = kind_for(kind)
+    values = document.defaults(agency=agency, year=year, division_name=division.name if division else "", quarter=quarter)
     values.update(
         {
             "division": division,
@@ -109,7 +111,7 @@ def report_defaults(*, agency: Agency, year: int, kind: str, actor, quarter: int
             "signer_name": membership.full_name if membership else "",
             "signer_position": membership.position_title if membership else "",
             "use_thai_digits": agency.use_thai_digits,
-            "oit_item_key": module_for(kind).DEFAULT_OIT_KEY,
+            "oit_item_key": document.default_oit_key,
             "quarter": quarter,
         }
     )
