@@ -11,6 +11,8 @@ from reports.models import ReportKind
 
 @register
 class Calendar(DocumentKind):
+    """The follow-up calendar: the year's follow-up meetings."""
+
     kind = ReportKind.CALENDAR
     template = "reports/pdf/attachments/calendar.html"
     landscape = False

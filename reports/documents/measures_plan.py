@@ -16,6 +16,8 @@ from reports.models import ReportKind
 
 @register
 class MeasuresPlan(DocumentKind):
+    """The measures plan: last year's scores ranked, then the measures by issue."""
+
     kind = ReportKind.MEASURES_PLAN
     template = "reports/pdf/attachments/measures_plan.html"
     landscape = True

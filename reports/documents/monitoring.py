@@ -13,6 +13,8 @@ from reports.models import ReportKind
 
 @register
 class Monitoring(DocumentKind):
+    """The monitoring report: each measure's state and result, acknowledged by the director."""
+
     kind = ReportKind.MONITORING
     template = "reports/pdf/attachments/monitoring.html"
     landscape = True

@@ -21,6 +21,8 @@ RESULT_LABELS = {
 
 @register
 class Quarterly(DocumentKind):
+    """The quarterly action-plan report, as of the end of the report's quarter."""
+
     kind = ReportKind.QUARTERLY
     template = "reports/pdf/attachments/quarterly.html"
     landscape = True

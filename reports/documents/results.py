@@ -12,6 +12,8 @@ from reports.models import ReportKind
 
 @register
 class Results(DocumentKind):
+    """The results report: scores before and after, what each measure achieved, money spent."""
+
     kind = ReportKind.RESULTS
     template = "reports/pdf/attachments/results.html"
     landscape = True  # seed 004: a wide table of measures, steps, results and outcomes
