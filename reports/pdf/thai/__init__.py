@@ -21,13 +21,13 @@ to one. With Thai (and other scripts shaped by HarfBuzz) they are not:
 
 The fix (this package)
 ----------------------
-1. The ToUnicode map of a font only holds what a glyph *unambiguously* stands for, derived
-   from the font itself (:func:`~reports.pdf.thai.tounicode.glyph_texts`): its cmap (non-PUA code points preferred),
-   else the GSUB single/alternate/ligature substitutions that produce it from glyphs already
-   known (iterated to a fixed point; a glyph reachable from two different texts is
-   ambiguous and left out), else the conventional Thai PUA table, else a ``uniXXXX`` glyph
-   name. Only glyphs none of that explains fall back to WeasyPrint's old rule, and only when
-   the glyph is alone in its cluster.
+1. The ToUnicode map of a font only holds what a glyph *unambiguously* stands for, derived from
+   the font itself (:func:`~reports.pdf.thai.tounicode.glyph_texts`): its cmap (non-PUA code
+   points preferred), else the GSUB single/alternate/ligature substitutions that produce it from
+   glyphs already known (iterated to a fixed point; a glyph reachable from two different texts
+   is ambiguous and left out), else the conventional Thai PUA table, else a ``uniXXXX`` glyph
+   name. Only glyphs none of that explains fall back to WeasyPrint's old rule, and only when the
+   glyph is alone in its cluster.
 2. Where the glyphs of a cluster do not read back as the cluster's text (น ํ ้ า for น้ำ), the
    cluster's glyphs are wrapped in ``/Span << /ActualText (…) >> BDC … EMC`` marked content
    carrying the exact source text. Readers that honour ActualText (poppler's pdftotext,
@@ -39,27 +39,29 @@ more ``TJ`` operators around the marked content, so pages render identically.
 
 Thai distributed justification (a second, separate fix)
 -------------------------------------------------------
-WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, not words,
-so justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
-``.thai-distributed`` class of ``templates/reports/pdf/base.css``), :func:`~reports.pdf.thai.justify.justify_line`
-spreads the extra width after every grapheme cluster of the line instead (never inside a
-cluster, never after a space or the line's last cluster), up to :data:`~reports.pdf.thai.justify.MAX_GAP_EM` per gap;
-:func:`~reports.pdf.thai.draw.draw_first_line` draws it with ``Tc`` character spacing, cancelled by a positive ``TJ``
-adjustment after glyphs that are not the last of their grapheme (so marks stay on their
-base), and wraps each run between spaces in one ActualText span, so that readers do not take
-the spread for word gaps.
+WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, not words, so
+justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
+``.thai-distributed`` class of ``templates/reports/pdf/base.css``),
+:func:`~reports.pdf.thai.justify.justify_line` spreads the extra width after every grapheme
+cluster of the line instead (never inside a cluster, never after a space or the line's last
+cluster), up to :data:`~reports.pdf.thai.justify.MAX_GAP_EM` per gap;
+:func:`~reports.pdf.thai.draw.draw_first_line` draws it with ``Tc`` character spacing, cancelled
+by a positive ``TJ`` adjustment after glyphs that are not the last of their grapheme (so marks
+stay on their base), and wraps each run between spaces in one ActualText span, so that readers
+do not take the spread for word gaps.
 
 Speed
 -----
 The patched drawing costs about as much as stock WeasyPrint's (``bench/bench_pdf_text.py``):
-Pango's glyph array is unpacked in one ``struct`` call per run (:func:`~reports.pdf.thai.glyphs.glyph_records`)
-instead of four cffi attribute reads per glyph; what a glyph writes (offset, id, kerning) and
-its advance are computed once per font, size and geometry and then reused; the groups that
-need ActualText are found per run by comprehension (:func:`~reports.pdf.thai.glyphs.glyph_groups`), the read-back test
-only runs for one-glyph groups; grapheme segmentation is cached per line text
-(:func:`~reports.pdf.thai.graphemes.graphemes`, shared by justification and drawing) and ActualText operators per text;
-operators are appended to the stream as bytes. The output is byte for byte what the plain
-version wrote.
+Pango's glyph array is unpacked in one ``struct`` call per run
+(:func:`~reports.pdf.thai.glyphs.glyph_records`) instead of four cffi attribute reads per glyph;
+what a glyph writes (offset, id, kerning) and its advance are computed once per font, size and
+geometry and then reused; the groups that need ActualText are found per run by comprehension
+(:func:`~reports.pdf.thai.glyphs.glyph_groups`), the read-back test only runs for one-glyph
+groups; grapheme segmentation is cached per line text
+(:func:`~reports.pdf.thai.graphemes.graphemes`, shared by justification and drawing) and
+ActualText operators per text; operators are appended to the stream as bytes. The output is byte
+for byte what the plain version wrote.
 
 The patch replaces ``weasyprint.draw.text.draw_first_line`` with a copy that differs only
 in the blocks marked ``# THAI PATCH``, and ``weasyprint.layout.inline.justify_line`` with one
