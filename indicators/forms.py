@@ -1,4 +1,4 @@
-"""Forms of the score pages: one score per indicator, one row per OIT item, the upload, weaknesses,
+"""Forms of the score pages: one score per indicator, one row per OIT item, the upload
 and the area filter. Thai digits are accepted everywhere a number is typed."""
 
 from __future__ import annotations
@@ -94,23 +94,6 @@ class ScoreUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 30 MB ใช้คำสั่ง import_scores สำหรับไฟล์ขนาดใหญ่"))
         return upload
-
-
-class WeaknessForm(forms.Form):
-    kind = forms.ChoiceField(label=_("ประเภท"))
-    title = forms.CharField(label=_("ประเด็น"), max_length=500, error_messages={"required": _("กรุณากรอกประเด็น")})
-    analysis = forms.CharField(label=_("ผลการวิเคราะห์"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    indicator = forms.TypedChoiceField(label=_("ตัวชี้วัด"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, indicators=(), with_indicator=True, **kwargs):
-        from measures.models import WeaknessKind
-
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = WeaknessKind.choices
-        if with_indicator:
-            self.fields["indicator"].choices = [("", _("— ไม่ระบุ —"))] + [(i.pk, f"{i.number}. {i.name}") for i in indicators]
-        else:
-            del self.fields["indicator"]
 
 
 class AreaFilterForm(forms.Form):

@@ -19,10 +19,6 @@ urlpatterns = [
     path(A + "import/<int:batch_id>/", views.import_preview, name="import_preview"),
     path(A + "import/<int:batch_id>/commit/", views.import_commit, name="import_commit"),
     path(A + "import/template-<str:layout>.<str:fmt>", views.import_template, name="import_template"),
-    path(A + "weaknesses/", views.weaknesses, name="weaknesses"),
-    path(A + "weaknesses/add/", views.weakness_add, name="weakness_add"),
-    path(A + "weaknesses/<int:pk>/edit/", views.weakness_edit, name="weakness_edit"),
-    path(A + "weaknesses/<int:pk>/status/", views.weakness_status, name="weakness_status"),
     path("area/<int:agency_id>/<int:year>/", views.area, name="area"),
     path("area/<int:agency_id>/<int:year>/export.<str:fmt>", views.area_export, name="area_export"),
 ]

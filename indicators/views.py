@@ -1,5 +1,6 @@
 """Score pages: an agency's year (ranked table, chart, years compared), score entry, file import with
-preview, weaknesses, a supervisor's area, and their exports.
+preview, a supervisor's area, and their exports (the weaknesses drawn from the scores are
+``measures.views.weaknesses``).
 
 Views are thin: reads through ``indicators.selectors`` (on top of the agency access selectors),
 writes through ``indicators.services``. A refused read is a 404, a refused write a 403.
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import exports, selectors, services
-from indicators.forms import AreaFilterForm, AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm, WeaknessForm
+from indicators.forms import AreaFilterForm, AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
 from indicators.models import ImportBatch
 from ita_portal.agencies import selectors as agency_selectors
 
@@ -273,128 +274,6 @@ def import_template(request: HttpRequest, agency_id: int, year: int, layout: str
     )
     headers, rows = exports.template_table(layout, year, indicators, items, agencies)
     return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}")
-
-
-# --- weaknesses ---------------------------------------------------------------------------------
-
-
-def _weaknesses_qs(agency, year: int):
-    from measures.models import Weakness
-
-    return Weakness.objects.filter(agency=agency, fiscal_year=year + 1)
-
-
-@login_required
-def weaknesses(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    """Weaknesses drawn from the ``year`` scores for the measures of ``year + 1``; POST proposes them."""
-    from measures.models import WeaknessKind, WeaknessStatus
-
-    year = _year(year)
-    user = request.user
-    if request.method == "POST":
-        agency = agency_selectors.get_agency_for_write(user, agency_id)
-    else:
-        agency = agency_selectors.get_agency_for_read(user, agency_id)
-    framework = _framework(request, year)
-    assessment = selectors.assessment_of(agency, framework) if framework else None
-    if request.method == "POST":
-        if assessment is None or not assessment.indicator_scores.all():
-            messages.error(request, _("ยังไม่มีคะแนนของปีนี้ จึงเสนอจุดอ่อนไม่ได้"))
-        else:
-            created = services.weaknesses_propose(assessment=assessment, user=user)
-            messages.success(request, _("ระบบเสนอจุดอ่อนใหม่ %(count)s รายการ") % {"count": len(created)})
-        return redirect("indicators:weaknesses", agency_id=agency.pk, year=year)
-    rows = list(_weaknesses_qs(agency, year).select_related("indicator", "item").order_by("status", "order", "pk"))
-    return render(
-        request,
-        "indicators/weaknesses.html",
-        {
-            "agency": agency,
-            "year": year,
-            "measures_year": year + 1,
-            "framework": framework,
-            "assessment": assessment,
-            "weakness_rows": rows,
-            "urgent": [w for w in rows if w.kind == WeaknessKind.URGENT and w.status != WeaknessStatus.DISMISSED],
-            "improve": [w for w in rows if w.kind == WeaknessKind.IMPROVE and w.status != WeaknessStatus.DISMISSED],
-            "dismissed": [w for w in rows if w.status == WeaknessStatus.DISMISSED],
-            "can_write": agency_selectors.can_write(user, agency),
-            "can_load": selectors.can_load_scores(user, agency),
-            "statuses": WeaknessStatus,
-        },
-    )
-
-
-@login_required
-def weakness_add(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    year = _year(year)
-    agency = agency_selectors.get_agency_for_write(request.user, agency_id)
-    framework = _framework(request, year)
-    indicators = selectors.framework_catalogue(framework)[0] if framework else []
-    form = WeaknessForm(request.POST if request.method == "POST" else None, indicators=indicators)
-    if request.method == "POST" and form.is_valid():
-        by_pk = {i.pk: i for i in indicators}
-        try:
-            services.weakness_create(
-                agency=agency,
-                fiscal_year=year + 1,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                analysis=form.cleaned_data["analysis"],
-                indicator=by_pk.get(form.cleaned_data["indicator"]),
-                user=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("เพิ่มจุดอ่อนแล้ว"))
-            return redirect("indicators:weaknesses", agency_id=agency.pk, year=year)
-    return render(request, "indicators/weakness_form.html", {"agency": agency, "year": year, "form": form, "weakness": None})
-
-
-def _weakness_for_write(request: HttpRequest, agency_id: int, year: int, pk: int):
-    from measures.models import Weakness
-
-    weakness = agency_selectors.get_for_write(request.user, Weakness.objects.select_related("agency"), "agency", pk=pk)
-    if weakness.agency_id != agency_id or weakness.fiscal_year != year + 1:
-        raise Http404
-    return weakness
-
-
-@login_required
-def weakness_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
-    year = _year(year)
-    weakness = _weakness_for_write(request, agency_id, year, pk)
-    form = WeaknessForm(
-        request.POST if request.method == "POST" else None,
-        with_indicator=False,
-        initial={"kind": weakness.kind, "title": weakness.title, "analysis": weakness.analysis},
-    )
-    if request.method == "POST" and form.is_valid():
-        services.weakness_update(
-            weakness=weakness,
-            kind=form.cleaned_data["kind"],
-            title=form.cleaned_data["title"],
-            analysis=form.cleaned_data["analysis"],
-        )
-        messages.success(request, _("บันทึกจุดอ่อนแล้ว"))
-        return redirect("indicators:weaknesses", agency_id=agency_id, year=year)
-    return render(
-        request, "indicators/weakness_form.html", {"agency": weakness.agency, "year": year, "form": form, "weakness": weakness}
-    )
-
-
-@login_required
-@require_POST
-def weakness_status(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
-    """Confirm, dismiss or restore a weakness (``status`` in the POST)."""
-    year = _year(year)
-    weakness = _weakness_for_write(request, agency_id, year, pk)
-    try:
-        services.weakness_set_status(weakness=weakness, status=request.POST.get("status", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("indicators:weaknesses", agency_id=agency_id, year=year)
 
 
 # --- a supervisor's area --------------------------------------------------------------------------

@@ -30,12 +30,12 @@ from django.db import transaction
 
 from indicators.catalogue import framework_load_file
 from indicators.models import Framework, Item
-from indicators.services import assessment_save_scores, weakness_create
+from indicators.services import assessment_save_scores
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.agencies.services import agency_create, agency_update, division_create, membership_create, user_create
 from ita_portal.thai import parse_be_date
 from measures.models import FollowUp, FollowUpStatus, Measure
-from measures.services import followup_create, followup_record_minutes, measure_create, progress_record
+from measures.services import followup_create, followup_record_minutes, measure_create, progress_record, weakness_create
 from reports import services as report_services
 from reports.models import Report
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("scores/", include("indicators.urls")),
+    path("scores/", include("measures.weakness_urls")),
     path("measures/", include("measures.urls")),
     path("reports/", include("reports.urls")),
     path("public/", include("reports.public_urls")),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
-from measures.models import FollowUp, Measure, MeasureStatus, ProgressUpdate, Weakness
+from measures.models import FollowUp, Measure, MeasureStatus, ProgressUpdate, Weakness, WeaknessKind
 from measures.uploads import ACCEPT_ATTR, validate_upload
 
 DATE_PLACEHOLDER = "วว/ดด/ปปปป เช่น 15/6/2567"
@@ -615,3 +615,18 @@ class OverviewFilterForm(forms.Form):
         self.fields["person"].queryset = Membership.objects.filter(agency=agency, is_active=True).order_by("first_name_th")
         self.fields["person"].label_from_instance = lambda m: m.full_name
         self.fields["status"].choices = [("", _("ทุกสถานะ")), *MeasureStatus.choices]
+
+
+class WeaknessForm(forms.Form):
+    kind = forms.ChoiceField(label=_("ประเภท"))
+    title = forms.CharField(label=_("ประเด็น"), max_length=500, error_messages={"required": _("กรุณากรอกประเด็น")})
+    analysis = forms.CharField(label=_("ผลการวิเคราะห์"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    indicator = forms.TypedChoiceField(label=_("ตัวชี้วัด"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, indicators=(), with_indicator=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = WeaknessKind.choices
+        if with_indicator:
+            self.fields["indicator"].choices = [("", _("— ไม่ระบุ —"))] + [(i.pk, f"{i.number}. {i.name}") for i in indicators]
+        else:
+            del self.fields["indicator"]

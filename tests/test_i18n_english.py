@@ -275,7 +275,7 @@ PAGES = [
     (
         "weaknesses",
         "staff_a",
-        lambda p: reverse("indicators:weaknesses", kwargs=_k(p)),
+        lambda p: reverse("weaknesses:weaknesses", kwargs=_k(p)),
         [
             "Analysis of the ITA results of fiscal year 2567 for improving work in fiscal year 2568",
             "Suggest weaknesses from the scores",
@@ -431,7 +431,7 @@ def test_form_errors_and_messages_are_english(portal):
     assert "Please choose a file" in page.content.decode()
 
     # No scores in 2570: the view refuses, with its message in English on the next page.
-    page = client.post(reverse("indicators:weaknesses", kwargs=_k(portal, year=2570)), follow=True)
+    page = client.post(reverse("weaknesses:weaknesses", kwargs=_k(portal, year=2570)), follow=True)
     assert "There are no scores for this year yet, so no weaknesses can be suggested" in page.content.decode()
 
 

@@ -22,7 +22,9 @@ def scored(world):
 
 
 def url(name, world, **extra):
-    return reverse(f"indicators:{name}", kwargs={"agency_id": world.agency_a.pk, "year": YEAR, **extra})
+    # The weakness pages sit under /scores/ but belong to the measures app (namespace "weaknesses").
+    namespace = "weaknesses" if name.startswith("weakness") else "indicators"
+    return reverse(f"{namespace}:{name}", kwargs={"agency_id": world.agency_a.pk, "year": YEAR, **extra})
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.services import weaknesses_propose
-from indicators.weaknesses import IMPROVE, URGENT, propose
 from measures.models import Weakness, WeaknessKind, WeaknessStatus
+from measures.services import weaknesses_propose
+from measures.weaknesses import IMPROVE, URGENT, propose
 from tests.factories import make_framework
 from tests.factories_scores import SEED_001_2565, save_scores
 
@@ -22,7 +22,7 @@ def seed(world):
 
 
 def url(world, name="weaknesses", **extra):
-    return reverse(f"indicators:{name}", kwargs={"agency_id": world.agency_a.pk, "year": 2565, **extra})
+    return reverse(f"weaknesses:{name}", kwargs={"agency_id": world.agency_a.pk, "year": 2565, **extra})
 
 
 def test_seed_001_proposes_indicator_9_urgent_then_2_and_failed_item(seed):
@@ -130,7 +130,7 @@ def test_propose_without_scores_shows_message(world):
 def test_weakness_from_another_year_is_404(seed, world):
     weaknesses_propose(assessment=seed)
     w = Weakness.objects.first()
-    other_year = reverse("indicators:weakness_edit", kwargs={"agency_id": world.agency_a.pk, "year": 2566, "pk": w.pk})
+    other_year = reverse("weaknesses:weakness_edit", kwargs={"agency_id": world.agency_a.pk, "year": 2566, "pk": w.pk})
     assert world.client_for("staff_a").get(other_year).status_code == 404
 
 

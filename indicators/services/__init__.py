@@ -1,4 +1,6 @@
-"""Every change to scores (a package split by area: ``scores``, ``imports``, ``weaknesses``): typed entry, recomputation, file import (preview then commit), weaknesses.
+"""Every change to scores (a package split by area: ``scores``, ``imports``): typed entry, recomputation, file import (preview then commit).
+
+Weaknesses drawn from the scores are ``measures`` rows and change through ``measures.services``.
 
 Each function is ``<entity>_<action>`` with keyword-only arguments, checks its input and runs in
 one transaction. Views, the ``import_scores`` command and the admin only call these.
@@ -16,7 +18,6 @@ from indicators.services.imports import (
     upsert,
 )
 from indicators.services.scores import COMPUTED_FIELDS, ItemInput, assessment_recompute, assessment_save_scores
-from indicators.services.weaknesses import weakness_create, weakness_set_status, weakness_update, weaknesses_propose
 
 __all__ = [
     "BATCH_SIZE",
@@ -29,8 +30,4 @@ __all__ = [
     "import_batch_create",
     "scores_import",
     "upsert",
-    "weakness_create",
-    "weakness_set_status",
-    "weakness_update",
-    "weaknesses_propose",
 ]

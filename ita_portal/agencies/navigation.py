@@ -46,7 +46,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(_("หน้าหลัก"), "bi-house", ("home",)),
     Section(_("ผลคะแนน ITA"), "bi-bar-chart-line", ("indicators:dashboard", "indicators:assessment_detail", "indicators:index")),
-    Section(_("จุดอ่อน"), "bi-exclamation-triangle", ("indicators:weaknesses", "measures:weakness_list", "measures:weaknesses")),
+    Section(_("จุดอ่อน"), "bi-exclamation-triangle", ("weaknesses:weaknesses", "measures:weakness_list", "measures:weaknesses")),
     Section(_("มาตรการ"), "bi-list-check", ("measures:measure_list", "measures:overview", "measures:list")),
     Section(
         _("การกำกับติดตาม"),

@@ -9,6 +9,8 @@ Split by area (each function is keyword-only, validates, runs in one transaction
 - ``progress``  — progress_record / progress_update / progress_delete, evidence_add_file /
   evidence_add_link / evidence_delete
 - ``feeds``     — feed_token_get_or_create / feed_token_regenerate (secret calendar URLs)
+- ``weaknesses`` — weaknesses_propose (from an assessment's scores) / weakness_create /
+  weakness_update / weakness_set_status
 """
 
 from measures.services.feeds import feed_token_get_or_create, feed_token_regenerate
@@ -38,6 +40,7 @@ from measures.services.progress import (
     progress_record,
     progress_update,
 )
+from measures.services.weaknesses import weakness_create, weakness_set_status, weakness_update, weaknesses_propose
 
 __all__ = [
     "evidence_add_file",
@@ -62,4 +65,8 @@ __all__ = [
     "step_set_done",
     "step_update",
     "steps_reorder",
+    "weakness_create",
+    "weakness_set_status",
+    "weakness_update",
+    "weaknesses_propose",
 ]

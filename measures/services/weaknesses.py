@@ -1,4 +1,4 @@
-"""Weaknesses (``measures.Weakness`` rows) proposed from the scores, and staff's edits of them."""
+"""Weaknesses (``Weakness`` rows) proposed from the scores, and staff's edits of them."""
 
 from __future__ import annotations
 
@@ -9,30 +9,20 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import Assessment, Indicator, Item
-from indicators.weaknesses import Proposal, propose
 from ita_portal.agencies.models import Agency
-
-# --- weaknesses -----------------------------------------------------------------------------------
-
-
-def _weakness_model():
-    from measures.models import Weakness  # measures sits above indicators (DESIGN.md §2)
-
-    return Weakness
+from measures.models import Weakness, WeaknessKind, WeaknessStatus
+from measures.weaknesses import Proposal, propose
 
 
 @transaction.atomic
 def weaknesses_propose(*, assessment: Assessment, user=None, lowest: int = 2) -> list:
     """Create ``Weakness`` rows (status "proposed") from an assessment's scores for the next year.
 
-    The proposals (``indicators.weaknesses.propose``) are indicators below the pass mark, the
+    The proposals (``measures.weaknesses.propose``) are indicators below the pass mark, the
     ``lowest`` weakest indicators and failed OIT items. A proposal whose indicator or item already
     has a weakness for that year (proposed, confirmed or dismissed) is skipped, so proposing twice
     never duplicates and a dismissed proposal does not come back.
     """
-    from measures.models import WeaknessStatus
-
-    Weakness = _weakness_model()
     framework = assessment.framework
     indicators, items = list(framework.indicators.all()), list(framework.items.select_related("indicator"))
     # The titles and analyses are stored and printed in Thai official documents, whatever language
@@ -93,14 +83,11 @@ def weakness_create(
     user=None,
 ):
     """Staff add a weakness of their own (confirmed at once) with its analysis text."""
-    from measures.models import WeaknessKind, WeaknessStatus
-
     if kind not in WeaknessKind.values:
         raise ValidationError(_("ประเภทไม่ถูกต้อง"))
     if not title.strip():
         raise ValidationError(_("กรุณากรอกประเด็น"))
     _check_weakness_links(agency, fiscal_year, indicator, item)
-    Weakness = _weakness_model()
     order = max(Weakness.objects.filter(agency=agency, fiscal_year=fiscal_year).values_list("order", flat=True), default=0) + 1
     return Weakness.objects.create(
         agency=agency,
@@ -120,8 +107,6 @@ def weakness_create(
 @transaction.atomic
 def weakness_update(*, weakness, kind: str, title: str, analysis: str, confirm: bool = True):
     """Edit a weakness (its class, wording, analysis); editing a proposal confirms it."""
-    from measures.models import WeaknessKind, WeaknessStatus
-
     if kind not in WeaknessKind.values:
         raise ValidationError(_("ประเภทไม่ถูกต้อง"))
     if not title.strip():
@@ -136,8 +121,6 @@ def weakness_update(*, weakness, kind: str, title: str, analysis: str, confirm: 
 @transaction.atomic
 def weakness_set_status(*, weakness, status: str):
     """Confirm a proposal, dismiss it, or bring a dismissed one back (``WeaknessStatus`` value)."""
-    from measures.models import WeaknessStatus
-
     if status not in WeaknessStatus.values:
         raise ValidationError(_("สถานะไม่ถูกต้อง"))
     weakness.status = status

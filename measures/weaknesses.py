@@ -1,7 +1,7 @@
 """Which weaknesses the scores suggest: the analysis agencies do by hand in seed 001.
 
-Pure functions over an assessment's numbers; ``indicators.services.weaknesses_propose`` turns the
-proposals into ``measures.Weakness`` rows that staff then confirm, edit or dismiss.
+Pure functions over an assessment's numbers; ``measures.services.weaknesses_propose`` turns the
+proposals into ``Weakness`` rows that staff then confirm, edit or dismiss.
 
 Rules (seed 001 and ``ita_reference.md`` §3):
 - an indicator below the pass mark is a "ข้อบกพร่องหรือจุดอ่อนที่ต้องแก้ไขโดยเร่งด่วน";
