@@ -1,4 +1,4 @@
-"""Reads of the scores: which framework a page is about, one agency's table, its years, an area.
+"""Reads of the scores: which framework a page is about, one agency's table, its years.
 
 Every agency-owned row is read through ``ita_portal.agencies.selectors``. On top of it this module
 adds the one rule that is particular to scores: scores of an agency may be *loaded* (typed or
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
 from indicators.grading import grade_for
 from indicators.models import Assessment, Framework, Indicator, IndicatorScore, Item, ItemResult
@@ -182,67 +182,3 @@ def year_over_year(agency: Agency, assessor_id: int, up_to_year: int, span: int 
         rows=sorted(rows.values(), key=lambda r: r.number),
         overall={a.framework.fiscal_year: a.overall_score for a in assessments},
     )
-
-
-# --- supervisor's area -------------------------------------------------------------------------
-
-SCORE_FIELD = DecimalField(max_digits=5, decimal_places=2)
-
-AREA_SORTS = {
-    "name": (F("name").asc(), "pk"),
-    "-name": (F("name").desc(), "-pk"),
-    "code": (F("code").asc(),),
-    "-code": (F("code").desc(),),
-    # Agencies without a score go last whichever way the column is sorted (same on SQLite and PostgreSQL).
-    "score": (F("overall").asc(nulls_last=True), "name"),
-    "-score": (F("overall").desc(nulls_last=True), "name"),
-    "weakest": (F("weakest_score").asc(nulls_last=True), "name"),
-    "-weakest": (F("weakest_score").desc(nulls_last=True), "name"),
-    "done": (F("measures_done").asc(), "name"),
-    "-done": (F("measures_done").desc(), "name"),
-}
-
-
-def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
-    """Every agency of ``root``'s subtree the user may read, annotated for the area dashboard.
-
-    Annotations: ``overall``, ``grade``, ``passed`` (the year's assessment), ``weakest_number``,
-    ``weakest_name``, ``weakest_score`` (its lowest indicator) and measure counts of the fiscal
-    year by status (``measures_total``, ``measures_<status>``). One query per page.
-    """
-    from measures.models import MeasureStatus  # measures sits above indicators; read-only use
-
-    qs = agency_selectors.scope_queryset(Agency.objects.all(), user, "").filter(path__startswith=root.path, is_active=True)
-    assessment = Assessment.objects.filter(agency=OuterRef("pk"), framework=framework)
-    weakest = IndicatorScore.objects.filter(assessment__agency=OuterRef("pk"), assessment__framework=framework).order_by(
-        "score", "indicator__number"
-    )
-    measure_counts = {
-        f"measures_{status}": Count("measures", filter=Q(measures__fiscal_year=year, measures__status=status), distinct=True)
-        for status in MeasureStatus.values
-    }
-    return qs.annotate(
-        overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
-        grade=Subquery(assessment.values("grade")[:1]),
-        passed=Subquery(assessment.values("passed")[:1]),
-        weakest_number=Subquery(weakest.values("indicator__number")[:1]),
-        weakest_name=Subquery(weakest.values("indicator__name")[:1]),
-        weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
-        measures_total=Count("measures", filter=Q(measures__fiscal_year=year), distinct=True),
-        **measure_counts,
-    )
-
-
-def filter_area(qs: QuerySet[Agency], *, q: str = "", grade: str = "", result: str = "", sort: str = "name") -> QuerySet[Agency]:
-    """Apply the area dashboard's filters (text, grade, passed/failed/missing) and sort."""
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
-    if grade:
-        qs = qs.filter(grade=grade)
-    if result == "passed":
-        qs = qs.filter(passed=True)
-    elif result == "failed":
-        qs = qs.filter(passed=False)
-    elif result == "missing":
-        qs = qs.filter(overall__isnull=True)
-    return qs.order_by(*AREA_SORTS.get(sort, AREA_SORTS["name"]))

@@ -19,6 +19,4 @@ urlpatterns = [
     path(A + "import/<int:batch_id>/", views.import_preview, name="import_preview"),
     path(A + "import/<int:batch_id>/commit/", views.import_commit, name="import_commit"),
     path(A + "import/template-<str:layout>.<str:fmt>", views.import_template, name="import_template"),
-    path("area/<int:agency_id>/<int:year>/", views.area, name="area"),
-    path("area/<int:agency_id>/<int:year>/export.<str:fmt>", views.area_export, name="area_export"),
 ]

@@ -1,6 +1,6 @@
 """Score pages: an agency's year (ranked table, chart, years compared), score entry, file import with
-preview, a supervisor's area, and their exports (the weaknesses drawn from the scores are
-``measures.views.weaknesses``).
+preview, and their exports (the weaknesses drawn from the scores and a supervisor's area, which
+shows measures too, are ``measures.views.weaknesses`` and ``measures.views.area``).
 
 Views are thin: reads through ``indicators.selectors`` (on top of the agency access selectors),
 writes through ``indicators.services``. A refused read is a 404, a refused write a 403.
@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import exports, selectors, services
-from indicators.forms import AreaFilterForm, AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
+from indicators.forms import AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
 from indicators.models import ImportBatch
 from ita_portal.agencies import selectors as agency_selectors
 
-AREA_PER_PAGE = 50
 TEMPLATE_AGENCY_LIMIT = 10000
 
 
@@ -274,53 +272,3 @@ def import_template(request: HttpRequest, agency_id: int, year: int, layout: str
     )
     headers, rows = exports.template_table(layout, year, indicators, items, agencies)
     return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}")
-
-
-# --- a supervisor's area --------------------------------------------------------------------------
-
-
-def _area_rows(request: HttpRequest, agency_id: int, year: int):
-    from measures.models import MeasureStatus
-
-    year = _year(year)
-    root = agency_selectors.get_agency_for_read(request.user, agency_id)
-    framework = _framework(request, year)
-    form = AreaFilterForm(request.GET or None)
-    rows = selectors.filter_area(selectors.area_agencies(request.user, root, framework, year), **form.filters())
-    return root, year, framework, form, rows, list(MeasureStatus.choices)
-
-
-@login_required
-def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    """Every agency under ``agency_id`` with its score, grade, weakest indicator and measures."""
-    root, year, framework, form, rows, statuses = _area_rows(request, agency_id, year)
-    page = Paginator(rows, AREA_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = request.GET.copy()
-    sort_query.pop("sort", None)
-    sort_query.pop("page", None)
-    return render(
-        request,
-        "indicators/area.html",
-        {
-            "agency": root,
-            "year": year,
-            "framework": framework,
-            "form": form,
-            "page_obj": page,
-            "statuses": statuses,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "sort": form.filters().get("sort", "name"),
-        },
-    )
-
-
-@login_required
-def area_export(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
-    if fmt not in exports.FORMATS:
-        raise Http404
-    root, year, _framework_obj, _form, rows, statuses = _area_rows(request, agency_id, year)
-    headers, table = exports.area_table(rows, statuses)
-    return exports.download(f"ita-area-{root.code}-{year}", fmt, headers, table, title=f"ITA {year}")

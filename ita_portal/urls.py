@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("scores/", include("indicators.urls")),
     path("scores/", include("measures.weakness_urls")),
+    path("scores/", include("measures.area_urls")),
     path("measures/", include("measures.urls")),
     path("reports/", include("reports.urls")),
     path("public/", include("reports.public_urls")),

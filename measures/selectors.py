@@ -1,4 +1,5 @@
-"""Reads of measures and their follow-up, always scoped through ``ita_portal.agencies.selectors``.
+"""Reads of measures and their follow-up, and a supervisor's area (every agency below with its
+scores and its measures), always scoped through ``ita_portal.agencies.selectors``.
 
 Each page is a fixed number of queries whatever the number of rows (annotations and prefetches,
 no per-row queries); tests assert it.
@@ -10,10 +11,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from indicators.models import Assessment, Framework, IndicatorScore
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.thai import MONTHS, WEEKDAYS, be_year
@@ -331,3 +333,65 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
         entries += _entries(records, model, label, sk, names)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:HISTORY_LIMIT]
+
+
+# --- supervisor's area -------------------------------------------------------------------------
+
+SCORE_FIELD = DecimalField(max_digits=5, decimal_places=2)
+
+AREA_SORTS = {
+    "name": (F("name").asc(), "pk"),
+    "-name": (F("name").desc(), "-pk"),
+    "code": (F("code").asc(),),
+    "-code": (F("code").desc(),),
+    # Agencies without a score go last whichever way the column is sorted (same on SQLite and PostgreSQL).
+    "score": (F("overall").asc(nulls_last=True), "name"),
+    "-score": (F("overall").desc(nulls_last=True), "name"),
+    "weakest": (F("weakest_score").asc(nulls_last=True), "name"),
+    "-weakest": (F("weakest_score").desc(nulls_last=True), "name"),
+    "done": (F("measures_done").asc(), "name"),
+    "-done": (F("measures_done").desc(), "name"),
+}
+
+
+def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
+    """Every agency of ``root``'s subtree the user may read, annotated for the area dashboard.
+
+    Annotations: ``overall``, ``grade``, ``passed`` (the year's assessment), ``weakest_number``,
+    ``weakest_name``, ``weakest_score`` (its lowest indicator) and measure counts of the fiscal
+    year by status (``measures_total``, ``measures_<status>``). One query per page.
+    """
+    qs = selectors.scope_queryset(Agency.objects.all(), user, "").filter(path__startswith=root.path, is_active=True)
+    assessment = Assessment.objects.filter(agency=OuterRef("pk"), framework=framework)
+    weakest = IndicatorScore.objects.filter(assessment__agency=OuterRef("pk"), assessment__framework=framework).order_by(
+        "score", "indicator__number"
+    )
+    measure_counts = {
+        f"measures_{status}": Count("measures", filter=Q(measures__fiscal_year=year, measures__status=status), distinct=True)
+        for status in MeasureStatus.values
+    }
+    return qs.annotate(
+        overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
+        grade=Subquery(assessment.values("grade")[:1]),
+        passed=Subquery(assessment.values("passed")[:1]),
+        weakest_number=Subquery(weakest.values("indicator__number")[:1]),
+        weakest_name=Subquery(weakest.values("indicator__name")[:1]),
+        weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
+        measures_total=Count("measures", filter=Q(measures__fiscal_year=year), distinct=True),
+        **measure_counts,
+    )
+
+
+def filter_area(qs: QuerySet[Agency], *, q: str = "", grade: str = "", result: str = "", sort: str = "name") -> QuerySet[Agency]:
+    """Apply the area dashboard's filters (text, grade, passed/failed/missing) and sort."""
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+    if grade:
+        qs = qs.filter(grade=grade)
+    if result == "passed":
+        qs = qs.filter(passed=True)
+    elif result == "failed":
+        qs = qs.filter(passed=False)
+    elif result == "missing":
+        qs = qs.filter(overall__isnull=True)
+    return qs.order_by(*AREA_SORTS.get(sort, AREA_SORTS["name"]))

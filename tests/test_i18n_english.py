@@ -286,7 +286,7 @@ PAGES = [
     (
         "scores-area",
         "supervisor",
-        lambda p: reverse("indicators:area", kwargs={"agency_id": p["world"].supervising.pk, "year": YEAR}),
+        lambda p: reverse("area:area", kwargs={"agency_id": p["world"].supervising.pk, "year": YEAR}),
         ["Lowest indicator", "Progress of measures", "Done 1/2 · in progress 1", "2 agencies"],
         (),
     ),

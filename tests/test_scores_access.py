@@ -105,7 +105,7 @@ def test_weakness_of_another_agency_is_404(world, scored):
 
 
 def test_area_pages(world, scored):
-    supervising = reverse("indicators:area", kwargs={"agency_id": world.supervising.pk, "year": YEAR})
+    supervising = reverse("area:area", kwargs={"agency_id": world.supervising.pk, "year": YEAR})
     expected = {
         "anonymous": 302,
         "outsider": 404,
@@ -118,7 +118,7 @@ def test_area_pages(world, scored):
     }
     assert_status(world, supervising, expected)
     assert_status(world, supervising + "export.xlsx", expected)
-    area_a = reverse("indicators:area", kwargs={"agency_id": world.agency_a.pk, "year": YEAR})
+    area_a = reverse("area:area", kwargs={"agency_id": world.agency_a.pk, "year": YEAR})
     assert_status(world, area_a, READERS_OF_A)
 
 

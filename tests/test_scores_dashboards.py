@@ -142,7 +142,7 @@ def build_area(world, count: int, framework):
 
 
 def area_url(world, **params):
-    url = reverse("indicators:area", kwargs={"agency_id": world.supervising.pk, "year": 2565})
+    url = reverse("area:area", kwargs={"agency_id": world.supervising.pk, "year": 2565})
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
@@ -178,7 +178,7 @@ def test_area_export_readable(world, seed):
     framework, _ = seed
     build_area(world, 2, framework)
     client = world.client_for("supervisor")
-    base = reverse("indicators:area_export", kwargs={"agency_id": world.supervising.pk, "year": 2565, "fmt": "xlsx"})
+    base = reverse("area:area_export", kwargs={"agency_id": world.supervising.pk, "year": 2565, "fmt": "xlsx"})
     sheet = load_workbook(io.BytesIO(client.get(base + "?sort=code").content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:5] == ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "คะแนนรวม", "ระดับ", "ผ่าน/ไม่ผ่าน"]
@@ -211,9 +211,9 @@ def test_query_counts_constant_2_vs_12_agencies(world, name):
     def url_for() -> str:
         kwargs = {"agency_id": world.supervising.pk, "year": 2565}
         if name == "area":
-            return reverse("indicators:area", kwargs=kwargs)
+            return reverse("area:area", kwargs=kwargs)
         if name == "area_export_csv":
-            return reverse("indicators:area_export", kwargs={**kwargs, "fmt": "csv"})
+            return reverse("area:area_export", kwargs={**kwargs, "fmt": "csv"})
         if name == "template":
             return reverse("indicators:import_template", kwargs={**kwargs, "layout": "wide", "fmt": "xlsx"})
         return reverse(f"{namespace_of(name)}:{name}", kwargs=kwargs)

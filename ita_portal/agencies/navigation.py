@@ -58,7 +58,7 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 # Pages for supervisors about their whole subtree (linked from the supervisor's home card).
-SUPERVISION_URL_NAMES: tuple[str, ...] = ("indicators:area",)
+SUPERVISION_URL_NAMES: tuple[str, ...] = ("area:area",)
 
 
 def current_fiscal_year() -> int:

@@ -16,16 +16,7 @@ from ita_portal.agencies import selectors as agency_selectors
 from measures import services
 from measures.forms import WeaknessForm
 from measures.models import Weakness, WeaknessKind, WeaknessStatus
-
-
-def _year(year: int) -> int:
-    if not 2500 <= year <= 2700:
-        raise Http404
-    return year
-
-
-def _framework(request: HttpRequest, year: int):
-    return score_selectors.framework_for(year, request.GET.get("assessor") or None)
+from measures.views._common import scores_framework, scores_year
 
 
 def _weaknesses_qs(agency, year: int):
@@ -35,13 +26,13 @@ def _weaknesses_qs(agency, year: int):
 @login_required
 def weaknesses(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """Weaknesses drawn from the ``year`` scores for the measures of ``year + 1``; POST proposes them."""
-    year = _year(year)
+    year = scores_year(year)
     user = request.user
     if request.method == "POST":
         agency = agency_selectors.get_agency_for_write(user, agency_id)
     else:
         agency = agency_selectors.get_agency_for_read(user, agency_id)
-    framework = _framework(request, year)
+    framework = scores_framework(request, year)
     assessment = score_selectors.assessment_of(agency, framework) if framework else None
     if request.method == "POST":
         if assessment is None or not assessment.indicator_scores.all():
@@ -73,9 +64,9 @@ def weaknesses(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
 
 @login_required
 def weakness_add(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    year = _year(year)
+    year = scores_year(year)
     agency = agency_selectors.get_agency_for_write(request.user, agency_id)
-    framework = _framework(request, year)
+    framework = scores_framework(request, year)
     indicators = score_selectors.framework_catalogue(framework)[0] if framework else []
     form = WeaknessForm(request.POST if request.method == "POST" else None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +98,7 @@ def _weakness_for_write(request: HttpRequest, agency_id: int, year: int, pk: int
 
 @login_required
 def weakness_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
-    year = _year(year)
+    year = scores_year(year)
     weakness = _weakness_for_write(request, agency_id, year, pk)
     form = WeaknessForm(
         request.POST if request.method == "POST" else None,
@@ -132,7 +123,7 @@ def weakness_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
 @require_POST
 def weakness_status(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     """Confirm, dismiss or restore a weakness (``status`` in the POST)."""
-    year = _year(year)
+    year = scores_year(year)
     weakness = _weakness_for_write(request, agency_id, year, pk)
     try:
         services.weakness_set_status(weakness=weakness, status=request.POST.get("status", ""))
