@@ -6,3 +6,8 @@ class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("มาตรการและการกำกับติดตาม")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from measures import portal
+
+        portal.register()

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
-from ita_portal.mail.schedule import DIGEST_NAME, RETRY_NAME, SWEEP_NAME, beat_schedule_ensure
+from ita_portal.mail.schedule import RETRY_NAME, beat_schedule_ensure
 from ita_portal.mail.services import email_queue, outbox_resend, outbox_retry_due, outbox_send, retry_delay
+from measures.portal import DIGEST_NAME, SWEEP_NAME
 from tests.conftest import assert_status
 from tests.factories_reminders import bkk
 

@@ -1,64 +1,84 @@
 """A year at a glance for the home and agency pages: read-only summaries, always scoped.
 
-The agencies app sits below indicators, measures and reports (DESIGN.md §2), so their models are
-looked up by name when present rather than imported. Every query goes through
-``selectors.scope_queryset`` and the summaries for any number of agencies cost a fixed number of
-queries (one per kind of fact), never one per agency.
+The agencies app sits below indicators, measures and reports, so it never names them: each app
+above adds its boxes (``card_register``) and the models whose rows tell which year an agency works
+in (``activity_register``) from its ``AppConfig.ready()``. A card's ``facts`` function reads
+through ``ita_portal.agencies.selectors`` for all the agencies at once, so the summaries for any
+number of agencies cost a fixed number of queries (one per kind of fact), never one per agency.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.apps import apps
-from django.db.models import Count, Max, Model, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import Count, Max, Model, Q
 
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Membership, Role
 
 
-def _model(label: str) -> type[Model] | None:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+@dataclass(frozen=True)
+class Card:
+    """One box of the year summary.
+
+    ``facts(user, agency_ids, year)`` returns what the box shows for each of ``agency_ids`` (a
+    fixed number of queries); ``template`` renders one agency's facts (as ``facts``, beside
+    ``summary``). ``order`` places the box.
+    """
+
+    order: int
+    template: str
+    facts: Callable[[Any, list[int], int], dict[int, Any]]
 
 
-@dataclass
-class StatusCount:
-    value: str
-    label: str
-    count: int
+@dataclass(frozen=True)
+class CardFacts:
+    template: str
+    facts: Any
+
+
+CARDS: list[Card] = []
+# Models with ``agency`` and ``fiscal_year`` whose rows mean people work in that year.
+ACTIVITY_MODELS: list[type[Model]] = []
+
+
+def card_register(card: Card) -> None:
+    """Add an app's box to the year summary (idempotent), kept in ``order``."""
+    if card not in CARDS:
+        CARDS.append(card)
+        CARDS.sort(key=lambda c: c.order)
+
+
+def activity_register(*models: type[Model]) -> None:
+    """Name models whose rows for a year make it the year an agency works in (``working_years``)."""
+    for model in models:
+        if model not in ACTIVITY_MODELS:
+            ACTIVITY_MODELS.append(model)
 
 
 @dataclass
 class AgencyYearSummary:
-    """What an agency has for one fiscal year: its assessment(s), measures, next meeting, reports."""
+    """What an agency has for one fiscal year: one entry per registered card, in order."""
 
     agency: Agency
     year: int
-    assessments: list = field(default_factory=list)  # the year's, one per assessor
-    earlier_assessment: Model | None = None  # latest before the year, shown when the year has none
-    measure_counts: list[StatusCount] = field(default_factory=list)
-    measures_total: int = 0
-    next_followup: Model | None = None
-    reports_submitted: int = 0  # waiting for the director's decision
-    reports_returned: int = 0  # sent back to staff for changes
+    cards: list[CardFacts] = field(default_factory=list)
 
 
 def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, int]:
     """Per agency, the fiscal year its people are working in.
 
-    That is the current fiscal year once it has measures, meetings or reports; before that (in
-    October, while last year's results are still being reported, or in the demo data) it is the
-    latest earlier year that has them; with nothing at all, the current year. Three queries.
+    That is the current fiscal year once it has measures, meetings or reports (the registered
+    activity models); before that (in October, while last year's results are still being reported,
+    or in the demo data) it is the latest earlier year that has them; with nothing at all, the
+    current year. One query per activity model.
     """
     ids = [a.pk for a in agencies]
     latest: dict[int, int] = {}
-    for label in ("measures.Measure", "measures.FollowUp", "reports.Report"):
-        model = _model(label)
-        if model is None or not ids:
+    for model in ACTIVITY_MODELS:
+        if not ids:
             continue
         rows = (
             selectors.scope_queryset(model.objects.filter(agency_id__in=ids, fiscal_year__lte=current_year), user)
@@ -71,86 +91,19 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
     return {pk: latest.get(pk, current_year) for pk in ids}
 
 
-def _status_choices(model: type[Model], field_name: str) -> list[tuple[str, str]]:
-    return list(model._meta.get_field(field_name).choices or [])
-
-
 def summaries_for(user, agencies: list[Agency], year: int) -> dict[int, AgencyYearSummary]:
     """Summaries keyed by agency id for ``agencies`` (already read through the selectors) in ``year``.
 
-    Costs at most five queries whatever the number of agencies.
+    Costs a fixed number of queries per card whatever the number of agencies.
     """
     summaries = {a.pk: AgencyYearSummary(agency=a, year=year) for a in agencies}
     ids = list(summaries)
     if not ids:
         return summaries
-
-    assessment_model = _model("indicators.Assessment")
-    if assessment_model is not None:
-        rows = selectors.scope_queryset(
-            assessment_model.objects.filter(agency_id__in=ids, framework__fiscal_year__lte=year)
-            .select_related("framework__assessor")
-            .order_by("-framework__fiscal_year", "framework__assessor__name"),
-            user,
-        )
-        for assessment in rows:
-            summary = summaries[assessment.agency_id]
-            if assessment.framework.fiscal_year == year:
-                summary.assessments.append(assessment)
-            elif summary.earlier_assessment is None:
-                summary.earlier_assessment = assessment
-
-    measure_model = _model("measures.Measure")
-    if measure_model is not None:
-        choices = _status_choices(measure_model, "status")
-        counts: dict[tuple[int, str], int] = {}
-        rows = (
-            selectors.scope_queryset(measure_model.objects.filter(agency_id__in=ids, fiscal_year=year), user)
-            .order_by()
-            .values_list("agency_id", "status")
-            .annotate(n=Count("pk"))
-        )
-        for agency_id, status, n in rows:
-            counts[(agency_id, status)] = n
+    for card in CARDS:
+        facts = card.facts(user, ids, year)
         for agency_id, summary in summaries.items():
-            summary.measure_counts = [
-                StatusCount(value, str(label), counts.get((agency_id, value), 0)) for value, label in choices
-            ]
-            summary.measures_total = sum(c.count for c in summary.measure_counts)
-
-    followup_model = _model("measures.FollowUp")
-    if followup_model is not None:
-        upcoming = selectors.scope_queryset(
-            followup_model.objects.filter(fiscal_year=year, status="scheduled", starts_at__gte=timezone.now()), user
-        )
-        next_ids = (
-            selectors.agencies_visible_to(user)
-            .filter(pk__in=ids)
-            .annotate(next_id=Subquery(upcoming.filter(agency_id=OuterRef("pk")).order_by("starts_at", "pk").values("pk")[:1]))
-            .exclude(next_id=None)
-            .values_list("next_id", flat=True)
-        )
-        for followup in followup_model.objects.filter(pk__in=Subquery(next_ids)).select_related("measure"):
-            summaries[followup.agency_id].next_followup = followup
-
-    report_model = _model("reports.Report")
-    if report_model is not None:
-        rows = (
-            selectors.scope_queryset(
-                report_model.objects.filter(
-                    agency_id__in=ids, fiscal_year=year, state__in=["submitted", "returned"], next_version__isnull=True
-                ),
-                user,
-            )
-            .order_by()
-            .values_list("agency_id", "state")
-            .annotate(n=Count("pk"))
-        )
-        for agency_id, state, n in rows:
-            if state == "submitted":
-                summaries[agency_id].reports_submitted = n
-            else:
-                summaries[agency_id].reports_returned = n
+            summary.cards.append(CardFacts(card.template, facts.get(agency_id)))
     return summaries
 
 

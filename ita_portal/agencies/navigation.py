@@ -14,6 +14,7 @@ request, so partial templates rendered in the same request cost nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -35,30 +36,48 @@ class Section:
     """One entry of the top navigation.
 
     ``url_names`` are tried in order, first with ``agency_id``/``year`` kwargs, then without; a
-    section whose names do not resolve (its app is not built yet) is simply left out.
+    section whose names do not resolve is simply left out. ``order`` places it in the bar.
     """
 
     label: str
     icon: str
     url_names: tuple[str, ...]
+    order: int = 50
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section(_("หน้าหลัก"), "bi-house", ("home",)),
-    Section(_("ผลคะแนน ITA"), "bi-bar-chart-line", ("indicators:dashboard", "indicators:assessment_detail", "indicators:index")),
-    Section(_("จุดอ่อน"), "bi-exclamation-triangle", ("weaknesses:weaknesses", "measures:weakness_list", "measures:weaknesses")),
-    Section(_("มาตรการ"), "bi-list-check", ("measures:measure_list", "measures:overview", "measures:list")),
-    Section(
-        _("การกำกับติดตาม"),
-        "bi-calendar-event",
-        ("measures:followup_list", "measures:followups", "measures:calendar", "measures:followup_calendar"),
-    ),
-    Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list", "reports:list")),
-    Section(_("หน่วยงาน"), "bi-building", ("agency_detail",)),
-)
+# The top navigation. This app sits below the others, so it names only its own pages; the apps
+# above add theirs from their ``AppConfig.ready()`` through ``section_register``.
+SECTIONS: list[Section] = [
+    Section(_("หน้าหลัก"), "bi-house", ("home",), order=0),
+    Section(_("หน่วยงาน"), "bi-building", ("agency_detail",), order=100),
+]
 
-# Pages for supervisors about their whole subtree (linked from the supervisor's home card).
-SUPERVISION_URL_NAMES: tuple[str, ...] = ("area:area",)
+# Pages for supervisors about their whole subtree (linked from the supervisor's home card), the
+# first that resolves; added by the app that serves them (``supervision_page_register``).
+SUPERVISION_URL_NAMES: list[str] = []
+
+# Where the year switcher's years come from besides the current one: each is a callable giving
+# years (one query), added by the apps above (``year_source_register``).
+YEAR_SOURCES: list[Callable[[], Iterable[int]]] = []
+
+
+def section_register(section: Section) -> None:
+    """Add an app's entry to the top navigation (idempotent), kept in ``order``."""
+    if section not in SECTIONS:
+        SECTIONS.append(section)
+        SECTIONS.sort(key=lambda s: s.order)
+
+
+def supervision_page_register(url_name: str) -> None:
+    """Name the page that shows a supervisor's whole subtree (takes ``agency_id`` and ``year``)."""
+    if url_name not in SUPERVISION_URL_NAMES:
+        SUPERVISION_URL_NAMES.append(url_name)
+
+
+def year_source_register(source: Callable[[], Iterable[int]]) -> None:
+    """Add a source of fiscal years for the year switcher (idempotent)."""
+    if source not in YEAR_SOURCES:
+        YEAR_SOURCES.append(source)
 
 
 def current_fiscal_year() -> int:
@@ -66,18 +85,14 @@ def current_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
 
-def framework_years() -> list[int]:
-    """Fiscal years that have an assessment framework in the catalogue (one query)."""
-    try:
-        from indicators.models import Framework
-    except ImportError:  # pragma: no cover - indicators is always installed; kept for a bare agencies app
-        return []
-    return list(Framework.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+def registered_years() -> set[int]:
+    """Fiscal years the apps have data for (the catalogue's frameworks): one query per source."""
+    return {year for source in YEAR_SOURCES for year in source()}
 
 
 def year_choices() -> list[int]:
     """Years offered by the year switcher: the catalogue's years plus the current one, newest first."""
-    return sorted({*framework_years(), current_fiscal_year()}, reverse=True)
+    return sorted({*registered_years(), current_fiscal_year()}, reverse=True)
 
 
 def _reverse_first(names: tuple[str, ...], agency_id: int | None, year: int) -> str | None:

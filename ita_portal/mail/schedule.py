@@ -2,37 +2,61 @@
 
 Periodic tasks only *sweep* the database, so nothing sits in the broker for weeks and a worker
 that was down catches up on its next run. Crontab times are Asia/Bangkok, like CELERY_TIMEZONE.
+
+This app sits below the others: it names only its own task; the apps above add theirs from their
+``AppConfig.ready()`` through ``periodic_task_register``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
 
-SWEEP_NAME = "ITA: ส่งการแจ้งเตือนการกำกับติดตาม (ทุก 5 นาที)"
 RETRY_NAME = "ITA: ส่งอีเมลที่รอส่งซ้ำ (ทุก 1 นาที)"
-DIGEST_NAME = "ITA: สรุปรายสัปดาห์ถึงผู้อำนวยการ (วันจันทร์ 07:00)"
-RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
+CRONTAB_TIMEZONE = "Asia/Bangkok"
+
+
+@dataclass(frozen=True)
+class PeriodicEntry:
+    """One periodic task: every ``every_minutes`` minutes, or at a ``crontab``
+    (``minute``/``hour``/``day_of_week``/``day_of_month``/``month_of_year``, missing ones ``*``)."""
+
+    name: str
+    task: str
+    every_minutes: int | None = None
+    crontab: dict[str, str] | None = None
+
+
+ENTRIES: list[PeriodicEntry] = [PeriodicEntry(RETRY_NAME, "mail.outbox_retry_due", every_minutes=1)]
+
+
+def periodic_task_register(entry: PeriodicEntry) -> None:
+    """Add an app's periodic task to the schedule ``beat_schedule_ensure`` writes (idempotent)."""
+    if entry not in ENTRIES:
+        ENTRIES.append(entry)
 
 
 def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Create or repair the periodic tasks (idempotent)."""
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-    every_5, _ = IntervalSchedule.objects.using(using).get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    every_1, _ = IntervalSchedule.objects.using(using).get_or_create(every=1, period=IntervalSchedule.MINUTES)
-    monday_7, _ = CrontabSchedule.objects.using(using).get_or_create(
-        minute="0", hour="7", day_of_week="1", day_of_month="*", month_of_year="*", timezone="Asia/Bangkok"
-    )
-    for name, task, schedule in (
-        (SWEEP_NAME, "measures.reminders_sweep", {"interval": every_5, "crontab": None}),
-        (RETRY_NAME, "mail.outbox_retry_due", {"interval": every_1, "crontab": None}),
-        (DIGEST_NAME, "measures.director_digest", {"interval": None, "crontab": monday_7}),
-        (RENDER_RETRY_NAME, "reports.renditions_retry_stale", {"interval": every_5, "crontab": None}),
-    ):
+    for entry in ENTRIES:
+        if entry.every_minutes is not None:
+            interval, _ = IntervalSchedule.objects.using(using).get_or_create(
+                every=entry.every_minutes, period=IntervalSchedule.MINUTES
+            )
+            schedule = {"interval": interval, "crontab": None}
+        else:
+            fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
+            crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
+                **{**fields, **(entry.crontab or {})}, timezone=CRONTAB_TIMEZONE
+            )
+            schedule = {"interval": None, "crontab": crontab}
         PeriodicTask.objects.using(using).update_or_create(
-            name=name, defaults={"task": task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule}
+            name=entry.name,
+            defaults={"task": entry.task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule},
         )
 
 

@@ -1,0 +1,44 @@
+"""What the reports app adds to the shared shell (``ita_portal.agencies``, ``ita_portal.mail``), from
+``AppConfig.ready()``: its navigation entry, the box of reports waiting on the home and agency
+pages, reports as a sign of the year an agency works in, and the periodic retry of stale PDFs."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.agencies import dashboard, navigation, selectors
+from ita_portal.mail.schedule import PeriodicEntry, periodic_task_register
+from reports.models import Report, ReportState
+
+RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
+
+
+def report_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
+    """Per agency: how many current reports of the year wait for the director (submitted) and
+    how many were sent back to staff (returned). One query."""
+    facts = {pk: {"submitted": 0, "returned": 0} for pk in agency_ids}
+    rows = (
+        selectors.scope_queryset(
+            Report.objects.filter(
+                agency_id__in=agency_ids,
+                fiscal_year=year,
+                state__in=[ReportState.SUBMITTED, ReportState.RETURNED],
+                next_version__isnull=True,
+            ),
+            user,
+        )
+        .order_by()
+        .values_list("agency_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    for agency_id, state, n in rows:
+        facts[agency_id]["submitted" if state == ReportState.SUBMITTED else "returned"] = n
+    return facts
+
+
+def register() -> None:
+    navigation.section_register(navigation.Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list",), order=50))
+    dashboard.card_register(dashboard.Card(order=40, template="reports/_summary_card.html", facts=report_facts))
+    dashboard.activity_register(Report)
+    periodic_task_register(PeriodicEntry(RENDER_RETRY_NAME, "reports.renditions_retry_stale", every_minutes=5))
