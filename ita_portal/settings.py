@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "indicators",
     "measures",
     "reports",
+    "demo",  # the demo data set (load_demo): above every app
 ]
 
 MIDDLEWARE = [

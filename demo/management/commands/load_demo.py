@@ -7,8 +7,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.data import demo_load
 from ita_portal.agencies.models import Agency, Membership
-from ita_portal.demo import demo_load
 from measures.models import FollowUp, Measure
 
 
