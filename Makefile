@@ -60,6 +60,7 @@ test: system-deps venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: venv
 	$(PY) manage.py makemigrations --check --dry-run
