@@ -5,29 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
+from ita_portal.forms_thai import ThaiDateField
 from reports import selectors
 from reports.documents import kind_for
 from reports.models import Decision, Report
 from reports.services.signoff import EDITABLE_FIELDS
-
-
-class ThaiDateField(forms.CharField):
-    """A date typed as 15/6/2567 or ๑๕/๐๖/๒๕๖๗ (BE); empty allowed unless required."""
-
-    def prepare_value(self, value):
-        if hasattr(value, "year"):
-            return format_short_date(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_be_date(value)
-        except ThaiDateError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
 
 class ReportForm(forms.ModelForm):

@@ -9,7 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
-from measures.forms import EvidenceForm, FollowUpForm, GenerateForm, MeasureForm, ProgressForm, ThaiDateField, parse_links
+from ita_portal.forms_thai import ThaiDateField
+from measures.forms.followups import FollowUpForm, GenerateForm
+from measures.forms.measures import MeasureForm
+from measures.forms.progress import EvidenceForm, ProgressForm, parse_links
 from measures.uploads import sniff
 from tests.factories import AgencyFactory, DivisionFactory, WeaknessFactory
 from tests.factories_measures import (

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from indicators import exports
 from ita_portal.agencies import selectors as agency_selectors
 from measures import selectors
-from measures.forms import AreaFilterForm
+from measures.forms.area import AreaFilterForm
 from measures.models import MeasureStatus
 from measures.views._common import scores_framework, scores_year
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from measures import selectors, services
-from measures.forms import FollowUpForm, GenerateForm, MinutesForm
+from measures.forms.followups import FollowUpForm, GenerateForm, MinutesForm
 from measures.models import FollowUp, Measure
 from measures.views._common import add_service_errors, agency_for
 

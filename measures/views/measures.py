@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from measures import selectors, services
-from measures.forms import EvidenceForm, MeasureForm, OverviewFilterForm, StepForm
+from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
+from measures.forms.progress import EvidenceForm
 from measures.models import MeasureStep, Weakness
 from measures.views._common import add_service_errors, agency_for, is_htmx
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from measures import selectors, services
-from measures.forms import EvidenceForm, ProgressForm
+from measures.forms.progress import EvidenceForm, ProgressForm
 from measures.models import Evidence, EvidenceKind, ProgressUpdate
 from measures.views._common import add_service_errors, agency_for
 

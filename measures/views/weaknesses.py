@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from indicators import selectors as score_selectors
 from ita_portal.agencies import selectors as agency_selectors
 from measures import services
-from measures.forms import WeaknessForm
+from measures.forms.weaknesses import WeaknessForm
 from measures.models import Weakness, WeaknessKind, WeaknessStatus
 from measures.views._common import scores_framework, scores_year
 
