@@ -22,19 +22,11 @@ from django.views.decorators.http import require_POST
 from indicators import exports, selectors, services
 from indicators.forms import AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
 from indicators.models import ImportBatch
+from indicators.pages import scores_framework as _framework
+from indicators.pages import scores_year as _year
 from ita_portal.agencies import selectors as agency_selectors
 
 TEMPLATE_AGENCY_LIMIT = 10000
-
-
-def _year(year: int) -> int:
-    if not 2500 <= year <= 2700:
-        raise Http404
-    return year
-
-
-def _framework(request: HttpRequest, year: int):
-    return selectors.framework_for(year, request.GET.get("assessor") or None)
 
 
 def _chart_data(rows, pass_mark: Decimal) -> dict:

@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indicators import exports
+from indicators.pages import scores_framework, scores_year
 from ita_portal.agencies import selectors as agency_selectors
 from measures import selectors
 from measures.forms.area import AreaFilterForm
 from measures.models import MeasureStatus
-from measures.views._common import scores_framework, scores_year
 
 AREA_PER_PAGE = 50
 

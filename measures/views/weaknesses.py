@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import selectors as score_selectors
+from indicators.pages import scores_framework, scores_year
 from ita_portal.agencies import selectors as agency_selectors
 from measures import services
 from measures.forms.weaknesses import WeaknessForm
 from measures.models import Weakness, WeaknessKind, WeaknessStatus
-from measures.views._common import scores_framework, scores_year
 
 
 def _weaknesses_qs(agency, year: int):
