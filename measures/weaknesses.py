@@ -19,7 +19,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-URGENT, IMPROVE = "urgent", "improve"  # measures.models.WeaknessKind values
+from measures.models import WeaknessKind
+
+URGENT, IMPROVE = WeaknessKind.URGENT.value, WeaknessKind.IMPROVE.value
 
 
 @dataclass(frozen=True)
