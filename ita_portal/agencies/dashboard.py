@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ita_portal.agencies import selectors
-from ita_portal.agencies.models import Agency, Membership, Role
+from ita_portal.agencies.models import Agency, Membership
 
 
 def _model(label: str) -> type[Model] | None:
@@ -157,7 +157,7 @@ def summaries_for(user, agencies: list[Agency], year: int) -> dict[int, AgencyYe
 def subtree_sizes(user, memberships: list[Membership]) -> dict[int, int]:
     """For each supervising membership (by id): how many active agencies its subtree holds, the
     supervising agency included. One query for all of them."""
-    supervising = [m for m in memberships if m.role == Role.SUPERVISOR]
+    supervising = [m for m in memberships if selectors.reach_of(m.role, selectors.Action.SUPERVISE) == selectors.SUBTREE]
     if not supervising:
         return {}
     visible = selectors.agencies_visible_to(user)
