@@ -52,7 +52,7 @@ class TestScheduleDates:
 @pytest.fixture
 def recompute_calls(monkeypatch):
     """Record every reminders_recompute call (and still run the real one)."""
-    from measures import reminders
+    from measures.services import reminders
 
     calls: list[int] = []
     real = reminders.reminders_recompute

@@ -16,8 +16,8 @@ from measures.reminders import (
     SKIP_NOT_BEFORE_MEETING,
     SKIP_PAST,
     reminder_due_at,
-    reminders_recompute,
 )
+from measures.services.reminders import reminders_recompute
 from tests.factories import AgencyFactory
 from tests.factories_reminders import BKK, FollowUpFactory, bkk
 

@@ -9,6 +9,9 @@ Split by area (each function is keyword-only, validates, runs in one transaction
 - ``progress``  — progress_record / progress_update / progress_delete, evidence_add_file /
   evidence_add_link / evidence_delete
 - ``feeds``     — feed_token_get_or_create / feed_token_regenerate (secret calendar URLs)
+- ``reminders`` — reminders_recompute (a meeting's Reminder rows), reminders_sweep /
+  reminders_deliver (claim due rows, queue their e-mails, mark them sent); the reads they use
+  (due moments, recipients, links) are in ``measures.reminders``
 """
 
 from measures.services.feeds import feed_token_get_or_create, feed_token_regenerate
@@ -38,6 +41,7 @@ from measures.services.progress import (
     progress_record,
     progress_update,
 )
+from measures.services.reminders import reminder_deliver, reminders_deliver, reminders_recompute, reminders_sweep
 
 __all__ = [
     "evidence_add_file",
@@ -56,6 +60,10 @@ __all__ = [
     "progress_delete",
     "progress_record",
     "progress_update",
+    "reminder_deliver",
+    "reminders_deliver",
+    "reminders_recompute",
+    "reminders_sweep",
     "schedule_dates",
     "step_add",
     "step_remove",

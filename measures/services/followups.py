@@ -4,7 +4,7 @@ Numbering: meetings are numbered in date order within their scope — the agency
 fiscal year (no measure) or one measure — so "ครั้งที่" always follows the calendar. Every change
 that calendar apps must see (time, place, title, number, status) raises ``sequence``; the UID never
 changes. After each create, move, cancel or hold the meeting's reminders are recomputed
-(``measures.reminders.reminders_recompute``).
+(``measures.services.reminders.reminders_recompute``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ MAX_GENERATED = 60
 
 
 def _recompute_reminders(followup: FollowUp) -> None:
-    from measures import reminders
+    # Looked up at call time so the module (and a test's spy on it) is the one place that writes them.
+    from measures.services import reminders
 
     reminders.reminders_recompute(followup=followup)
 
