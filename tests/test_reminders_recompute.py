@@ -18,8 +18,8 @@ from measures.reminders import (
     reminder_due_at,
 )
 from measures.services.reminders import reminders_recompute
-from tests.factories import AgencyFactory
-from tests.factories_reminders import BKK, FollowUpFactory, bkk
+from tests.factories import BKK, AgencyFactory, bkk
+from tests.factories_reminders import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 
