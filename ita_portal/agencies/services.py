@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
 from ita_portal.agencies.selectors import forget_memberships
+from ita_portal.service_fields import apply_fields
 
 User = get_user_model()
 
@@ -37,19 +38,11 @@ AGENCY_FIELDS = frozenset(
 )
 
 
-def _apply(obj, fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    for key, value in fields.items():
-        setattr(obj, key, value)
-
-
 @transaction.atomic
 def agency_create(*, name: str, code: str, kind: str = AgencyKind.OTHER, parent: Agency | None = None, **fields) -> Agency:
     """Create an agency under ``parent`` (None for a root)."""
     agency = Agency(name=name, code=code, kind=kind, parent=parent)
-    _apply(agency, fields, set(AGENCY_FIELDS))
+    apply_fields(agency, fields, set(AGENCY_FIELDS))
     agency.full_clean()
     agency.save()
     return agency
@@ -63,7 +56,7 @@ def agency_update(*, agency: Agency, **fields) -> Agency:
     """Change an agency's fields; a new ``parent`` moves it and its subtree (``agency_move``)."""
     allowed = set(AGENCY_FIELDS) | {"name", "code", "kind", "parent"}
     parent = fields.pop("parent", _UNCHANGED)
-    _apply(agency, fields, allowed)
+    apply_fields(agency, fields, allowed)
     saved_parent_id = getattr(agency, "_saved_parent_id", agency.parent_id)
     if parent is not _UNCHANGED:
         agency.parent = parent  # validated with the rest (an agency is not its own parent)
@@ -115,7 +108,7 @@ DIVISION_FIELDS = frozenset({"agency", "name", "short_name", "order", "is_active
 @transaction.atomic
 def division_update(*, division: Division, **fields) -> Division:
     """Change a division's agency, name, short name, order or whether it is in use."""
-    _apply(division, fields, set(DIVISION_FIELDS))
+    apply_fields(division, fields, set(DIVISION_FIELDS))
     division.full_clean()
     division.save()
     return division
@@ -196,7 +189,7 @@ def membership_create(
 @transaction.atomic
 def membership_update(*, membership: Membership, **fields) -> Membership:
     allowed = {"role", "first_name_th", "last_name_th", "name_title", "division", "position_title", "is_active"}
-    _apply(membership, fields, allowed)
+    apply_fields(membership, fields, allowed)
     _check_division(membership.agency, membership.division)
     membership.full_clean()
     membership.save()
