@@ -367,7 +367,13 @@ def _entries(records: list, model, label_of, skip: set[str], names: dict[int, st
 def measure_history(measure: Measure) -> list[HistoryEntry]:
     """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
 
-    Four queries (one per history table), whatever the length of the trail.
+    The page reads one source, django-simple-history's tables (``HistoricalRecords`` on Measure,
+    MeasureStep, FollowUp, ProgressUpdate): it records every save, including the services' own,
+    with the user from the request. The portal keeps one trail per kind of record and never mixes
+    them on a page: simple-history for measures and their follow-up; ``ReportEvent`` for reports
+    (a sign-off log that only grows and names the state each action left); for scores, the
+    assessment's ``updated_by`` / ``updated_at`` (the last change), since scores are re-imported
+    whole. Four queries (one per history table), whatever the length of the trail.
     """
     skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
     sources = [
