@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -286,9 +285,37 @@ def _with_indicator(framework: Framework, indicator: Indicator, cleaned: dict) -
     return data
 
 
+class _FrameworkRowAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The page of one row of a framework's dict (an indicator or an item): its form builds the
+    framework with the row swapped in (``catalogue_data``); saving and deleting go through
+    ``framework_save``."""
+
+    row_kind = ""  # "indicator" or "item": the keyword of ``_without``
+
+    def saved_row(self, obj):
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row belongs to one framework's dict; moving it would be an edit of two frameworks.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "framework") if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        framework_save(framework=obj.framework, data=form.catalogue_data)
+        obj.pk, obj._state.adding = self.saved_row(obj).pk, False
+
+    def delete_model(self, request, obj):
+        _without(obj.framework, **{self.row_kind: obj})
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset.select_related("framework"):
+            _without(row.framework, **{self.row_kind: row})
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(_FrameworkRowAdmin):
     form = IndicatorAdminForm
+    row_kind = "indicator"
     list_display = ("number", "name", "instrument", "weight", "framework", "stable_key")
     list_display_links = ("number", "name")
     list_filter = ("framework__fiscal_year", "instrument", "framework__assessor")
@@ -297,22 +324,8 @@ class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-framework__fiscal_year", "framework__assessor__code", "number")
     autocomplete_fields = ("framework",)
 
-    def get_readonly_fields(self, request, obj=None):
-        # An indicator belongs to one framework's dict; moving it is two frameworks' edit.
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "framework") if obj is not None else fields
-
-    def save_model(self, request, obj, form, change):
-        framework_save(framework=obj.framework, data=form.catalogue_data)
-        saved = obj.framework.indicators.get(number=obj.number)
-        obj.pk, obj._state.adding = saved.pk, False
-
-    def delete_model(self, request, obj):
-        _without(obj.framework, indicator=obj)
-
-    def delete_queryset(self, request, queryset):
-        for indicator in queryset.select_related("framework"):
-            _without(indicator.framework, indicator=indicator)
+    def saved_row(self, obj):
+        return obj.framework.indicators.get(number=obj.number)
 
 
 def _without(framework: Framework, *, indicator: Indicator | None = None, item: Item | None = None) -> None:
@@ -341,16 +354,14 @@ class ItemAdminForm(forms.ModelForm):
         data["items"] = [r for r in data["items"] if old_key is None or r["stable_key"] != old_key]
         data["items"].append(_item_row(cleaned, indicator.number))
         self.catalogue_data = data
-        try:
-            framework_check(framework=framework, data=data)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+        framework_check(framework=framework, data=data)
         return cleaned
 
 
 @admin.register(Item)
-class ItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ItemAdmin(_FrameworkRowAdmin):
     form = ItemAdminForm
+    row_kind = "item"
     list_display = ("code", "title", "indicator", "framework", "sub_area", "stable_key")
     list_display_links = ("code", "title")
     list_filter = ("kind", "framework__fiscal_year", "framework__assessor")
@@ -363,18 +374,5 @@ class ItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def code(self, obj: Item) -> str:
         return obj.code
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "framework") if obj is not None else fields
-
-    def save_model(self, request, obj, form, change):
-        framework_save(framework=obj.framework, data=form.catalogue_data)
-        saved = obj.framework.items.get(stable_key=obj.stable_key)
-        obj.pk, obj._state.adding = saved.pk, False
-
-    def delete_model(self, request, obj):
-        _without(obj.framework, item=obj)
-
-    def delete_queryset(self, request, queryset):
-        for item in queryset.select_related("framework"):
-            _without(item.framework, item=item)
+    def saved_row(self, obj):
+        return obj.framework.items.get(stable_key=obj.stable_key)

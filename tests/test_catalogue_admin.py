@@ -196,3 +196,15 @@ def test_framework_save_checks_the_whole_framework_before_writing(world, framewo
     assessment.refresh_from_db()
     assert assessment.framework_id == framework.pk
     assert Framework.objects.get(pk=other.pk).fiscal_year == 2567
+
+
+def test_deleting_an_unused_item_or_indicator_goes_through_the_framework(world, framework):
+    client = world.client_for("superuser")
+    item = framework.items.get(number=4)
+    assert client.post(reverse("admin:indicators_item_delete", args=[item.pk]), {"post": "yes"}).status_code == 302
+    assert not Item.objects.filter(pk=item.pk).exists()
+    assert framework.items.count() == 3
+    indicator = framework.indicators.get(number=10)  # with its remaining items
+    assert client.post(reverse("admin:indicators_indicator_delete", args=[indicator.pk]), {"post": "yes"}).status_code == 302
+    assert sorted(framework.indicators.values_list("number", flat=True)) == list(range(1, 10))
+    assert not framework.items.filter(indicator__number=10).exists()
