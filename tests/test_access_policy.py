@@ -45,6 +45,12 @@ def test_agencies_for_and_can_agree_with_the_table(world, who, action):
         assert selectors.can(user, action, agency) == (agency.code in expected), agency.code
 
 
+def test_roles_granting_reads_the_table():
+    assert selectors.roles_granting(A.APPROVE) == {Role.DIRECTOR}
+    assert selectors.roles_granting(A.WRITE) == {Role.STAFF, Role.DIRECTOR}
+    assert selectors.roles_granting(A.SUPERVISE) == {Role.SUPERVISOR}
+
+
 def test_every_role_has_a_row_in_the_policy():
     assert set(selectors.POLICY) == set(Role.values)
     for actions in selectors.POLICY.values():

@@ -95,6 +95,11 @@ def reach_of(role: str, action: Action) -> str | None:
     return POLICY.get(role, {}).get(Action(action))
 
 
+def roles_granting(action: Action) -> frozenset[str]:
+    """Every role whose members may do ``action`` somewhere (e.g. who needs an admin login)."""
+    return frozenset(role for role, actions in POLICY.items() if Action(action) in actions)
+
+
 def memberships_granting(user, action: Action) -> list[tuple[Membership, str]]:
     """The user's memberships whose role grants ``action``, each with its reach."""
     granted = []

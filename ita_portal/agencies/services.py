@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
-from ita_portal.agencies.selectors import forget_memberships
+from ita_portal.agencies.selectors import Action, forget_memberships, roles_granting
 from ita_portal.service_fields import apply_fields
 
 User = get_user_model()
@@ -205,11 +205,12 @@ def membership_delete(*, membership: Membership) -> None:
 
 
 def _sync_user(user) -> None:
-    """Supervisors work in the admin site, so their login needs ``is_staff``; others do not."""
+    """Whoever may supervise (the policy's ``supervise``) works in the admin site, so their login
+    needs ``is_staff``; others do not."""
     forget_memberships(user)
     if user.is_superuser:
         return
-    is_supervisor = Membership.objects.filter(user=user, role=Role.SUPERVISOR, is_active=True).exists()
+    is_supervisor = Membership.objects.filter(user=user, role__in=roles_granting(Action.SUPERVISE), is_active=True).exists()
     if user.is_staff != is_supervisor:
         user.is_staff = is_supervisor
         user.save(update_fields=["is_staff"])
