@@ -49,7 +49,8 @@ from django.utils import timezone  # noqa: E402
 from ita_portal.agencies.models import Agency, Membership, Role  # noqa: E402
 from ita_portal.mail.models import OutboxEmail  # noqa: E402
 from measures.models import FollowUp, Measure, Reminder, ReminderKind  # noqa: E402
-from measures.reminders import _due_unsent, reminder_due_at, reminders_sweep  # noqa: E402
+from measures.reminders import reminder_due_at  # noqa: E402
+from measures.services.reminders import _due_unsent, reminders_sweep  # noqa: E402
 
 MEETINGS = int(os.environ.get("BENCH_MEETINGS", "100000"))
 AGENCIES = 500

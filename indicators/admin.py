@@ -1,140 +1,17 @@
-"""Admin for the ITA catalogue (view-only for supervisors) and for assessments, which supervisors
-load for their whole area. Scoping and permissions: ``ita_portal.admin_base``."""
+"""Admin for assessments, which supervisors load for their whole area, and (from ``admin_catalogue``)
+the ITA catalogue. Scoping and permissions: ``ita_portal.admin_base``."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Assessment, Assessor, Framework, ImportBatch, Indicator, IndicatorScore, Item, ItemResult
+from indicators.admin_catalogue import FrameworkChoicesMixin
+from indicators.models import Assessment, ImportBatch, IndicatorScore, ItemResult
 from indicators.services import COMPUTED_FIELDS, ItemInput, assessment_save_scores
-from ita_portal.admin_base import ADD, CHANGE, VIEW, VIEW_ONLY, ScopedAdminMixin, ScopedInlineMixin, agency_column, inline_parent
+from ita_portal.admin_base import ADD, CHANGE, VIEW, VIEW_ONLY, ScopedAdminMixin, ScopedInlineMixin, agency_column
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
-
-
-def _framework_of_parent(request):
-    """The framework whose indicators/items an inline row may pick (parent framework or assessment's)."""
-    parent = inline_parent(request)
-    if isinstance(parent, Framework):
-        return parent
-    if isinstance(parent, Assessment):
-        return parent.framework
-    return None
-
-
-class FrameworkChoicesMixin:
-    """Inline rows pick indicators / items of the parent's framework only, from one cached list."""
-
-    framework_bound_fields: tuple[str, ...] = ()
-
-    def get_field_queryset(self, db, db_field, request):
-        qs = super().get_field_queryset(db, db_field, request)
-        if db_field.name in self.framework_bound_fields:
-            framework = _framework_of_parent(request)
-            qs = qs.filter(framework=framework) if framework is not None else qs.none()
-        return qs
-
-
-# --- catalogue -------------------------------------------------------------------------------
-
-
-@admin.register(Assessor)
-class AssessorAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "framework_count")
-    search_fields = ("code", "name", "description")
-    ordering = ("code",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(framework_count=Count("frameworks"))
-
-    @admin.display(description=_("จำนวนกรอบการประเมิน"), ordering="framework_count")
-    def framework_count(self, obj: Assessor) -> int:
-        return obj.framework_count
-
-
-class IndicatorInline(ScopedInlineMixin, admin.TabularInline):
-    model = Indicator
-    fields = ("number", "name", "instrument", "weight", "stable_key")
-    extra = 0
-    show_change_link = True
-
-
-class ItemInline(FrameworkChoicesMixin, ScopedInlineMixin, admin.TabularInline):
-    model = Item
-    fk_name = "framework"
-    fields = ("kind", "number", "title", "indicator", "sub_area", "stable_key")
-    framework_bound_fields = ("indicator",)
-    cached_choice_fields = ("indicator",)
-    extra = 0
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("indicator")
-
-
-@admin.register(Framework)
-class FrameworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "fiscal_year", "assessor", "pass_mark", "oit_weight", "indicator_count", "item_count", "is_confirmed")
-    list_filter = ("fiscal_year", "assessor", "is_confirmed")
-    search_fields = ("name", "source_note", "fiscal_year")
-    list_select_related = ("assessor",)
-    ordering = ("-fiscal_year", "assessor__code")
-    autocomplete_fields = ("assessor",)
-    inlines = (IndicatorInline, ItemInline)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(indicator_count=Count("indicators", distinct=True), item_count=Count("items", distinct=True))
-        )
-
-    @admin.display(description=_("ตัวชี้วัด"), ordering="indicator_count")
-    def indicator_count(self, obj: Framework) -> int:
-        return obj.indicator_count
-
-    @admin.display(description=_("ข้อ"), ordering="item_count")
-    def item_count(self, obj: Framework) -> int:
-        return obj.item_count
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "name", "instrument", "weight", "framework", "stable_key")
-    list_display_links = ("number", "name")
-    list_filter = ("framework__fiscal_year", "instrument", "framework__assessor")
-    search_fields = ("name", "stable_key", "framework__name")
-    list_select_related = ("framework",)
-    ordering = ("-framework__fiscal_year", "framework__assessor__code", "number")
-    autocomplete_fields = ("framework",)
-
-
-class ItemAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        framework, indicator = cleaned.get("framework"), cleaned.get("indicator")
-        if framework and indicator and indicator.framework_id != framework.pk:
-            self.add_error("indicator", _("ตัวชี้วัดต้องอยู่ในกรอบการประเมินเดียวกับข้อ"))
-        return cleaned
-
-
-@admin.register(Item)
-class ItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    form = ItemAdminForm
-    list_display = ("code", "title", "indicator", "framework", "sub_area", "stable_key")
-    list_display_links = ("code", "title")
-    list_filter = ("kind", "framework__fiscal_year", "framework__assessor")
-    search_fields = ("title", "stable_key", "sub_area")
-    list_select_related = ("framework", "indicator")
-    ordering = ("-framework__fiscal_year", "kind", "number")
-    autocomplete_fields = ("framework", "indicator")
-
-    @admin.display(description=_("รหัสข้อ"), ordering="number")
-    def code(self, obj: Item) -> str:
-        return obj.code
 
 
 # --- assessments -----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Reads of the scores: which framework a page is about, one agency's table, its years.
 
 Every agency-owned row is read through ``ita_portal.agencies.selectors``. On top of it this module
-adds the one rule that is particular to scores: scores of an agency may be *loaded* (typed or
-imported) by its staff and director and also by a supervisor of its subtree — a supervising office
-loads a whole area's results at once — whereas everything else a supervisor sees stays read-only.
+names the one right that is particular to scores (the policy's ``load_scores`` action): scores of an
+agency may be *loaded* (typed or imported) by its staff and director and also by a supervisor of its
+subtree — a supervising office loads a whole area's results at once — whereas everything else a
+supervisor sees stays read-only.
 
 Every function here costs a fixed number of queries whatever the number of agencies, indicators or
 items (tests assert it).
@@ -14,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from indicators.grading import grade_for
-from indicators.models import Assessment, Framework, Indicator, IndicatorScore, Item, ItemResult
+from indicators.models import Assessment, Framework, ImportBatch, Indicator, IndicatorScore, Item, ItemResult
 from ita_portal.agencies import selectors as agency_selectors
-from ita_portal.agencies.models import Agency, Role
+from ita_portal.agencies.models import Agency
+from ita_portal.agencies.selectors import Action
 
 # The national NACC assessment (``fixtures/frameworks/nacc-*.json`` use "nacc"); a year's page shows
 # it unless another assessor (a ministry's variant such as "moe-ops") is asked for.
@@ -28,34 +30,44 @@ NATIONAL_ASSESSOR_CODES = ("nacc", "nacc-ita")
 
 
 # --- who may load scores --------------------------------------------------------------------
+# The rule itself is the access policy's ``load_scores`` action (``ita_portal.agencies.selectors``).
 
 
 def can_load_scores(user, agency: Agency) -> bool:
     """Staff/director of the agency, a supervisor of a subtree holding it, or a superuser."""
-    if agency_selectors.can_write(user, agency):
-        return True
-    return any(m.role == Role.SUPERVISOR and agency.path.startswith(m.agency.path) for m in agency_selectors.memberships_of(user))
+    return agency_selectors.can(user, Action.LOAD_SCORES, agency)
 
 
 def agencies_loadable_by(user) -> QuerySet[Agency]:
     """Agencies whose scores ``user`` may type or import (active ones only)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return Agency.objects.filter(is_active=True)
-    q = Q(pk__in=[])
-    for m in agency_selectors.memberships_of(user):
-        if m.role == Role.SUPERVISOR:
-            q |= Q(path__startswith=m.agency.path)
-        elif m.role in agency_selectors.WRITE_ROLES:
-            q |= Q(pk=m.agency_id)
-    return Agency.objects.filter(is_active=True).filter(q)
+    return agency_selectors.agencies_for(user, Action.LOAD_SCORES)
 
 
 def get_agency_for_scores(user, agency_id: int) -> Agency:
     """The agency if ``user`` may load its scores: 404 when unreadable, 403 when read-only."""
-    agency = agency_selectors.get_agency_for_read(user, agency_id)
-    if not can_load_scores(user, agency):
-        raise PermissionDenied
-    return agency
+    return agency_selectors.get_agency_for(user, agency_id, Action.LOAD_SCORES)
+
+
+def loadable_agencies_below(user, root: Agency) -> QuerySet[Agency]:
+    """Agencies of ``root``'s subtree whose scores ``user`` may load, in tree order."""
+    return agencies_loadable_by(user).filter(path__startswith=root.path).order_by("path", "name")
+
+
+# --- import batches -----------------------------------------------------------------------------
+
+
+def recent_import_batches(agency: Agency, year: int, limit: int = 10) -> QuerySet[ImportBatch]:
+    """The agency's latest uploads of a year (newest first, the file content left unread)."""
+    return ImportBatch.objects.filter(agency=agency, fiscal_year=year).select_related("uploaded_by").defer("content")[:limit]
+
+
+def import_batch_for(user, agency_id: int, year: int, batch_id: int) -> ImportBatch:
+    """An upload of an agency's year, for someone who may load its scores (404 / 403 otherwise)."""
+    agency = get_agency_for_scores(user, agency_id)
+    try:
+        return ImportBatch.objects.select_related("agency", "uploaded_by").get(pk=batch_id, agency=agency, fiscal_year=year)
+    except ImportBatch.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 # --- frameworks -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -209,7 +209,7 @@ def import_upload(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
             assessor_code=framework.assessor.code if framework else None,
         )
         return redirect("indicators:import_preview", agency_id=agency.pk, year=year, batch_id=batch.pk)
-    recent = ImportBatch.objects.filter(agency=agency, fiscal_year=year).select_related("uploaded_by").defer("content")[:10]
+    recent = selectors.recent_import_batches(agency, year)
     return render(
         request,
         "indicators/import_upload.html",
@@ -218,10 +218,7 @@ def import_upload(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
 
 
 def _batch(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> ImportBatch:
-    agency = selectors.get_agency_for_scores(request.user, agency_id)
-    return get_object_or_404(
-        ImportBatch.objects.select_related("agency", "uploaded_by"), pk=batch_id, agency=agency, fiscal_year=year
-    )
+    return selectors.import_batch_for(request.user, agency_id, year, batch_id)
 
 
 @login_required
@@ -256,11 +253,6 @@ def import_template(request: HttpRequest, agency_id: int, year: int, layout: str
     if framework is None or layout not in ("long", "wide") or fmt not in exports.FORMATS:
         raise Http404
     indicators, items = selectors.framework_catalogue(framework)
-    agencies = (
-        selectors.agencies_loadable_by(request.user)
-        .filter(path__startswith=agency.path)
-        .order_by("path", "name")
-        .values_list("code", "name")[:TEMPLATE_AGENCY_LIMIT]
-    )
+    agencies = selectors.loadable_agencies_below(request.user, agency).values_list("code", "name")[:TEMPLATE_AGENCY_LIMIT]
     headers, rows = exports.template_table(layout, year, indicators, items, agencies)
     return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}")

@@ -13,8 +13,9 @@ catalogue, which is not agency data) and what each role may do (``supervisor_per
 ``superuser_perms``, subsets of view/add/change/delete). ``is_frozen(obj)`` marks rows whose history
 must not change (approved reports, final renditions); they stay viewable but never editable.
 
-Rows are read through ``ita_portal.agencies.selectors.scope_queryset`` and then narrowed to the
-user's supervised subtrees, since the admin is the supervisor's tool and not the staff's.
+Who is a supervisor of what is the access policy's ``supervise`` action
+(``ita_portal.agencies.selectors``): rows are read through ``scope_queryset(..., action=SUPERVISE)``,
+the user's supervised subtrees, since the admin is the supervisor's tool and not the staff's.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet, URLField
+from django.db.models import Model, QuerySet, URLField
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.agencies.models import Agency, Role
-from ita_portal.agencies.selectors import memberships_of, scope_queryset
+from ita_portal.agencies.models import Agency
+from ita_portal.agencies.selectors import Action, can, may_anywhere, memberships_granting, scope_queryset
 
 VIEW = "view"
 ADD = "add"
@@ -46,33 +47,27 @@ def is_active_superuser(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 def supervised_roots(user) -> list[Agency]:
     """The agencies a user supervises (each with its whole subtree)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return []
-    return [m.agency for m in memberships_of(user) if m.role == Role.SUPERVISOR]
+    return [m.agency for m, _reach in memberships_granting(user, Action.SUPERVISE)]
 
 
 def user_may_use_admin(user) -> bool:
     """Active superusers and active supervisors; ``is_staff`` and model permissions do not count."""
-    return is_active_superuser(user) or bool(supervised_roots(user))
-
-
-def _supervised_q(user, prefix: str) -> Q:
-    q = Q(**{f"{prefix}pk__in": []})
-    for root in supervised_roots(user):
-        q |= Q(**{f"{prefix}path__startswith": root.path})
-    return q
+    return _active(user) and may_anywhere(user, Action.SUPERVISE)
 
 
 def admin_scope(qs: QuerySet, user, agency_field: str) -> QuerySet:
-    """Rows the user may see in the admin: ``scope_queryset`` narrowed to supervised subtrees."""
-    if is_active_superuser(user):
-        return scope_queryset(qs, user, agency_field)
+    """Rows the user may see in the admin: those of the agencies they supervise."""
     if not user_may_use_admin(user):
         return qs.none()
-    prefix = f"{agency_field}__" if agency_field else ""
-    return scope_queryset(qs, user, agency_field).filter(_supervised_q(user, prefix))
+    return scope_queryset(qs, user, agency_field, action=Action.SUPERVISE)
 
 
 def agency_of(obj: Model, agency_field: str) -> Agency | None:
@@ -87,9 +82,9 @@ def agency_of(obj: Model, agency_field: str) -> Agency | None:
 def in_supervised_subtree(user, agency: Agency | None) -> bool:
     if is_active_superuser(user):
         return True
-    if agency is None or not agency.is_active:
+    if agency is None or not agency.is_active or not _active(user):
         return False
-    return any(agency.path.startswith(root.path) for root in supervised_roots(user))
+    return can(user, Action.SUPERVISE, agency)
 
 
 # --- the site --------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from icalendar import Calendar
 
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency
 from ita_portal.ics import PRODID, followup_event
-from measures.models import FollowUp, FollowUpStatus
+from measures.models import CalendarFeedToken, FollowUp, FollowUpStatus
 from measures.reminders import followup_link
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -29,6 +30,20 @@ FEED_PAST_DAYS = 400
 def _window(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
     return qs.filter(starts_at__gte=since).select_related("measure", "agency").order_by("starts_at", "pk")
+
+
+def feed_for_token(token: str) -> CalendarFeedToken:
+    """The feed behind a secret URL, if its owner may still read it (404 otherwise).
+
+    Calendar apps cannot log in, so the token is the key; a feed of someone who left, or of an
+    agency the owner no longer sees, answers 404 like an unknown token.
+    """
+    feed = CalendarFeedToken.objects.select_related("user", "agency").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    if feed.agency is not None and not selectors.can_read(feed.user, feed.agency):
+        raise Http404
+    return feed
 
 
 def agency_feed_meetings(*, user, agency: Agency) -> QuerySet[FollowUp]:

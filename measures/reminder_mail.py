@@ -1,7 +1,7 @@
 """The e-mails of follow-up meetings: a reminder (with an invitation, METHOD:REQUEST) or a
 cancellation notice (METHOD:CANCEL), one message per recipient, queued in the outbox.
 
-``reminder_messages`` only builds the messages; ``measures.reminders.reminders_deliver`` queues a
+``reminder_messages`` only builds the messages; ``measures.services.reminders.reminders_deliver`` queues a
 whole batch of them with ``email_queue_many`` inside its transaction, so the outbox rows and the
 reminders' ``sent_at`` are committed together.
 

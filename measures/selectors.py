@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from indicators.models import Assessment, Framework, IndicatorScore
@@ -27,6 +28,7 @@ from measures.models import (
     MeasureStatus,
     MeasureStep,
     ProgressUpdate,
+    Weakness,
 )
 
 
@@ -125,6 +127,61 @@ def measure_for_page(*, user, agency: Agency, fiscal_year: int, pk: int, write: 
     if write:
         return selectors.get_for_write(user, qs, pk=pk)
     return selectors.get_for_read(user, qs, pk=pk)
+
+
+def step_of(measure: Measure, step_id: int) -> MeasureStep:
+    """One step of a measure already fetched through the access selectors, or 404."""
+    return _one(MeasureStep.objects.filter(measure=measure), pk=step_id)
+
+
+def steps_of(measure: Measure) -> list[MeasureStep]:
+    """The measure's steps in order, each with who ticked it off (one query)."""
+    return list(measure.steps.select_related("done_by").order_by("order", "pk"))
+
+
+def progress_of(measure: Measure, progress_id: int) -> ProgressUpdate:
+    """One progress update of a measure already fetched through the access selectors, or 404."""
+    return _one(ProgressUpdate.objects.filter(measure=measure), pk=progress_id)
+
+
+def evidence_for_page(*, user, agency: Agency, fiscal_year: int, pk: int, write: bool = False) -> Evidence:
+    """One evidence row of the agency's year: 404 outside the user's scope, 403 on a read-only write."""
+    qs = Evidence.objects.filter(measure__agency=agency, measure__fiscal_year=fiscal_year).select_related(
+        "measure", "measure__agency"
+    )
+    if write:
+        return selectors.get_for_write(user, qs, "measure__agency", pk=pk)
+    return selectors.get_for_read(user, qs, "measure__agency", pk=pk)
+
+
+def followup_for_write(*, user, agency: Agency, fiscal_year: int, pk: int) -> FollowUp:
+    """One meeting of the agency's year the user may change (404 / 403 as ``get_for_write``)."""
+    qs = FollowUp.objects.filter(agency=agency, fiscal_year=fiscal_year).select_related("measure", "agency")
+    return selectors.get_for_write(user, qs, pk=pk)
+
+
+def measure_in_year(*, agency: Agency, fiscal_year: int, pk: int) -> bool:
+    """Is ``pk`` a measure of the agency's year (a safe ``?measure=`` pre-fill)?"""
+    return Measure.objects.filter(pk=pk, agency=agency, fiscal_year=fiscal_year).exists()
+
+
+def weakness_of(agency: Agency, pk: int) -> Weakness:
+    """One weakness of an agency already fetched through the access selectors, or 404."""
+    return _one(Weakness.objects.filter(agency=agency), pk=pk)
+
+
+def weaknesses_without_measures(*, agency: Agency, fiscal_year: int, limit: int = 20) -> list[Weakness]:
+    """The year's weaknesses no measure answers yet, in their order (the overview's to-do list)."""
+    return list(
+        Weakness.objects.filter(agency=agency, fiscal_year=fiscal_year, measures__isnull=True).order_by("order", "pk")[:limit]
+    )
+
+
+def _one(qs: QuerySet, **lookup):
+    try:
+        return qs.get(**lookup)
+    except qs.model.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def person_names(user_ids: set[int], agency_id: int) -> dict[int, str]:
@@ -312,7 +369,13 @@ def _entries(records: list, model, label_of, skip: set[str], names: dict[int, st
 def measure_history(measure: Measure) -> list[HistoryEntry]:
     """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
 
-    Four queries (one per history table), whatever the length of the trail.
+    The page reads one source, django-simple-history's tables (``HistoricalRecords`` on Measure,
+    MeasureStep, FollowUp, ProgressUpdate): it records every save, including the services' own,
+    with the user from the request. The portal keeps one trail per kind of record and never mixes
+    them on a page: simple-history for measures and their follow-up; ``ReportEvent`` for reports
+    (a sign-off log that only grows and names the state each action left); for scores, the
+    assessment's ``updated_by`` / ``updated_at`` (the last change), since scores are re-imported
+    whole. Four queries (one per history table), whatever the length of the trail.
     """
     skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
     sources = [

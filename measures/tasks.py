@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from measures.digest import director_digest_send_all
-from measures.reminders import reminders_sweep
+from measures.services.reminders import reminders_sweep
 
 
 @shared_task(name="measures.reminders_sweep", ignore_result=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -11,6 +12,13 @@ from django.contrib.auth import get_user_model
 from indicators.models import Assessor, Framework, Indicator, Instrument, Item, ItemKind
 from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
 from measures.models import Measure, Weakness
+
+BKK = ZoneInfo("Asia/Bangkok")
+
+
+def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """An aware Bangkok datetime (CE year): the one helper every test builds meeting times with."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BKK)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -5,19 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from measures.models import Evidence, EvidenceKind, FollowUp, MeasureStep, ProgressUpdate
-from tests.factories import AgencyFactory, MeasureFactory
-
-BKK = ZoneInfo("Asia/Bangkok")
-
-
-def bkk(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=BKK)
+from tests.factories import AgencyFactory, MeasureFactory, bkk
 
 
 class StepFactory(factory.django.DjangoModelFactory):

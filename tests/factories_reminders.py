@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import factory
 
 from measures.models import FollowUp
-from tests.factories import AgencyFactory, MeasureFactory, MembershipFactory, UserFactory
-
-BKK = ZoneInfo("Asia/Bangkok")
-
-
-def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
-    """An aware Bangkok datetime (CE year)."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=BKK)
+from tests.factories import AgencyFactory, MeasureFactory, MembershipFactory, UserFactory, bkk
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,8 @@ from ita_portal.celery import app as celery_app
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
 from ita_portal.mail.services import email_queue
 from measures.models import Reminder
-from measures.reminders import followup_recipients, reminders_recompute, reminders_sweep
+from measures.reminders import followup_recipients
+from measures.services.reminders import reminders_recompute, reminders_sweep
 from tests.factories_reminders import meeting_with_people
 from tests.fake_smtp import FakeSMTP
 

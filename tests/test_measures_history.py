@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 
 from measures import selectors, services
-from tests.factories_measures import bkk
+from tests.factories import bkk
 
 pytestmark = pytest.mark.django_db
 
 
 def test_history_on_measure_page(world, time_machine):
-    time_machine.move_to(bkk(2024, 5, 20))
+    time_machine.move_to(bkk(2024, 5, 20, 9))
     a = world.agency_a
     client = world.client_for("staff_a")
     # Changes made through the pages record the logged-in user (HistoryRequestMiddleware).
@@ -32,7 +32,7 @@ def test_history_on_measure_page(world, time_machine):
     assert response.status_code == 302
     step = measure.steps.get()
     client.post(f"{base}steps/{step.pk}/toggle/")
-    services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14))
+    services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14, 9))
     services.progress_record(measure=measure, reported_on=dt.date(2024, 6, 30), status="done", budget_spent=Decimal("100"))
 
     html = client.get(base).content.decode()
@@ -47,11 +47,11 @@ def test_history_on_measure_page(world, time_machine):
 
 
 def test_history_entries_are_newest_first_and_skip_noise(world, time_machine):
-    time_machine.move_to(bkk(2024, 5, 20))
+    time_machine.move_to(bkk(2024, 5, 20, 9))
     measure = services.measure_create(agency=world.agency_a, fiscal_year=2567, title="ก")
-    time_machine.move_to(bkk(2024, 5, 21))
+    time_machine.move_to(bkk(2024, 5, 21, 9))
     services.measure_update(measure=measure, title="ข")
-    time_machine.move_to(bkk(2024, 5, 22))
+    time_machine.move_to(bkk(2024, 5, 22, 9))
     services.measure_update(measure=measure, title="ข")  # saved without a change: no entry
     entries = selectors.measure_history(measure)
     assert [(e.action, e.changes) for e in entries] == [("แก้ไข", [("ชื่อมาตรการ", "ก", "ข")]), ("สร้าง", [])]

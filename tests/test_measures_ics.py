@@ -11,7 +11,7 @@ from icalendar import Calendar
 from ita_portal.agencies.models import Membership
 from measures import services
 from measures.models import CalendarFeedToken
-from tests.factories_measures import bkk
+from tests.factories import bkk
 
 pytestmark = pytest.mark.django_db
 BKK = ZoneInfo("Asia/Bangkok")
@@ -19,7 +19,7 @@ BKK = ZoneInfo("Asia/Bangkok")
 
 @pytest.fixture
 def meetings(world, time_machine):
-    time_machine.move_to(bkk(2024, 5, 20))
+    time_machine.move_to(bkk(2024, 5, 20, 9))
     a = world.agency_a
     staff = Membership.objects.get(user=world.users["staff_a"])
     measure = services.measure_create(agency=a, fiscal_year=2567, title="จัดทำคู่มือการปฏิบัติงาน", responsible_people=[staff])

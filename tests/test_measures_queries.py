@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from ita_portal.agencies.models import Division, Membership
 from measures import services
-from tests.factories import WeaknessFactory
-from tests.factories_measures import PDF_BYTES, bkk, upload
+from tests.factories import WeaknessFactory, bkk
+from tests.factories_measures import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _fill(world, n: int) -> None:
             responsible_people=[staff],
             end_date=dt.date(2024, 7, 1),
         )
-        services.followup_create(agency=a, fiscal_year=2567, measure=m, starts_at=bkk(2024, 6, 1 + i % 28), attendees=[staff])
+        services.followup_create(agency=a, fiscal_year=2567, measure=m, starts_at=bkk(2024, 6, 1 + i % 28, 9), attendees=[staff])
         p = services.progress_record(measure=m, reported_on=dt.date(2024, 6, 1), status="in_progress")
         services.evidence_add_file(measure=m, upload=upload("a.pdf", PDF_BYTES), progress=p)
 
@@ -60,7 +60,7 @@ def _count(client, url: str) -> int:
     ],
 )
 def test_list_pages_constant(world, time_machine, url):
-    time_machine.move_to(bkk(2024, 5, 1))
+    time_machine.move_to(bkk(2024, 5, 1, 9))
     a = world.agency_a
     division = Division.objects.get(agency=a)
     staff = Membership.objects.get(user=world.users["staff_a"])
@@ -75,7 +75,7 @@ def test_list_pages_constant(world, time_machine, url):
 
 
 def test_measure_page_constant(world, time_machine):
-    time_machine.move_to(bkk(2024, 5, 1))
+    time_machine.move_to(bkk(2024, 5, 1, 9))
     a = world.agency_a
     client = world.client_for("staff_a")
     m = services.measure_create(agency=a, fiscal_year=2567, title="มาตรการ", steps=["ก"])
@@ -89,7 +89,7 @@ def test_measure_page_constant(world, time_machine):
             measure=m, reported_on=dt.date(2024, 6, i + 1), status="in_progress", user=world.users["staff_a"]
         )
         services.evidence_add_file(measure=m, upload=upload("a.pdf", PDF_BYTES), progress=p)
-        services.followup_create(agency=a, fiscal_year=2567, measure=m, starts_at=bkk(2024, 6, i + 1))
+        services.followup_create(agency=a, fiscal_year=2567, measure=m, starts_at=bkk(2024, 6, i + 1, 9))
 
     add(0)
     small = _count(client, url)

@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 
 from measures import services
 from measures.models import FollowUp, FollowUpStatus, Reminder
-from tests.factories import AgencyFactory, DivisionFactory, MeasureFactory, MembershipFactory
-from tests.factories_measures import bkk
+from tests.factories import AgencyFactory, DivisionFactory, MeasureFactory, MembershipFactory, bkk
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ class TestScheduleDates:
 @pytest.fixture
 def recompute_calls(monkeypatch):
     """Record every reminders_recompute call (and still run the real one)."""
-    from measures import reminders
+    from measures.services import reminders
 
     calls: list[int] = []
     real = reminders.reminders_recompute
@@ -95,17 +94,17 @@ def test_generate_seed_003_plan_meetings(recompute_calls, time_machine):
 
 
 def test_numbering_follows_dates_and_moves_bump_sequence(recompute_calls, time_machine):
-    time_machine.move_to(bkk(2024, 5, 1))
+    time_machine.move_to(bkk(2024, 5, 1, 9))
     measure = MeasureFactory()
     agency = measure.agency
-    late = services.followup_create(agency=agency, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 30))
-    early = services.followup_create(agency=agency, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 5, 30))
+    late = services.followup_create(agency=agency, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 30, 9))
+    early = services.followup_create(agency=agency, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 5, 30, 9))
     plan = services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 5, 1, 13))
     late.refresh_from_db()
     assert (early.number, late.number, plan.number) == (1, 2, 1)  # plan meetings are numbered apart
     uid, seq = late.uid, late.sequence
     assert seq == 1  # its number changed from 1 to 2 when the earlier meeting was added
-    moved = services.followup_update(followup=late, starts_at=bkk(2024, 5, 15))
+    moved = services.followup_update(followup=late, starts_at=bkk(2024, 5, 15, 9))
     early.refresh_from_db()
     assert moved.uid == uid and moved.sequence > seq
     assert (moved.number, early.number) == (1, 2)
@@ -115,15 +114,15 @@ def test_numbering_follows_dates_and_moves_bump_sequence(recompute_calls, time_m
 
 
 def test_cancel_and_minutes(recompute_calls, time_machine):
-    time_machine.move_to(bkk(2024, 5, 1))
+    time_machine.move_to(bkk(2024, 5, 1, 9))
     agency = AgencyFactory()
-    f = services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 14))
+    f = services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 14, 9))
     cancelled = services.followup_cancel(followup=f, note="ติดภารกิจ")
     assert cancelled.status == FollowUpStatus.CANCELLED and cancelled.sequence == f.sequence + 1
     assert recompute_calls == [f.pk, f.pk]
     with pytest.raises(ValidationError):
         services.followup_record_minutes(followup=cancelled, minutes="x")
-    g = services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 30))
+    g = services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 30, 9))
     held = services.followup_record_minutes(followup=g, minutes="ที่ประชุมรับทราบความก้าวหน้า")
     assert held.status == FollowUpStatus.HELD and held.minutes == "ที่ประชุมรับทราบความก้าวหน้า"
     with pytest.raises(ValidationError):
@@ -133,10 +132,12 @@ def test_cancel_and_minutes(recompute_calls, time_machine):
 def test_followup_refuses_other_agency_and_reversed_times():
     agency, other = AgencyFactory(), AgencyFactory()
     with pytest.raises(ValidationError):
-        services.followup_create(agency=agency, fiscal_year=2567, measure=MeasureFactory(agency=other), starts_at=bkk(2024, 6, 1))
+        services.followup_create(
+            agency=agency, fiscal_year=2567, measure=MeasureFactory(agency=other), starts_at=bkk(2024, 6, 1, 9)
+        )
     with pytest.raises(ValidationError):
         services.followup_create(
-            agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 1), attendees=[MembershipFactory(agency=other)]
+            agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 1, 9), attendees=[MembershipFactory(agency=other)]
         )
     with pytest.raises(ValidationError):
         services.followup_create(agency=agency, fiscal_year=2567, starts_at=bkk(2024, 6, 1, 10), ends_at=bkk(2024, 6, 1, 9))

@@ -10,7 +10,8 @@ import pytest
 from measures import services
 from measures.models import Evidence, FollowUp, Measure, MeasureStep, ProgressUpdate
 from tests.conftest import READERS_OF_A, assert_status
-from tests.factories_measures import PDF_BYTES, bkk, upload
+from tests.factories import bkk
+from tests.factories_measures import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,12 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def data(world, time_machine):
-    time_machine.move_to(bkk(2024, 5, 20))
+    time_machine.move_to(bkk(2024, 5, 20, 9))
     a = world.agency_a
     measure = services.measure_create(agency=a, fiscal_year=2567, title="จัดทำคู่มือการปฏิบัติงาน", steps=["ก", "ข"])
     progress = services.progress_record(measure=measure, reported_on=dt.date(2024, 6, 30), status="in_progress")
     evidence = services.evidence_add_file(measure=measure, upload=upload("คู่มือ.pdf", PDF_BYTES), progress=progress)
-    followup = services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14))
+    followup = services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14, 9))
     base = f"/measures/a/{a.pk}/2567/"
     m = f"{base}m/{measure.pk}/"
     step = measure.steps.first()
@@ -276,7 +277,7 @@ def test_calendar_shows_be_month_and_meetings(world, data):
 def test_overview_filters_and_overdue(world, data, time_machine):
     from ita_portal.agencies.models import Division
 
-    time_machine.move_to(bkk(2024, 8, 1))
+    time_machine.move_to(bkk(2024, 8, 1, 9))
     a = world.agency_a
     division = Division.objects.get(agency=a)
     services.measure_update(measure=data["measure"], end_date=dt.date(2024, 7, 15), responsible_divisions=[division])

@@ -23,7 +23,7 @@ from ita_portal.mail.schedule import RETRY_NAME, beat_schedule_ensure
 from ita_portal.mail.services import email_queue, outbox_resend, outbox_retry_due, outbox_send, retry_delay
 from measures.portal import DIGEST_NAME, SWEEP_NAME
 from tests.conftest import assert_status
-from tests.factories_reminders import bkk
+from tests.factories import bkk
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core import mail
 from ita_portal.agencies.models import Role
 from measures.digest import director_digest_send_all
 from measures.models import FollowUpStatus, MeasureStatus, ProgressUpdate
-from tests.factories import AgencyFactory, MeasureFactory
-from tests.factories_reminders import FollowUpFactory, bkk, member_with_email
+from tests.factories import AgencyFactory, MeasureFactory, bkk
+from tests.factories_reminders import FollowUpFactory, member_with_email
 
 pytestmark = pytest.mark.django_db
 

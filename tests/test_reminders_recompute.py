@@ -16,10 +16,10 @@ from measures.reminders import (
     SKIP_NOT_BEFORE_MEETING,
     SKIP_PAST,
     reminder_due_at,
-    reminders_recompute,
 )
-from tests.factories import AgencyFactory
-from tests.factories_reminders import BKK, FollowUpFactory, bkk
+from measures.services.reminders import reminders_recompute
+from tests.factories import BKK, AgencyFactory, bkk
+from tests.factories_reminders import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,10 @@ from icalendar import Calendar
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
 from ita_portal.mail.services import email_queue, email_queue_many
 from measures.models import FollowUpStatus, Reminder
-from measures.reminders import SKIP_PAST, followup_recipients, reminders_recompute, reminders_sweep
-from tests.factories import DivisionFactory, MeasureFactory, MembershipFactory
-from tests.factories_reminders import FollowUpFactory, bkk, meeting_with_people, member_with_email
+from measures.reminders import SKIP_PAST, followup_recipients
+from measures.services.reminders import reminders_recompute, reminders_sweep
+from tests.factories import DivisionFactory, MeasureFactory, MembershipFactory, bkk
+from tests.factories_reminders import FollowUpFactory, meeting_with_people, member_with_email
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from indicators.importing.values import (
 )
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
-from ita_portal.agencies.models import Agency, Role
+from ita_portal.agencies.models import Agency
 
 
 @dataclass(frozen=True)
@@ -95,19 +95,12 @@ class ScoreScope:
 
     @classmethod
     def for_user(cls, user, root: Agency | None = None) -> ScoreScope:
-        """Staff/director: their agency; supervisor: their subtree; limited to ``root``'s subtree."""
-        from ita_portal.agencies.selectors import WRITE_ROLES, memberships_of
+        """Where the policy lets ``user`` load scores (``load_scores``), limited to ``root``'s subtree."""
+        from ita_portal.agencies.selectors import Action, reach
 
         root_path = root.path if root is not None else ""
-        if getattr(user, "is_superuser", False) and user.is_active:
-            return cls(everything=True, root_path=root_path)
-        ids, prefixes = set(), []
-        for m in memberships_of(user):
-            if m.role == Role.SUPERVISOR:
-                prefixes.append(m.agency.path)
-            elif m.role in WRITE_ROLES:
-                ids.add(m.agency_id)
-        return cls(ids=frozenset(ids), prefixes=tuple(prefixes), root_path=root_path)
+        where = reach(user, Action.LOAD_SCORES)
+        return cls(everything=where.everything, ids=where.ids, prefixes=where.paths, root_path=root_path)
 
 
 # --- the checker ------------------------------------------------------------------------------

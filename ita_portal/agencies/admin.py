@@ -99,6 +99,12 @@ def _membership_update_from_form(membership: Membership, changed: list[str]) -> 
         services.membership_update(membership=membership, **fields)
 
 
+def _division_update_from_form(division: Division, changed: list[str]) -> None:
+    fields = {name: getattr(division, name) for name in services.DIVISION_FIELDS if name in changed}
+    if fields:
+        services.division_update(division=division, **fields)
+
+
 def _adopt(target, created) -> None:
     """Let the admin's own object stand for the one a service created (for messages and logs)."""
     target.pk = created.pk
@@ -225,9 +231,9 @@ class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if formset.model is Division:
             formset.save(commit=False)
             for division in formset.deleted_objects:
-                division.delete()
-            for division, _changed in formset.changed_objects:
-                division.save()  # no division_update service yet
+                services.division_delete(division=division)
+            for division, changed in formset.changed_objects:
+                _division_update_from_form(division, changed)
             for division in formset.new_objects:
                 _adopt(
                     division,
@@ -264,9 +270,16 @@ class DivisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()  # no division_update service yet
+            _division_update_from_form(obj, form.changed_data)
             return
         _adopt(obj, services.division_create(agency=obj.agency, name=obj.name, short_name=obj.short_name, order=obj.order))
+
+    def delete_model(self, request, obj):
+        services.division_delete(division=obj)
+
+    def delete_queryset(self, request, queryset):
+        for division in queryset:
+            services.division_delete(division=division)
 
 
 @admin.register(Membership)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Max, Model, Q
 
 from ita_portal.agencies import selectors
-from ita_portal.agencies.models import Agency, Membership, Role
+from ita_portal.agencies.models import Agency, Membership
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def summaries_for(user, agencies: list[Agency], year: int) -> dict[int, AgencyYe
 def subtree_sizes(user, memberships: list[Membership]) -> dict[int, int]:
     """For each supervising membership (by id): how many active agencies its subtree holds, the
     supervising agency included. One query for all of them."""
-    supervising = [m for m in memberships if m.role == Role.SUPERVISOR]
+    supervising = [m for m in memberships if selectors.reach_of(m.role, selectors.Action.SUPERVISE) == selectors.SUBTREE]
     if not supervising:
         return {}
     visible = selectors.agencies_visible_to(user)

@@ -80,28 +80,25 @@ class Agency(models.Model):
     def display_short(self) -> str:
         return self.short_name or self.name
 
-    def _computed_path(self) -> str:
-        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        agency = super().from_db(db, field_names, values)
+        agency._saved_parent_id = agency.__dict__.get("parent_id")
+        return agency
 
     def save(self, *args, **kwargs) -> None:
-        # The path is structure, not business logic: keeping it right on every save (admin, fixtures,
-        # services) is what lets the access selectors trust it.
+        # The path is structure, not business logic: a new agency gets its own here (fixtures,
+        # factories and services alike), which is what lets the access selectors trust it. Moving
+        # an existing agency changes its whole subtree's paths and is the service ``agency_move``'s
+        # job; a save that would move one silently is refused.
+        if self.pk is not None and hasattr(self, "_saved_parent_id") and self.parent_id != self._saved_parent_id:
+            raise ValueError("an agency moves through ita_portal.agencies.services.agency_move")
         with transaction.atomic():
-            if self.parent_id and self.pk:
-                ancestor_ids = {int(p) for p in Agency.objects.get(pk=self.parent_id).path.strip("/").split("/") if p}
-                if self.pk in ancestor_ids:
-                    from django.core.exceptions import ValidationError
-
-                    raise ValidationError(_("ย้ายหน่วยงานไปอยู่ใต้หน่วยงานในสังกัดของตนเองไม่ได้"))
-            old_path = self.path
             super().save(*args, **kwargs)
-            new_path = self._computed_path()
-            if new_path != old_path:
-                Agency.objects.filter(pk=self.pk).update(path=new_path)
-                self.path = new_path
-                if old_path:
-                    for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                        Agency.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+            self._saved_parent_id = self.parent_id
+            if not self.path:
+                self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+                Agency.objects.filter(pk=self.pk).update(path=self.path)
 
     def lead_days(self) -> list[int]:
         """Reminder lead times in days, largest first; bad entries are ignored."""

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies import selectors
-from ita_portal.agencies.models import Agency, Membership, Role
+from ita_portal.agencies.models import Agency, Membership
 from ita_portal.thai import fiscal_year_of
 
 _REQUEST_CACHE = "_ita_navigation"
@@ -174,18 +174,12 @@ def _agency_from_url(user, agency_id: int, memberships: list[Membership]) -> Age
     return selectors.agencies_visible_to(user).select_related("parent").filter(pk=agency_id).first()
 
 
-def _membership_for(agency: Agency | None, memberships: list[Membership]) -> Membership | None:
+def _membership_for(user, agency: Agency | None, memberships: list[Membership]) -> Membership | None:
     """The membership that gives the user their place in ``agency``: their own there, else the
     supervising one above it (a supervisor reading an agency in its subtree)."""
     if agency is None:
         return memberships[0] if memberships else None
-    for m in memberships:
-        if m.agency_id == agency.pk:
-            return m
-    for m in memberships:
-        if m.role == Role.SUPERVISOR and agency.path.startswith(m.agency.path):
-            return m
-    return None
+    return selectors.membership_granting(user, selectors.Action.VIEW, agency)
 
 
 def user_display_name(user, membership: Membership | None) -> str:
@@ -232,7 +226,7 @@ def navigation_context(request: HttpRequest) -> dict:
         year = getattr(request, "nav_default_year", None) or current_year
 
     years = sorted({*year_choices(), year}, reverse=True)
-    membership = _membership_for(agency, memberships)
+    membership = _membership_for(user, agency, memberships)
 
     agency_links = []
     if agency is not None:
@@ -252,7 +246,7 @@ def navigation_context(request: HttpRequest) -> dict:
             for y in years
         ]
 
-    can_browse = user.is_superuser or any(m.role == Role.SUPERVISOR for m in memberships)
+    can_browse = user.is_superuser or selectors.may_anywhere(user, selectors.Action.SUPERVISE)
     context = {
         "nav_agency": agency,
         "nav_year": year,

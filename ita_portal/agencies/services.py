@@ -9,10 +9,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
-from ita_portal.agencies.selectors import forget_memberships
+from ita_portal.agencies.selectors import Action, forget_memberships, roles_granting
+from ita_portal.service_fields import apply_fields
 
 User = get_user_model()
 
@@ -34,40 +38,86 @@ AGENCY_FIELDS = frozenset(
 )
 
 
-def _apply(obj, fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    for key, value in fields.items():
-        setattr(obj, key, value)
-
-
 @transaction.atomic
 def agency_create(*, name: str, code: str, kind: str = AgencyKind.OTHER, parent: Agency | None = None, **fields) -> Agency:
     """Create an agency under ``parent`` (None for a root)."""
     agency = Agency(name=name, code=code, kind=kind, parent=parent)
-    _apply(agency, fields, set(AGENCY_FIELDS))
+    apply_fields(agency, fields, set(AGENCY_FIELDS))
     agency.full_clean()
     agency.save()
     return agency
 
 
+_UNCHANGED = object()
+
+
 @transaction.atomic
 def agency_update(*, agency: Agency, **fields) -> Agency:
-    """Change an agency's fields; ``parent`` moves it (and its subtree) in the tree."""
+    """Change an agency's fields; a new ``parent`` moves it and its subtree (``agency_move``)."""
     allowed = set(AGENCY_FIELDS) | {"name", "code", "kind", "parent"}
-    _apply(agency, fields, allowed)
+    parent = fields.pop("parent", _UNCHANGED)
+    apply_fields(agency, fields, allowed)
+    saved_parent_id = getattr(agency, "_saved_parent_id", agency.parent_id)
+    if parent is not _UNCHANGED:
+        agency.parent = parent  # validated with the rest (an agency is not its own parent)
     agency.full_clean()
+    moving = agency.parent_id != saved_parent_id
+    if moving:
+        agency.parent_id = saved_parent_id
     agency.save()
+    if moving:
+        agency_move(agency=agency, parent=parent)
+    return agency
+
+
+@transaction.atomic
+def agency_move(*, agency: Agency, parent: Agency | None) -> Agency:
+    """Put ``agency`` and its whole subtree under ``parent`` (None: make it a root).
+
+    Every materialised path of the subtree is rewritten by one UPDATE whatever its size (the
+    subtree's rows are locked by it). Moving an agency under itself or under one of its own
+    agencies is refused with a ValidationError.
+    """
+    old_path = Agency.objects.select_for_update().values_list("path", flat=True).get(pk=agency.pk)
+    parent_path = "/" if parent is None else Agency.objects.values_list("path", flat=True).get(pk=parent.pk)
+    if parent is not None and parent_path.startswith(old_path):
+        raise ValidationError({"parent": _("ย้ายหน่วยงานไปอยู่ใต้หน่วยงานในสังกัดของตนเองไม่ได้")})
+    new_path = f"{parent_path}{agency.pk}/"
+    Agency.objects.filter(pk=agency.pk).update(parent=parent, updated_at=timezone.now())
+    if new_path != old_path:
+        Agency.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField())
+        )
+    agency.parent, agency.path = parent, new_path
+    agency._saved_parent_id = agency.parent_id
     return agency
 
 
 @transaction.atomic
 def division_create(*, agency: Agency, name: str, short_name: str = "", order: int = 0) -> Division:
+    """A new กลุ่มงาน of ``agency`` (names are unique within an agency)."""
     division = Division(agency=agency, name=name, short_name=short_name, order=order)
     division.full_clean()
     division.save()
     return division
+
+
+DIVISION_FIELDS = frozenset({"agency", "name", "short_name", "order", "is_active"})
+
+
+@transaction.atomic
+def division_update(*, division: Division, **fields) -> Division:
+    """Change a division's agency, name, short name, order or whether it is in use."""
+    apply_fields(division, fields, set(DIVISION_FIELDS))
+    division.full_clean()
+    division.save()
+    return division
+
+
+@transaction.atomic
+def division_delete(*, division: Division) -> None:
+    """Remove a division; its members stay in the agency without one (``SET_NULL``)."""
+    division.delete()
 
 
 @transaction.atomic
@@ -139,7 +189,7 @@ def membership_create(
 @transaction.atomic
 def membership_update(*, membership: Membership, **fields) -> Membership:
     allowed = {"role", "first_name_th", "last_name_th", "name_title", "division", "position_title", "is_active"}
-    _apply(membership, fields, allowed)
+    apply_fields(membership, fields, allowed)
     _check_division(membership.agency, membership.division)
     membership.full_clean()
     membership.save()
@@ -155,11 +205,12 @@ def membership_delete(*, membership: Membership) -> None:
 
 
 def _sync_user(user) -> None:
-    """Supervisors work in the admin site, so their login needs ``is_staff``; others do not."""
+    """Whoever may supervise (the policy's ``supervise``) works in the admin site, so their login
+    needs ``is_staff``; others do not."""
     forget_memberships(user)
     if user.is_superuser:
         return
-    is_supervisor = Membership.objects.filter(user=user, role=Role.SUPERVISOR, is_active=True).exists()
+    is_supervisor = Membership.objects.filter(user=user, role__in=roles_granting(Action.SUPERVISE), is_active=True).exists()
     if user.is_staff != is_supervisor:
         user.is_staff = is_supervisor
         user.save(update_fields=["is_staff"])

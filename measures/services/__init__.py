@@ -11,6 +11,9 @@ Split by area (each function is keyword-only, validates, runs in one transaction
 - ``feeds``     — feed_token_get_or_create / feed_token_regenerate (secret calendar URLs)
 - ``weaknesses`` — weaknesses_propose (from an assessment's scores) / weakness_create /
   weakness_update / weakness_set_status
+- ``reminders`` — reminders_recompute (a meeting's Reminder rows), reminders_sweep /
+  reminders_deliver (claim due rows, queue their e-mails, mark them sent); the reads they use
+  (due moments, recipients, links) are in ``measures.reminders``
 """
 
 from measures.services.feeds import feed_token_get_or_create, feed_token_regenerate
@@ -40,6 +43,7 @@ from measures.services.progress import (
     progress_record,
     progress_update,
 )
+from measures.services.reminders import reminder_deliver, reminders_deliver, reminders_recompute, reminders_sweep
 from measures.services.weaknesses import weakness_create, weakness_set_status, weakness_update, weaknesses_propose
 
 __all__ = [
@@ -59,6 +63,10 @@ __all__ = [
     "progress_delete",
     "progress_record",
     "progress_update",
+    "reminder_deliver",
+    "reminders_deliver",
+    "reminders_recompute",
+    "reminders_sweep",
     "schedule_dates",
     "step_add",
     "step_remove",

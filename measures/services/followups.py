@@ -4,7 +4,7 @@ Numbering: meetings are numbered in date order within their scope — the agency
 fiscal year (no measure) or one measure — so "ครั้งที่" always follows the calendar. Every change
 that calendar apps must see (time, place, title, number, status) raises ``sequence``; the UID never
 changes. After each create, move, cancel or hold the meeting's reminders are recomputed
-(``measures.reminders.reminders_recompute``).
+(``measures.services.reminders.reminders_recompute``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.service_fields import apply_fields, check_fields
 from measures.models import FollowUp, FollowUpStatus, Measure
 from measures.services._common import check_divisions, check_fiscal_year, check_people
 
@@ -30,7 +31,8 @@ MAX_GENERATED = 60
 
 
 def _recompute_reminders(followup: FollowUp) -> None:
-    from measures import reminders
+    # Looked up at call time so the module (and a test's spy on it) is the one place that writes them.
+    from measures.services import reminders
 
     reminders.reminders_recompute(followup=followup)
 
@@ -73,17 +75,14 @@ def followup_create(
         if measure.agency_id != agency.pk:
             raise ValidationError({"measure": _("มาตรการนี้ไม่ใช่ของหน่วยงานนี้")})
         fiscal_year = measure.fiscal_year
-    unknown = set(fields) - FOLLOWUP_FIELDS
-    if unknown:
-        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    check_fields(fields, FOLLOWUP_FIELDS, "follow-up")
     _check_period(starts_at, ends_at)
     people = check_people(agency, attendees, "attendees")
     divisions = check_divisions(agency, responsible_divisions)
     followup = FollowUp(
         agency=agency, fiscal_year=fiscal_year, measure=measure, number=0, starts_at=starts_at, ends_at=ends_at, created_by=user
     )
-    for key, value in fields.items():
-        setattr(followup, key, value)
+    apply_fields(followup, fields, FOLLOWUP_FIELDS, "follow-up")
     followup.number = 1  # real number set by _renumber below
     followup.full_clean()
     followup.save()
@@ -105,12 +104,9 @@ def followup_update(
 ) -> FollowUp:
     """Change or move a meeting. A moved meeting keeps its UID, gets a higher SEQUENCE and new reminders."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
-    unknown = set(fields) - FOLLOWUP_FIELDS
-    if unknown:
-        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    check_fields(fields, FOLLOWUP_FIELDS, "follow-up")
     before = {name: getattr(followup, name) for name in CALENDAR_FIELDS}
-    for key, value in fields.items():
-        setattr(followup, key, value)
+    apply_fields(followup, fields, FOLLOWUP_FIELDS, "follow-up")
     _check_period(followup.starts_at, followup.ends_at)
     if any(getattr(followup, name) != value for name, value in before.items()):
         followup.sequence += 1

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.service_fields import apply_fields
 from measures.models import Measure, MeasureStep, Weakness
 from measures.services._common import check_divisions, check_fiscal_year, check_people
 
@@ -38,14 +39,6 @@ MEASURE_FIELDS = frozenset(
         "order",
     }
 )
-
-
-def _apply(measure: Measure, fields: dict) -> None:
-    unknown = set(fields) - MEASURE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown measure fields: {sorted(unknown)}")
-    for key, value in fields.items():
-        setattr(measure, key, value)
 
 
 def _check_links(measure: Measure, weakness: Weakness | None, indicator: Indicator | None) -> None:
@@ -83,7 +76,7 @@ def measure_create(
     """
     check_fiscal_year(fiscal_year)
     measure = Measure(agency=agency, fiscal_year=fiscal_year, title=(title or "").strip(), created_by=user)
-    _apply(measure, fields)
+    apply_fields(measure, fields, MEASURE_FIELDS, "measure")
     _check_links(measure, weakness, indicator)
     if weakness is not None and not measure.weakness_text:
         measure.weakness_text = weakness.title
@@ -119,7 +112,7 @@ def measure_update(
 ) -> Measure:
     """Change a measure's fields; relation arguments left out stay as they are."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    _apply(measure, fields)
+    apply_fields(measure, fields, MEASURE_FIELDS, "measure")
     if weakness is not ... or indicator is not ...:
         _check_links(
             measure,

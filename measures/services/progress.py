@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ita_portal.service_fields import apply_fields
 from measures.models import Evidence, EvidenceKind, Measure, MeasureStatus, ProgressUpdate
 from measures.uploads import sha256_of, validate_upload
 
@@ -30,12 +31,9 @@ def _measure_status_follow(measure: Measure) -> None:
         measure.save(update_fields=["status", "updated_at"])
 
 
-def _apply(progress: ProgressUpdate, fields: dict) -> None:
-    unknown = set(fields) - PROGRESS_FIELDS
-    if unknown:
-        raise TypeError(f"unknown progress fields: {sorted(unknown)}")
-    for key, value in fields.items():
-        setattr(progress, key, value)
+def _set_fields(progress: ProgressUpdate, fields: dict) -> None:
+    """``apply_fields`` plus the rule that an empty amount spent is zero."""
+    apply_fields(progress, fields, PROGRESS_FIELDS, "progress")
     if progress.budget_spent is None:
         progress.budget_spent = Decimal("0")
 
@@ -47,7 +45,7 @@ def progress_record(
     """Record a progress report; ``files`` (uploads) and ``links`` ((url, title) pairs) become its evidence."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     progress = ProgressUpdate(measure=measure, reported_on=reported_on, status=status, recorded_by=user)
-    _apply(progress, fields)
+    _set_fields(progress, fields)
     progress.full_clean()
     progress.save()
     for upload in files:
@@ -64,7 +62,7 @@ def progress_update(*, progress: ProgressUpdate, reported_on: dt.date, status: s
     progress = ProgressUpdate.objects.select_for_update().get(pk=progress.pk)
     progress.reported_on = reported_on
     progress.status = status
-    _apply(progress, fields)
+    _set_fields(progress, fields)
     progress.full_clean()
     progress.save()
     _measure_status_follow(progress.measure)

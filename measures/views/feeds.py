@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from measures import ics, services
-from measures.models import CalendarFeedToken
 
 
 @login_required
@@ -47,13 +46,9 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
 
     The owner must still be able to read the agency: a feed of someone who left answers 404.
     """
-    feed = get_object_or_404(CalendarFeedToken.objects.select_related("user", "agency"), token=token)
+    feed = ics.feed_for_token(token)
     user = feed.user
-    if not user.is_active:
-        raise Http404
     if feed.agency is not None:
-        if not access.can_read(user, feed.agency):
-            raise Http404
         meetings = ics.agency_feed_meetings(user=user, agency=feed.agency)
         name = f"การกำกับติดตาม ITA — {feed.agency.display_short}"
     else:

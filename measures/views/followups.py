@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ita_portal.agencies import selectors as access
 from measures import selectors, services
 from measures.forms.followups import FollowUpForm, GenerateForm, MinutesForm
-from measures.models import FollowUp, Measure
+from measures.models import Measure
 from measures.views._common import add_service_errors, agency_for
 
 FOLLOWUPS_PER_PAGE = 30
@@ -83,7 +83,7 @@ def followup_calendar(request: HttpRequest, agency_id: int, year: int) -> HttpRe
 
 def _initial_measure(request, agency, year) -> dict:
     measure_id = request.GET.get("measure", "")
-    if measure_id.isdigit() and Measure.objects.filter(pk=measure_id, agency=agency, fiscal_year=year).exists():
+    if measure_id.isdigit() and selectors.measure_in_year(agency=agency, fiscal_year=year, pk=int(measure_id)):
         return {"measure": int(measure_id)}
     return {}
 
@@ -116,8 +116,7 @@ def followup_create(request: HttpRequest, agency_id: int, year: int) -> HttpResp
 
 def _followup_for_write(request, agency_id, year, pk):
     agency = agency_for(request, agency_id)
-    qs = FollowUp.objects.filter(agency=agency, fiscal_year=year).select_related("measure", "agency")
-    return agency, access.get_for_write(request.user, qs, pk=pk)
+    return agency, selectors.followup_for_write(user=request.user, agency=agency, fiscal_year=year, pk=pk)
 
 
 @login_required

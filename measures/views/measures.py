@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from ita_portal.agencies import selectors as access
 from measures import selectors, services
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
-from measures.models import MeasureStep, Weakness
 from measures.views._common import add_service_errors, agency_for, is_htmx
 
 MEASURES_PER_PAGE = 20
@@ -60,9 +59,7 @@ def overview(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "page_obj": page,
             "measures": _decorate(page.object_list, today),
             "can_write": access.can_write(request.user, agency),
-            "weaknesses": Weakness.objects.filter(agency=agency, fiscal_year=year, measures__isnull=True).order_by("order", "pk")[
-                :20
-            ]
+            "weaknesses": selectors.weaknesses_without_measures(agency=agency, fiscal_year=year)
             if access.can_write(request.user, agency)
             else [],
         },
@@ -93,7 +90,7 @@ def measure_create(request: HttpRequest, agency_id: int, year: int) -> HttpRespo
     initial = {}
     weakness_id = request.GET.get("weakness")
     if weakness_id and weakness_id.isdigit():
-        weakness = get_object_or_404(Weakness, pk=weakness_id, agency=agency)
+        weakness = selectors.weakness_of(agency, int(weakness_id))
         initial = {
             "weakness": weakness,
             "indicator": weakness.indicator_id,
@@ -170,7 +167,7 @@ def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = No
                 for e in errors:
                     messages.error(request, e)
         return redirect(_detail_url(measure) + "#steps")
-    steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
+    steps = selectors.steps_of(measure)
     return render(
         request,
         "measures/_steps.html",
@@ -207,7 +204,7 @@ def step_add(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpRe
 @login_required
 def step_edit(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
     measure = _measure_for_step_write(request, agency_id, year, pk)
-    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    step = selectors.step_of(measure, step_id)
     form = StepForm(request.POST if request.method == "POST" else None, initial={"text": step.text, "due_date": step.due_date})
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +220,7 @@ def step_edit(request: HttpRequest, agency_id: int, year: int, pk: int, step_id:
 @require_POST
 def step_remove(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
     measure = _measure_for_step_write(request, agency_id, year, pk)
-    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    step = selectors.step_of(measure, step_id)
     services.step_remove(step=step)
     return _steps_response(request, measure)
 
@@ -260,6 +257,6 @@ def steps_reorder(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
 @require_POST
 def step_toggle(request: HttpRequest, agency_id: int, year: int, pk: int, step_id: int) -> HttpResponse:
     measure = _measure_for_step_write(request, agency_id, year, pk)
-    step = get_object_or_404(MeasureStep, pk=step_id, measure=measure)
+    step = selectors.step_of(measure, step_id)
     services.step_set_done(step=step, done=not step.is_done, user=request.user)
     return _steps_response(request, measure)

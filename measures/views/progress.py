@@ -6,15 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ita_portal.agencies import selectors as access
 from measures import selectors, services
 from measures.forms.progress import EvidenceForm, ProgressForm
-from measures.models import Evidence, EvidenceKind, ProgressUpdate
+from measures.models import Evidence, EvidenceKind
 from measures.views._common import add_service_errors, agency_for
 
 
@@ -55,7 +54,7 @@ def progress_create(request: HttpRequest, agency_id: int, year: int, pk: int) ->
 def _progress_for_write(request, agency_id, year, pk, progress_id):
     agency = agency_for(request, agency_id)
     measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
-    return agency, measure, get_object_or_404(ProgressUpdate, pk=progress_id, measure=measure)
+    return agency, measure, selectors.progress_of(measure, progress_id)
 
 
 @login_required
@@ -115,10 +114,7 @@ def evidence_add(request: HttpRequest, agency_id: int, year: int, pk: int) -> Ht
 
 def _evidence(request, agency_id, year, evidence_id, *, write: bool) -> Evidence:
     agency = agency_for(request, agency_id)
-    qs = Evidence.objects.filter(measure__agency=agency, measure__fiscal_year=year).select_related("measure", "measure__agency")
-    if write:
-        return access.get_for_write(request.user, qs, "measure__agency", pk=evidence_id)
-    return access.get_for_read(request.user, qs, "measure__agency", pk=evidence_id)
+    return selectors.evidence_for_page(user=request.user, agency=agency, fiscal_year=year, pk=evidence_id, write=write)
 
 
 @login_required
