@@ -13,7 +13,9 @@ from django.db import DEFAULT_DB_ALIAS
 SWEEP_NAME = "ITA: ส่งการแจ้งเตือนการกำกับติดตาม (ทุก 5 นาที)"
 RETRY_NAME = "ITA: ส่งอีเมลที่รอส่งซ้ำ (ทุก 1 นาที)"
 DIGEST_NAME = "ITA: สรุปรายสัปดาห์ถึงผู้อำนวยการ (วันจันทร์ 07:00)"
-RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
+RENDER_RETRY_NAME = "ITA: ส่ง PDF ที่รอคิวหรือค้างเข้าคิวอีกครั้ง (ทุก 1 นาที)"
+# Entries an older release created under another name; removed so they do not run twice.
+OBSOLETE_NAMES = ("ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)",)
 
 
 def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -29,11 +31,13 @@ def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
         (SWEEP_NAME, "measures.reminders_sweep", {"interval": every_5, "crontab": None}),
         (RETRY_NAME, "mail.outbox_retry_due", {"interval": every_1, "crontab": None}),
         (DIGEST_NAME, "measures.director_digest", {"interval": None, "crontab": monday_7}),
-        (RENDER_RETRY_NAME, "reports.renditions_retry_stale", {"interval": every_5, "crontab": None}),
+        # Every minute: a render requested while the broker was down starts within a minute of its return.
+        (RENDER_RETRY_NAME, "reports.renditions_requeue", {"interval": every_1, "crontab": None}),
     ):
         PeriodicTask.objects.using(using).update_or_create(
             name=name, defaults={"task": task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule}
         )
+    PeriodicTask.objects.using(using).filter(name__in=OBSOLETE_NAMES).delete()
 
 
 def beat_schedule_ensure_after_migrate(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
