@@ -155,6 +155,8 @@ else:
         "processed_folder": str(_celery_dir / "processed"),
         "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
+        # Poll often: a dev worker then answers Ctrl-C within a second, not after several polls.
+        "polling_interval": 0.25,
     }
     # The embedded broker's folders are made by whichever process starts first (web, worker, a command).
     for _folder in ("queue", "processed", "control"):

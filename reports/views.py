@@ -168,7 +168,9 @@ def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, acti
         elif action == ReportAction.RETURN:
             services.report_return(report=report, actor=request.user, note=note)
         elif action == ReportAction.APPROVE:
-            approved = services.report_approve(report=report, actor=request.user, decision=form.cleaned_data["decision"], note=note)
+            approved = services.report_approve(
+                report=report, actor=request.user, decision=form.cleaned_data["decision"], note=note
+            )
             if _waits_for_queue(approved.renditions.filter(is_final=True)):
                 messages.warning(request, queue_down_text())
         elif action == ReportAction.PUBLISH:
