@@ -199,7 +199,13 @@ if STORAGE_URL or env_str("AWS_STORAGE_BUCKET_NAME"):
     )
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3, "default_acl": "private", "querystring_auth": True, "file_overwrite": False},
+        "OPTIONS": {
+            **_s3,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
