@@ -57,7 +57,7 @@ def s3_endpoint(tmp_path_factory):
     endpoint = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
-            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)  # noqa: S310 - our own server
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
             break
         except urllib.error.HTTPError:
             break
