@@ -16,7 +16,7 @@ import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-PASSWORD = "ita-demo-2567"  # the demo accounts' password (README)
+PASSWORD = "ita-demo-2567"  # noqa: S105 - the demo accounts' published password (README)
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -142,7 +142,7 @@ def check(base: str) -> None:
     downloads = [int(n) for n in re.findall(rf"/measures/a/{agency_id}/2567/evidence/(\d+)/download/", page)]
     if not downloads or b.get(f"/measures/a/{agency_id}/2567/evidence/{max(downloads)}/download/") != PDF:
         raise Fail("the uploaded evidence file did not come back")
-    b.get(f"/public/OPS-ROIET/2567/")
+    b.get("/public/OPS-ROIET/2567/")
 
     # A supervisor: the admin site.
     b.login("obec_supervisor")
