@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
 import sys
 import time
 import uuid
@@ -27,13 +28,24 @@ class Fail(Exception):
 class Browser:
     def __init__(self, base: str):
         parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.tls = parts.scheme == "https"  # through nginx; otherwise straight to gunicorn, as nginx would
+        self.host, self.port = parts.hostname, parts.port or (443 if self.tls else 80)
         self.origin = f"https://{parts.netloc}"
         self.cookies: dict[str, str] = {}
 
+    def connection(self) -> http.client.HTTPConnection:
+        if not self.tls:
+            return http.client.HTTPConnection(self.host, self.port, timeout=60)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the smoke stage's own self-signed certificate
+        return http.client.HTTPSConnection(self.host, self.port, timeout=60, context=context)
+
     def request(self, method: str, path: str, body: bytes | None = None, content_type: str = "") -> tuple[int, dict, bytes]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        headers = {"X-Forwarded-Proto": "https", "Host": f"{self.host}:{self.port}", "Referer": self.origin + path}
+        conn = self.connection()
+        headers = {"Host": f"{self.host}:{self.port}", "Referer": self.origin + path}
+        if not self.tls:
+            headers["X-Forwarded-Proto"] = "https"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if content_type:
@@ -45,7 +57,8 @@ class Browser:
             for key, morsel in SimpleCookie(value).items():
                 self.cookies[key] = morsel.value
         conn.close()
-        return response.status, dict(response.headers), data
+        headers = {k: ", ".join(response.headers.get_all(k)) for k in set(response.headers.keys())}
+        return response.status, headers, data
 
     def get(self, path: str, expect: int = 200) -> bytes:
         status, headers, data = self.request("GET", path)
@@ -109,7 +122,7 @@ def check(base: str) -> None:
     agency_id, year = first(r"/a/(\d+)/(\d{4})/", home, "an agency page link").groups()
     css = first(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", home, "hashed Bootstrap CSS").group(0)
     status, headers, data = b.request("GET", css)
-    if status != 200 or b"Bootstrap" not in data[:400] or "max-age=315360000" not in headers.get("Cache-Control", ""):
+    if status != 200 or b"Bootstrap" not in data[:400] or "immutable" not in headers.get("Cache-Control", ""):
         raise Fail(f"static {css}: HTTP {status} {headers.get('Cache-Control')}")
     b.get(f"/a/{agency_id}/{year}/")
     b.get(f"/scores/a/{agency_id}/2566/")
