@@ -1,5 +1,5 @@
 # ITA Portal — two commands on a fresh machine:
-#   make run    portal with demo data on http://127.0.0.1:8000 (+ Celery worker and beat)
+#   make run    portal with demo data on http://127.0.0.1:8000 (+ Celery worker and beat, under honcho)
 #   make test   the test suite
 # DATABASE_URL / REDIS_URL / EMAIL_URL switch to PostgreSQL / Redis / SMTP (see README.md).
 
@@ -54,7 +54,7 @@ run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: export ITA_VAR_DIR ?= $(CURDIR)/var
 run: system-deps demo
 	@echo "Starting the portal on $$SITE_URL/ with a Celery worker and beat (Ctrl-C stops all)."
-	@exec $(VENV)/bin/honcho start --no-prefix -f Procfile 2>&1 || true
+	@exec $(VENV)/bin/honcho start -f Procfile
 
 test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)
