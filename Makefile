@@ -1,5 +1,5 @@
 # ITA Portal — two commands on a fresh machine:
-#   make run    portal with demo data on http://127.0.0.1:8000 (+ Celery worker and beat)
+#   make run    portal with demo data on http://127.0.0.1:8000 (+ Celery worker and beat, under honcho)
 #   make test   the test suite
 # DATABASE_URL / REDIS_URL / EMAIL_URL switch to PostgreSQL / Redis / SMTP (see README.md).
 
@@ -39,20 +39,22 @@ system-deps:
 	fi
 
 migrate: venv
-	@mkdir -p var/mail var/media var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
 	$(PY) manage.py load_framework --all
 	$(PY) manage.py load_demo
 
+# honcho (Procfile) runs web, worker and beat; one Ctrl-C or SIGTERM stops all three within seconds.
+# SITE_URL follows the host and port served, so links in e-mails and .ics events point here.
 run: export DEBUG ?= 1
+run: export HOST := $(HOST)
+run: export WEB_PORT := $(PORT)
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export ITA_VAR_DIR ?= $(CURDIR)/var
 run: system-deps demo
-	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
-	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A ita_portal worker --loglevel=INFO --concurrency=2 -n worker@%h & \
-	$(VENV)/bin/celery -A ita_portal beat --loglevel=INFO -s var/celerybeat-schedule & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Starting the portal on $$SITE_URL/ with a Celery worker and beat (Ctrl-C stops all)."
+	@exec $(VENV)/bin/honcho start -f Procfile
 
 test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)

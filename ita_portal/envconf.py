@@ -120,3 +120,34 @@ def parse_email_url(url: str, *, base_dir: Path) -> dict:
             "EMAIL_TIMEOUT": 30,
         }
     raise ConfigError(f"EMAIL_URL: unsupported scheme {scheme!r} (use file://, smtp://, smtps://, console://)")
+
+
+def parse_storage_url(url: str) -> dict:
+    """Turn ``STORAGE_URL`` into the options of django-storages' S3 backend.
+
+    ``s3://KEY:SECRET@bucket/prefix?endpoint_url=https://s3.example:9000&region=ap-southeast-1``;
+    key and secret may be left out, boto3 then takes them from its usual places (``AWS_ACCESS_KEY_ID``,
+    an instance role). Files stay private: every URL the backend makes is signed and short-lived.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "s3":
+        raise ConfigError(f"STORAGE_URL: unsupported scheme {parts.scheme!r} (use s3://bucket/prefix?endpoint_url=…)")
+    if not parts.hostname:
+        raise ConfigError("STORAGE_URL: the S3 URL names no bucket (s3://bucket/…)")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = set(query) - {"endpoint_url", "region", "addressing_style", "expire"}
+    if unknown:
+        raise ConfigError(f"STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}")
+    options = {
+        # The bucket host part keeps its case: bucket names are lower case anyway.
+        "bucket_name": unquote(parts.netloc.rpartition("@")[2]),
+        "location": unquote(parts.path.strip("/")),
+        "endpoint_url": query.get("endpoint_url") or None,
+        "region_name": query.get("region") or None,
+        "addressing_style": query.get("addressing_style") or None,
+        "querystring_expire": int(query.get("expire", "300")),
+    }
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return options

@@ -18,6 +18,7 @@ from ita_portal.envconf import (
     env_str,
     parse_database_url,
     parse_email_url,
+    parse_storage_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "") or "django-insecure-ita-portal-development-key-do-not-deploy"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# `make run` sets SITE_URL to the host and port it serves; a deployment sets its public https URL.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -84,6 +86,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), base_dir=BASE_DIR)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database needs its folder; the portal makes it, not the Makefile.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -138,6 +143,10 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Visibility timeout longer than any task; nothing is queued weeks ahead (see measures/reminders).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A request must not hang on a Redis that is down: fail fast, the state change is kept and the
+    # sweeps queue its task when Redis is back (reports.services.renditions, ita_portal.mail).
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 else:
     _celery_dir = VAR_DIR / "celery"
     CELERY_BROKER_URL = "filesystem://"
@@ -147,18 +156,63 @@ else:
         "processed_folder": str(_celery_dir / "processed"),
         "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
+        # Poll often: a dev worker then answers Ctrl-C within a second, not after several polls.
+        "polling_interval": 0.25,
     }
+    # The embedded broker's folders are made by whichever process starts first (web, worker, a command).
+    for _folder in ("queue", "processed", "control"):
+        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+# PDF rendering has its own queue, so a burst of renders never delays reminders and e-mail
+# (deploy/ runs one worker per queue; `make run` runs one worker on both).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"reports.render_rendition": {"queue": "pdf"}}
 
+# Cache and sessions on Redis when REDIS_URL is set. Sessions are cached_db: read from Redis,
+# kept in the database too, so a Redis outage logs nobody out (ita_portal.cache degrades to a miss).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "ita_portal.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
+# Uploaded evidence, emblems and frozen PDFs: MEDIA_ROOT by default; S3-compatible object storage
+# (django-storages) when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set, so web and worker hosts share
+# no disk. Objects stay private: the access-checked views stream them, nothing links to the bucket.
+STORAGE_URL = env_str("STORAGE_URL", "")
+if STORAGE_URL or env_str("AWS_STORAGE_BUCKET_NAME"):
+    _s3 = (
+        parse_storage_url(STORAGE_URL)
+        if STORAGE_URL
+        else {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "location": env_str("AWS_LOCATION"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
+        }
+    )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

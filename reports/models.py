@@ -209,6 +209,8 @@ class Rendition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("สั่งสร้างโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    # When the render task was handed to the broker; empty while the broker could not take it.
+    queued_at = models.DateTimeField(_("ส่งเข้าคิวเมื่อ"), null=True, blank=True)
     started_at = models.DateTimeField(_("เริ่มสร้างเมื่อ"), null=True, blank=True)
     finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
 

@@ -1,6 +1,6 @@
 """What the reports app adds to the shared shell (``ita_portal.agencies``, ``ita_portal.mail``), from
 ``AppConfig.ready()``: its navigation entry, the box of reports waiting on the home and agency
-pages, reports as a sign of the year an agency works in, and the periodic retry of stale PDFs."""
+pages, reports as a sign of the year an agency works in, and the periodic requeue of PDFs waiting for the broker or stale."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies import dashboard, navigation, selectors
-from ita_portal.mail.schedule import PeriodicEntry, periodic_task_register
+from ita_portal.mail.schedule import PeriodicEntry, periodic_task_register, periodic_task_retire
 from reports.models import Report, ReportState
 
-RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
+RENDER_RETRY_NAME = "ITA: ส่ง PDF ที่รอคิวหรือค้างเข้าคิวอีกครั้ง (ทุก 1 นาที)"
+# The 5-minute retry of stale renders an earlier release scheduled; the 1-minute requeue replaces it.
+OBSOLETE_RENDER_RETRY_NAME = "ITA: สร้าง PDF ที่ค้างอีกครั้ง (ทุก 5 นาที)"
 
 
 def report_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
@@ -41,4 +43,6 @@ def register() -> None:
     navigation.section_register(navigation.Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list",), order=50))
     dashboard.card_register(dashboard.Card(order=40, template="reports/_summary_card.html", facts=report_facts))
     dashboard.activity_register(Report)
-    periodic_task_register(PeriodicEntry(RENDER_RETRY_NAME, "reports.renditions_retry_stale", every_minutes=5))
+    # Every minute: a render requested while the broker was down starts within a minute of its return.
+    periodic_task_register(PeriodicEntry(RENDER_RETRY_NAME, "reports.renditions_requeue", every_minutes=1))
+    periodic_task_retire(OBSOLETE_RENDER_RETRY_NAME)

@@ -13,9 +13,9 @@ def render_rendition(rendition_id: int) -> str:
     return rendition_render(rendition_id=rendition_id).status
 
 
-@shared_task(name="reports.renditions_retry_stale")
-def renditions_retry_stale() -> int:
-    """Queue again the renders whose worker died mid-way (run by beat every 5 minutes)."""
-    from reports.services import renditions_retry_stale as retry
+@shared_task(name="reports.renditions_requeue")
+def renditions_requeue() -> int:
+    """Queue again the renders waiting for the broker or whose worker died (beat, every minute)."""
+    from reports.services import renditions_requeue as requeue
 
-    return retry()
+    return requeue()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from ita_portal.agencies import selectors as access
 from reports import selectors, services
 from reports.forms import ApproveForm, NoteForm, ReportForm, ReturnForm
-from reports.models import Rendition, ReportAction, ReportKind
+from reports.models import Rendition, RenditionStatus, ReportAction, ReportKind
 
 
 def _detail_url(report) -> str:
@@ -27,6 +27,15 @@ def _detail_url(report) -> str:
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def queue_down_text() -> str:
+    return _("บันทึกแล้ว แต่คิวงานยังไม่พร้อม ไฟล์ PDF จะถูกสร้างเมื่อคิวงานกลับมาทำงาน ไม่ต้องสั่งซ้ำ")
+
+
+def _waits_for_queue(renditions) -> bool:
+    """True when one of these renders could not be handed to the broker (it waits for the sweep)."""
+    return renditions.filter(status=RenditionStatus.PENDING, queued_at__isnull=True).exists()
 
 
 @login_required
@@ -159,7 +168,11 @@ def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, acti
         elif action == ReportAction.RETURN:
             services.report_return(report=report, actor=request.user, note=note)
         elif action == ReportAction.APPROVE:
-            services.report_approve(report=report, actor=request.user, decision=form.cleaned_data["decision"], note=note)
+            approved = services.report_approve(
+                report=report, actor=request.user, decision=form.cleaned_data["decision"], note=note
+            )
+            if _waits_for_queue(approved.renditions.filter(is_final=True)):
+                messages.warning(request, queue_down_text())
         elif action == ReportAction.PUBLISH:
             services.report_publish(report=report, actor=request.user, note=note)
         elif action == ReportAction.REVOKE:
@@ -176,11 +189,14 @@ def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, acti
 def rendition_create(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     report = selectors.report_for_write(user=request.user, agency_id=agency_id, year=year, pk=pk)
     try:
-        services.rendition_request(report=report, actor=request.user)
+        rendition = services.rendition_request(report=report, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.info(request, _("กำลังสร้างไฟล์ PDF ติดตามความคืบหน้าได้ในหน้านี้"))
+        if rendition.queued is False:
+            messages.warning(request, queue_down_text())
+        else:
+            messages.info(request, _("กำลังสร้างไฟล์ PDF ติดตามความคืบหน้าได้ในหน้านี้"))
     return redirect(_detail_url(report))
 
 

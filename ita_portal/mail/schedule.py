@@ -38,6 +38,16 @@ def periodic_task_register(entry: PeriodicEntry) -> None:
         ENTRIES.append(entry)
 
 
+# Entries an older release created under another name; an app lists them through
+# ``periodic_task_retire`` and they are removed, so a renamed task does not run twice.
+OBSOLETE_NAMES: set[str] = set()
+
+
+def periodic_task_retire(name: str) -> None:
+    """Remove a periodic task an older release created (by its name) the next time the schedule is written."""
+    OBSOLETE_NAMES.add(name)
+
+
 def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Create or repair the periodic tasks (idempotent)."""
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
@@ -58,6 +68,7 @@ def beat_schedule_ensure(*, using: str = DEFAULT_DB_ALIAS) -> None:
             name=entry.name,
             defaults={"task": entry.task, "enabled": True, "args": json.dumps([]), "kwargs": json.dumps({}), **schedule},
         )
+    PeriodicTask.objects.using(using).filter(name__in=OBSOLETE_NAMES).delete()
 
 
 def beat_schedule_ensure_after_migrate(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

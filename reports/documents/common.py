@@ -8,10 +8,13 @@ of the templates, so a frozen PDF can always be traced to exactly what it was ma
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import mimetypes
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from ita_portal import thai
@@ -75,14 +78,26 @@ def lines(text: str) -> list[str]:
 
 
 def emblem_url(report: Report) -> str:
-    """The agency's uploaded emblem as a ``/media/…`` URL the PDF fetcher serves, or ''."""
+    """The agency's uploaded emblem for the PDF, or ''.
+
+    On the local folder it is a ``/media/…`` URL the PDF fetcher reads from MEDIA_ROOT; on object
+    storage (several hosts, no shared disk) it is a ``data:`` URL of the bytes read through the
+    storage, because the fetcher never goes to the network and the bucket is private.
+    """
     emblem = report.agency.emblem
     if not emblem:
         return ""
     try:
-        return emblem.url if emblem.storage.exists(emblem.name) else ""
+        if not emblem.storage.exists(emblem.name):
+            return ""
+        if isinstance(emblem.storage, FileSystemStorage):
+            return emblem.url
+        with emblem.storage.open(emblem.name, "rb") as handle:
+            data = handle.read()
     except (ValueError, OSError):
         return ""
+    mime = mimetypes.guess_type(emblem.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def doc_number_text(report: Report, fmt: Fmt) -> str:

@@ -11,7 +11,7 @@ from reports.services.renditions import (
     rendition_render,
     rendition_request,
     rendition_retry,
-    renditions_retry_stale,
+    renditions_requeue,
 )
 from reports.services.signoff import (
     DIRECTOR_ACTIONS,
@@ -41,7 +41,7 @@ __all__ = [
     "rendition_render",
     "rendition_request",
     "rendition_retry",
-    "renditions_retry_stale",
+    "renditions_requeue",
     "report_approve",
     "report_create",
     "report_defaults",

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from ita_portal.agencies import selectors as access
 from reports.documents import build_source
@@ -36,10 +38,31 @@ _STEP_RE = re.compile(r"^Step (\d)")
 _STEP_PERCENT = {1: 5, 2: 10, 3: 20, 4: 30, 5: 40, 6: 85, 7: 95}
 
 
-def _queue(rendition: Rendition) -> None:
+def _enqueue(rendition_id: int) -> bool:
+    """Send the render task now; False (logged) when the broker cannot take it.
+
+    The rendition row is committed either way and stays ``pending`` with ``queued_at`` empty, which
+    the page shows truthfully and :func:`renditions_requeue` (beat, every minute) queues again.
+    """
     from reports.tasks import render_rendition
 
-    transaction.on_commit(lambda: render_rendition.delay(rendition.pk))
+    try:
+        render_rendition.delay(rendition_id)
+    except (KombuOperationalError, RedisError, OSError):
+        log.warning("rendition %s: the task queue is unreachable; beat queues it when it is back", rendition_id, exc_info=True)
+        return False
+    Rendition.objects.filter(pk=rendition_id, queued_at__isnull=True).update(queued_at=timezone.now())
+    return True
+
+
+def _queue(rendition: Rendition) -> None:
+    """Queue the render after commit; ``rendition.queued`` then tells the view whether it was."""
+    rendition.queued = None
+
+    def enqueue() -> None:
+        rendition.queued = _enqueue(rendition.pk)
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -123,19 +146,39 @@ def rendition_retry(*, rendition: Rendition, actor=None) -> Rendition:
         raise PermissionDenied
     if not Rendition.objects.filter(pk=rendition.pk).filter(_claimable()).exists():
         raise ValidationError(_("ไฟล์ PDF นี้สร้างเสร็จแล้วหรือกำลังสร้างอยู่"))
-    Rendition.objects.filter(pk=rendition.pk).update(status=RenditionStatus.PENDING, progress=0, error="")
+    Rendition.objects.filter(pk=rendition.pk).update(status=RenditionStatus.PENDING, progress=0, error="", queued_at=None)
     rendition.refresh_from_db()
     _queue(rendition)
     return rendition
 
 
-def renditions_retry_stale() -> int:
-    """Queue again every render whose worker died (beat runs this); returns how many were queued.
+#: A pending render whose task was sent this long ago and never started is sent again: its message
+#: was lost (a Redis restarted without persistence). Two sends are harmless: the claim is atomic.
+REQUEUE_QUEUED_AFTER = dt.timedelta(minutes=3)
+#: A row just created is queued by its own request's on_commit; the sweep leaves it alone meanwhile.
+REQUEUE_GRACE = dt.timedelta(seconds=5)
+
+
+def renditions_requeue() -> int:
+    """Queue again what is waiting for the broker (beat runs this every minute); returns how many.
+
+    - pending renders whose task could not be sent (the broker was down: ``queued_at`` is empty), or
+      whose task was sent long ago and never started;
+    - renders whose worker died mid-way (``rendering`` for longer than ``RENDER_STALE_AFTER``).
 
     Failed renders are not retried automatically (a broken document would fail every time); the
     admin's "สร้าง PDF อีกครั้ง" action retries them after the cause is fixed.
     """
+    now = timezone.now()
     count = 0
+    waiting = Rendition.objects.filter(status=RenditionStatus.PENDING, created_at__lt=now - REQUEUE_GRACE).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_QUEUED_AFTER)
+    )
+    for pk in waiting.values_list("pk", flat=True):
+        if not _enqueue(pk):
+            return count  # the broker is still down: the next sweep tries again
+        Rendition.objects.filter(pk=pk).update(queued_at=timezone.now())
+        count += 1
     stale = Rendition.objects.filter(_claimable(), status=RenditionStatus.RENDERING).select_related("report")
     for rendition in stale:
         rendition_retry(rendition=rendition)
