@@ -47,6 +47,8 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: export DEBUG ?= 1
+# Developer commands run with DEBUG on: with DEBUG off the settings demand a real SECRET_KEY.
+migrate demo check messages: export DEBUG ?= 1
 run: system-deps demo
 	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
 	@trap 'kill 0' EXIT INT TERM; \
