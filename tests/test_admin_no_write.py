@@ -14,9 +14,9 @@ import decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.forms.models import model_to_dict
-from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
@@ -54,7 +54,7 @@ def _value(field, value):
 def hostile_form(obj) -> dict:
     """A POST body for ``obj``'s admin form with every text and flag changed."""
     data = {}
-    fields = {f.name: f for f in obj._meta.get_fields() if getattr(f, "editable", False) and f.concrete or f.many_to_many}
+    fields = {f.name: f for f in obj._meta.get_fields() if (getattr(f, "editable", False) and f.concrete) or f.many_to_many}
     for name, value in model_to_dict(obj).items():
         field = fields.get(name)
         if field is None or isinstance(field, models.FileField):
