@@ -17,7 +17,9 @@ NOT_SERVED = ("emails", "reports/pdf")
 
 
 def served_templates() -> list[Path]:
-    return [p for p in TEMPLATES.rglob("*.html") if not any(p.relative_to(TEMPLATES).as_posix().startswith(n) for n in NOT_SERVED)]
+    return [
+        p for p in TEMPLATES.rglob("*.html") if not any(p.relative_to(TEMPLATES).as_posix().startswith(n) for n in NOT_SERVED)
+    ]
 
 
 def policy(response) -> dict[str, list[str]]:
