@@ -28,6 +28,7 @@ from indicators.catalogue.core import (
     framework_export,
     framework_load,
 )
+from indicators.importing.values import csv_reader
 from indicators.models import Assessor, Framework
 from ita_portal.spreadsheets import csv_row, unquote_cell, xlsx_append
 from ita_portal.thai import to_arabic_digits
@@ -116,11 +117,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - cp874 decodes almost anything; kept for clarity
         raise ValidationError(_("อ่านไฟล์ CSV ไม่ได้: ต้องเป็น UTF-8"))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return list(csv_reader(text))  # Excel quoting whatever the sniffer guesses (doubled quotes)
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from indicators.importing.values import (
     MAX_STORED_ERRORS,
     WIDE,
     FileUnreadable,
+    agency_code,
     item_code,
     normalise_header,
     parse_result,
@@ -22,9 +22,13 @@ from indicators.importing.values import (
     parse_year,
     read_table,
 )
+from indicators.importing.values import (
+    indicator_number as read_indicator_number,
+)
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
 from ita_portal.agencies.models import Agency
+from ita_portal.spreadsheets import unquote_cell
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,8 @@ def parse_scores(
         return parsed
 
     code_at, name_at, year_at = at["agency_code"], at["agency_name"], at["fiscal_year"]
-    agencies = _Agencies({c[code_at].strip() for _n, c in all_rows}, {c[name_at].strip() for _n, c in all_rows})
+    codes = {agency_code(c) for c in {c[code_at] for _n, c in all_rows}}
+    agencies = _Agencies(codes, {unquote_cell(c[name_at].strip()) for _n, c in all_rows})
     catalogue = _Catalogue(assessor_code)
     # A national file repeats the same few thousand agencies, one year and ~50 codes 440,000 times:
     # each distinct value is resolved once, and a row costs a handful of dict look-ups.
@@ -229,7 +234,7 @@ def parse_scores(
         key = (cells[code_at], cells[name_at])
         agency = agency_cache.get(key)
         if agency is None:
-            agency = agency_cache[key] = _resolve_agency((key[0].strip(), key[1].strip()), agencies, scope)
+            agency = agency_cache[key] = _resolve_agency((agency_code(key[0]), unquote_cell(key[1].strip())), agencies, scope)
         if agency.__class__ is str:
             parsed.add_error(number, agency)
             continue
@@ -307,8 +312,8 @@ class _Resolver:
     def indicator(self, framework: Framework, numbers: dict[int, Indicator], text: str) -> Indicator | None:
         key = (framework.pk, text)
         if key not in self.indicators:
-            digits = re.sub(r"\D", "", text)
-            self.indicators[key] = numbers.get(int(digits)) if digits else None
+            number = read_indicator_number(text)
+            self.indicators[key] = numbers.get(number) if number is not None else None
         return self.indicators[key]
 
     def item(self, framework: Framework, codes: dict[str, Item], text: str) -> Item | None:
@@ -385,8 +390,8 @@ class _Resolver:
                     (agency_id, framework.pk, item.pk),
                     value,
                     item.code,
-                    cells[at["url"]].strip(),
-                    cells[at["remark"]].strip(),
+                    unquote_cell(cells[at["url"]].strip()),
+                    unquote_cell(cells[at["remark"]].strip()),
                 )
         else:
             parsed.add_error(number, _("ไม่ได้ระบุ ตัวชี้วัดที่ หรือ ข้อ"))
