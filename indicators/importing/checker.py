@@ -25,6 +25,7 @@ from indicators.importing.values import (
 from indicators.importing.values import (
     indicator_number as read_indicator_number,
 )
+from indicators.item_text import clean_remark, clean_url
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
 from ita_portal.agencies.models import Agency
@@ -353,6 +354,11 @@ class _Resolver:
         first = parsed.item_results.get(key)
         if first is not None:
             parsed.add_error(number, _("%(label)s ซ้ำกับแถวที่ %(row)s") % {"label": _item_label(code), "row": first.row})
+            return
+        try:  # the database's own rules, so that a preview that passes is a commit that passes
+            url, remark = (clean_url(url) if url else ""), (clean_remark(remark) if remark else "")
+        except ValueError as exc:
+            parsed.add_error(number, f"{_item_label(code)}: {exc}")
             return
         parsed.item_results[key] = ItemValue(passed=value, url=url, remark=remark, row=number)
 
