@@ -73,6 +73,7 @@ messages: venv
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore="tests/*" --ignore="bench/*" -v0
 	msgattrib --no-obsolete --clear-fuzzy --empty --sort-output --no-location -o $(PO).tmp $(PO) && mv $(PO).tmp $(PO)
 	msgfmt --check -o locale/en/LC_MESSAGES/django.mo $(PO)
+	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
