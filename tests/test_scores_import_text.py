@@ -26,8 +26,8 @@ def agency(db):
 
 def test_doubled_quotes_in_a_quoted_cell(agency):
     text = 'รหัสหน่วยงาน,ปีงบประมาณ,ข้อ,ผล,หมายเหตุ\r\n10003,2565,O1,มี,"ตามหนังสือ ""ด่วนที่สุด"" ที่ ศธ ๐๒๑๐"\r\n'
-    header, rows, _enc = read_table(text.encode("utf-8"))
-    assert list(rows)[0][1][4] == 'ตามหนังสือ "ด่วนที่สุด" ที่ ศธ ๐๒๑๐'
+    _header, rows, _enc = read_table(text.encode("utf-8"))
+    assert next(iter(rows))[1][4] == 'ตามหนังสือ "ด่วนที่สุด" ที่ ศธ ๐๒๑๐'
     outcome = scores_import(content=text.encode("utf-8"), scope=EVERYTHING)
     assert outcome.committed, [str(e) for e in outcome.parsed.errors]
     assert ItemResult.objects.get().remark == 'ตามหนังสือ "ด่วนที่สุด" ที่ ศธ ๐๒๑๐'
