@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators.importing import limits
+from indicators.importing.limits import FileTooLarge
 from indicators.importing.values import (
     _WIDE_INDICATOR,
     HEADERS,
@@ -208,13 +210,11 @@ def parse_scores(
     # index -1 and a row costs plain list indexing (a national file has 440,000 rows).
     width = len(header)
     at = {key: columns.get(key, -1) for key in HEADERS}
-    all_rows = []
-    for number, cells in rows:
-        if not any(cells):
-            continue
-        del cells[width:]
-        cells.extend([""] * (width + 1 - len(cells)))
-        all_rows.append((number, cells))
+    try:
+        all_rows = _bounded_rows(rows, width)
+    except (FileUnreadable, FileTooLarge) as exc:
+        parsed.add_error(1, str(exc))
+        return parsed
     parsed.row_count = len(all_rows)
     if not all_rows:
         parsed.add_error(2, _("ไฟล์ไม่มีข้อมูลคะแนน"))
@@ -257,6 +257,22 @@ def parse_scores(
         else:
             resolver.wide_row(number, cells, wide_indicators, wide_items, agency_id, entry)
     return parsed
+
+
+def _bounded_rows(rows, width: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows, each cut/padded to ``width`` + 1 cells; refuses past the cell limit."""
+    limits.check_width(width)
+    max_rows = limits.MAX_CELLS // max(width, 1)
+    all_rows = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        del cells[width:]
+        cells.extend([""] * (width + 1 - len(cells)))
+        all_rows.append((number, cells))
+        if len(all_rows) > max_rows:
+            raise limits.too_many_cells(len(all_rows) * width)
+    return all_rows
 
 
 def _resolve_agency(key: tuple[str, str], agencies: _Agencies, scope: ScoreScope) -> tuple[int, str] | str:

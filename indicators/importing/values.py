@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from indicators.importing import limits
 from ita_portal.thai import to_arabic_digits
 
 LONG, WIDE = "long", "wide"
@@ -88,9 +89,14 @@ def csv_reader(text: str):
 
 def read_table(content: bytes, filename: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
     """Header cells and an iterator of (row number, cells) from CSV or XLSX bytes, plus the encoding."""
-    if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text, encoding = decode_text(content)
+    try:
+        if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
+            limits.check_xlsx(content)  # before openpyxl expands anything
+            return _read_xlsx(content)
+        text, encoding = decode_text(content)
+        limits.check_csv_text(text)
+    except limits.FileTooLarge as exc:
+        raise FileUnreadable(str(exc)) from exc
     # Digits are left as typed: codes, years, numbers and results convert Thai digits where they
     # are read (each distinct value once); names, URLs and remarks keep them.
     reader = csv_reader(text)
@@ -98,8 +104,22 @@ def read_table(content: bytes, filename: str = "") -> tuple[list[str], Iterator[
         header = next(reader)
     except StopIteration as exc:
         raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
+    except csv.Error as exc:
+        raise FileUnreadable(_("อ่านไฟล์ CSV ไม่ได้: %(error)s") % {"error": exc}) from exc
 
-    return header, enumerate(reader, start=2), encoding
+    return header, _capped(enumerate(reader, start=2)), encoding
+
+
+def _capped(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Stop a file past ``limits.MAX_ROWS`` rows (empty rows count: they cost time too)."""
+    last = limits.MAX_ROWS + 1
+    try:
+        for number, cells in rows:
+            if number > last:
+                raise FileUnreadable(str(limits.too_many_rows(number - 1)))
+            yield number, cells
+    except csv.Error as exc:  # e.g. one cell past csv.field_size_limit (128 KB)
+        raise FileUnreadable(_("อ่านไฟล์ CSV ไม่ได้: %(error)s") % {"error": exc}) from exc
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
@@ -110,9 +130,11 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileUnreadable(_("อ่านไฟล์ Excel ไม่ได้ (ต้องเป็นไฟล์ .xlsx)")) from exc
     sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    values = sheet.iter_rows(values_only=True, max_col=limits.MAX_COLUMNS + 1)  # a sheet may claim 16,384 columns
     try:
         header = [_cell(v) for v in next(values)]
+        while header and not header[-1]:  # read-only rows are padded to max_col
+            header.pop()
     except StopIteration as exc:
         raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
 
@@ -121,7 +143,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]
             yield number, [_cell(v) for v in cells]
         workbook.close()
 
-    return header, rows(), "xlsx"
+    return header, _capped(rows()), "xlsx"
 
 
 # --- values ------------------------------------------------------------------------------------
