@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.item_text import REMARK_MAX_LENGTH, url_form_field
 from indicators.models import Grade
+from ita_portal.text_limits import BoundedTextMixin
 from ita_portal.thai import to_arabic_digits
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -91,7 +92,7 @@ class ScoreUploadForm(forms.Form):
         return upload
 
 
-class WeaknessForm(forms.Form):
+class WeaknessForm(BoundedTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("ประเภท"))
     title = forms.CharField(label=_("ประเด็น"), max_length=500, error_messages={"required": _("กรุณากรอกประเด็น")})
     analysis = forms.CharField(label=_("ผลการวิเคราะห์"), required=False, widget=forms.Textarea(attrs={"rows": 5}))

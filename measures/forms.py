@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.text_limits import BoundedTextMixin
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
 from measures.models import FollowUp, Measure, MeasureStatus, ProgressUpdate, Weakness
 from measures.uploads import ACCEPT_ATTR, validate_upload
@@ -108,7 +109,7 @@ class AgencyScopedMixin:
                 )
 
 
-class MeasureForm(AgencyScopedMixin, forms.ModelForm):
+class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
     """Everything seed 003 and 001 put in a measure row; steps are a list typed one per line."""
 
     steps_text = forms.CharField(
@@ -259,7 +260,8 @@ def strip_step_number(text: str) -> str:
     return _STEP_NUMBER.sub("", text or "", count=1).strip()
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedTextMixin, forms.Form):
+    text_limits = {"text": 1000}
     text = forms.CharField(
         label=_("ขั้นตอน"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("กรุณาระบุขั้นตอน")}
     )
@@ -324,7 +326,7 @@ def parse_links(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return links, errors
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(BoundedTextMixin, forms.ModelForm):
     """One progress report (seed 004/002 columns) with evidence files and links."""
 
     reported_on = ThaiDateField(label=_("วันที่รายงาน"))
@@ -432,7 +434,7 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class FollowUpForm(AgencyScopedMixin, forms.Form):
+class FollowUpForm(BoundedTextMixin, AgencyScopedMixin, forms.Form):
     """One meeting: date (BE), time, place or online link, agenda, people."""
 
     measure = forms.ModelChoiceField(
@@ -595,7 +597,8 @@ class GenerateForm(FollowUpForm):
         return data
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(BoundedTextMixin, forms.Form):
+    text_limits = {"minutes": 10000}
     minutes = forms.CharField(label=_("บันทึกผลการประชุม"), widget=_textarea(6), required=False)
 
 
