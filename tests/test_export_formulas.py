@@ -90,7 +90,9 @@ def test_import_templates(world, hostile_scores, layout, fmt):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_catalogue_export_and_its_round_trip(hostile_scores, tmp_path, fmt):
     target = tmp_path / f"f.{fmt}"
-    call_command("export_framework", "2565", hostile_scores.assessor.code, "--format", fmt, "-o", str(target), stdout=io.StringIO())
+    call_command(
+        "export_framework", "2565", hostile_scores.assessor.code, "--format", fmt, "-o", str(target), stdout=io.StringIO()
+    )
     content = target.read_bytes()
     (assert_csv_safe if fmt == "csv" else assert_xlsx_safe)(content)
     exported = framework_export_csv(framework=hostile_scores) if fmt == "csv" else framework_export_xlsx(framework=hostile_scores)
