@@ -43,7 +43,7 @@ def messages_of(field: forms.Field, value) -> list[str]:
         (forms.DecimalField(max_digits=4, decimal_places=2), "12345"),
         (forms.DecimalField(decimal_places=2), "1.234"),
         (forms.DecimalField(max_value=100), "101"),
-        (forms.URLField(), "ไม่ใช่ลิงก์"),
+        (forms.URLField(assume_scheme="https"), "ไม่ใช่ลิงก์"),
         (forms.EmailField(), "ไม่ใช่อีเมล"),
         (forms.ChoiceField(choices=[("a", "ก")]), "b"),
         (forms.DateField(), "วันไหน"),
