@@ -52,6 +52,8 @@ run: export HOST := $(HOST)
 run: export WEB_PORT := $(PORT)
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: export ITA_VAR_DIR ?= $(CURDIR)/var
+# Developer commands run with DEBUG on: with DEBUG off the settings demand a real SECRET_KEY.
+migrate demo check messages: export DEBUG ?= 1
 run: system-deps demo
 	@echo "Starting the portal on $$SITE_URL/ with a Celery worker and beat (Ctrl-C stops all)."
 	@exec $(VENV)/bin/honcho start -f Procfile
@@ -74,6 +76,7 @@ messages: venv
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore="tests/*" --ignore="bench/*" -v0
 	msgattrib --no-obsolete --clear-fuzzy --empty --sort-output --no-location -o $(PO).tmp $(PO) && mv $(PO).tmp $(PO)
 	msgfmt --check -o locale/en/LC_MESSAGES/django.mo $(PO)
+	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

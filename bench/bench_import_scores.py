@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-not-a-secret-" + "x" * 30)  # settings refuse none with DEBUG off
 
 import django
 

@@ -1,6 +1,6 @@
 """Tables out of the portal: XLSX and CSV (UTF-8 with BOM so Excel shows Thai), and the import
 templates in both layouts. Each exporter is a function returning headers and rows; one helper
-turns them into a download."""
+turns them into a download. No cell is ever a formula (``ita_portal.spreadsheets``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Item
+from ita_portal.spreadsheets import csv_row, xlsx_append
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "csv")
@@ -23,9 +24,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """CSV text encoded UTF-8 with a BOM (Excel on Windows then reads Thai correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(h) for h in headers])
+    writer.writerow(csv_row(str(h) for h in headers))
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row(row))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -36,11 +37,11 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "I
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
+    xlsx_append(sheet, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        xlsx_append(sheet, [_xlsx_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
     sheet.freeze_panes = "A2"

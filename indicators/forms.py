@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.item_text import REMARK_MAX_LENGTH, url_form_field
 from ita_portal.thai import to_arabic_digits
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -53,14 +54,8 @@ RESULT_CHOICES = [("", _("— ยังไม่ระบุ —")), ("1", _("�
 
 class ItemResultForm(forms.Form):
     result = forms.ChoiceField(label=_("ผล"), choices=RESULT_CHOICES, required=False)
-    remark = forms.CharField(label=_("หมายเหตุ"), required=False, max_length=2000)
-    url = forms.URLField(
-        label=_("URL ที่เผยแพร่"),
-        required=False,
-        max_length=1000,
-        assume_scheme="https",
-        error_messages={"invalid": _("กรุณากรอก URL ให้ถูกต้อง เช่น https://www.example.go.th/ita/o1")},
-    )
+    remark = forms.CharField(label=_("หมายเหตุ"), required=False, max_length=REMARK_MAX_LENGTH)
+    url = url_form_field(label=_("URL ที่เผยแพร่"), required=False)
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)

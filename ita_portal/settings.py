@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.envconf import (
+    ConfigError,
     env_bool,
     env_int,
     env_list,
@@ -25,8 +26,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ITA_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only good for `make run` and tests; `check --deploy` rejects it (W009).
-SECRET_KEY = env_str("SECRET_KEY", "") or "django-insecure-ita-portal-development-key-do-not-deploy"
+# The fallback key is only good for `make run` (DEBUG on): with DEBUG off and no SECRET_KEY the
+# portal refuses to start rather than sign sessions with a key everyone can read in the source.
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ConfigError("SECRET_KEY is not set: with DEBUG off the portal needs its own long random key")
+    SECRET_KEY = "django-insecure-ita-portal-development-key-do-not-deploy"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `make run` sets SITE_URL to the host and port it serves; a deployment sets its public https URL.
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "ita_portal.agencies",
     "ita_portal.mail",
     "indicators",
@@ -63,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "ita_portal.urls"
@@ -97,6 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,7 +176,7 @@ else:
 # PDF rendering has its own queue, so a burst of renders never delays reminders and e-mail
 # (deploy/ runs one worker per queue; `make run` runs one worker on both).
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"reports.render_rendition": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"reports.render_rendition": {"queue": "pdf"}, "reports.render_preview": {"queue": "pdf"}}
 
 # Cache and sessions on Redis when REDIS_URL is set. Sessions are cached_db: read from Redis,
 # kept in the database too, so a Redis outage logs nobody out (ita_portal.cache degrades to a miss).
@@ -248,3 +259,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- abuse limits (README "Security") ------------------------------------------------------------
+from ita_portal.security import axes_settings, csp_settings  # noqa: E402
+
+globals().update(axes_settings(env_int("TRUSTED_PROXY_COUNT", 0)))
+globals().update(csp_settings())

@@ -3,6 +3,11 @@
 DATABASE_URL and REDIS_URL still come from the environment, so `.ci/run` tests PostgreSQL and Redis.
 """
 
+import os
+
+# The real settings refuse to start without a key when DEBUG is off (as in production).
+os.environ.setdefault("SECRET_KEY", "tests-only-key-" + "x" * 40)
+
 from ita_portal.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -129,6 +129,15 @@ _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 
+#: The years any date in the portal may have (measures, steps, meetings, reports, progress):
+#: BE 2500–2600 (CE 1957–2057). A year outside is a typing slip, never silently shifted.
+BE_YEAR_MIN, BE_YEAR_MAX = 2500, 2600
+
+
+def _out_of_window(year: int) -> str:
+    return f"ปี {year} อยู่นอกช่วงที่รับได้ กรุณาระบุปี พ.ศ. {BE_YEAR_MIN}–{BE_YEAR_MAX}"
+
+
 def parse_be_date(text: str) -> dt.date:
     """Read a date typed the Thai way: ``15/6/2567``, ``๑๕/๐๖/๒๕๖๗``, ``15-06-67``.
 
@@ -136,7 +145,9 @@ def parse_be_date(text: str) -> dt.date:
     recognised and refused with a message saying which BE year was probably meant, because taking
     it silently would move the date by 543 years. Two-digit years are read as BE 25xx.
     ISO dates (``2024-06-15``) come from browsers' own date pickers and are Christian era by
-    definition, so they are accepted as such.
+    definition, so they are accepted as such; an ISO date whose year is in the BE window is a BE
+    year typed in ISO order. Every year must lie in ``BE_YEAR_MIN``–``BE_YEAR_MAX``
+    (``9999-12-31`` is refused, not moved to 9456).
     """
     raw = to_arabic_digits(text or "").strip()
     if not raw:
@@ -144,8 +155,10 @@ def parse_be_date(text: str) -> dt.date:
     iso = _ISO_RE.match(raw)
     if iso:
         year, month, day = (int(g) for g in iso.groups())
-        if year > 2400:  # someone typed a BE year in ISO order
+        if BE_YEAR_MIN <= year <= BE_YEAR_MAX:  # someone typed a BE year in ISO order
             year -= BE_OFFSET
+        elif not BE_YEAR_MIN - BE_OFFSET <= year <= BE_YEAR_MAX - BE_OFFSET:
+            raise ThaiDateError(_out_of_window(year))
         try:
             return dt.date(year, month, day)
         except ValueError as exc:
@@ -159,8 +172,8 @@ def parse_be_date(text: str) -> dt.date:
         year += 2500
     elif 1900 <= year <= 2200:
         raise ThaiDateError(f"ปี {year} เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น พ.ศ. {year + BE_OFFSET})")
-    elif not 2400 <= year <= 2700:
-        raise ThaiDateError(f"ปี พ.ศ. {year} อยู่นอกช่วงที่รับได้")
+    elif not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
+        raise ThaiDateError(_out_of_window(year))
     try:
         return dt.date(year - BE_OFFSET, int(month), int(day))
     except ValueError as exc:

@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ita_portal.admin_base import (
     DELETE,
@@ -25,6 +24,7 @@ from ita_portal.admin_base import (
     ScopedInlineMixin,
     agency_column,
 )
+from ita_portal.admin_history import ViewOnlyHistoryAdmin
 from ita_portal.thai import format_date
 from measures import services
 from measures.models import (
@@ -112,7 +112,7 @@ class ProgressUpdateInline(ReadOnlyTabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "agency"
     superuser_perms = VIEW_AND_DELETE
 
@@ -156,7 +156,7 @@ class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MeasureStep)
-class MeasureStepAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureStepAdmin(ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "measure__agency"
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("measure__agency")
@@ -184,7 +184,7 @@ class ReminderInline(ReadOnlyTabularInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FollowUpAdmin(ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "agency"
     superuser_perms = VIEW_ONLY  # moves must recompute reminders: done in the staff pages' service
     agency_name = agency_column("agency")
@@ -220,7 +220,7 @@ class ReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ServiceDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "measure__agency"
     superuser_perms = VIEW_AND_DELETE
 

@@ -6,13 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.forms_thai import ThaiDateField
+from ita_portal.text_limits import MEMO_BODY_MAX, BoundedTextMixin
 from reports import selectors
 from reports.documents import kind_for
 from reports.models import Decision, Report
 from reports.services.signoff import EDITABLE_FIELDS
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(BoundedTextMixin, forms.ModelForm):
+    text_limits = {"body": MEMO_BODY_MAX}
     doc_date = ThaiDateField(label=_("วันที่"), required=False, help_text=_("วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567 — ว่างไว้ ระบบใส่วันที่อนุมัติให้"))
     oit_item_key = forms.ChoiceField(label=_("ตอบข้อ OIT"), required=False)
 
@@ -42,15 +44,15 @@ class ReportForm(forms.ModelForm):
             self.fields["quarter"].required = True
 
 
-class NoteForm(forms.Form):
+class NoteForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(label=_("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(label=_("สิ่งที่ต้องแก้ไข"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(BoundedTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("คำสั่งการ"),
         choices=[

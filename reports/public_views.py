@@ -3,6 +3,7 @@ answers 404 (existence of unpublished documents is not revealed)."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,6 +47,7 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # agencies frame this list on their own web sites
 def embed(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A bare HTML list for an <iframe> on the agency's own website."""
     agency = _agency_or_404(code)

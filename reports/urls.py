@@ -13,6 +13,7 @@ urlpatterns = [
     path(P + "<int:pk>/", views.report_detail, name="detail"),
     path(P + "<int:pk>/edit/", views.report_edit, name="edit"),
     path(P + "<int:pk>/preview.pdf", views.report_preview, name="preview"),
+    path(P + "<int:pk>/preview/<str:key>/", views.preview_status, name="preview_status"),
     path(P + "<int:pk>/render/", views.rendition_create, name="render"),
     path(P + "<int:pk>/renditions/<int:rid>/status/", views.rendition_status, name="rendition_status"),
     path(P + "<int:pk>/renditions/<int:rid>.pdf", views.rendition_file, name="rendition_file"),

@@ -226,9 +226,34 @@ def rendition_file(request: HttpRequest, agency_id: int, year: int, pk: int, rid
 
 @login_required
 def report_preview(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
-    """The memo page alone, rendered at once (one page: cheap enough for the web process)."""
+    """The memo page alone. The worker renders it (never this request): until the file is there
+    the page shows a progress bar that polls ``preview_status`` and then opens the PDF."""
     report = selectors.report_for_read(user=request.user, agency_id=agency_id, year=year, pk=pk)
-    pdf = services.rendition_preview(report=report)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
-    return response
+    key, pdf = services.preview_request(report=report)
+    if pdf is not None:
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        return response
+    return render(request, "reports/preview_wait.html", _preview_context(report, key))
+
+
+def _preview_context(report, key: str) -> dict:
+    kwargs = {"agency_id": report.agency_id, "year": report.fiscal_year, "pk": report.pk}
+    return {
+        "report": report,
+        "agency": report.agency,
+        "year": report.fiscal_year,
+        "progress": services.preview_progress(key),
+        "status_url": reverse("reports:preview_status", kwargs={**kwargs, "key": key}),
+    }
+
+
+@login_required
+def preview_status(request: HttpRequest, agency_id: int, year: int, pk: int, key: str) -> HttpResponse:
+    """The progress bar of a queued preview (htmx); when the file is ready, htmx opens it."""
+    report = selectors.report_for_read(user=request.user, agency_id=agency_id, year=year, pk=pk)
+    if services.preview_pdf(key) is not None:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("reports:preview", kwargs={"agency_id": agency_id, "year": year, "pk": pk})
+        return response
+    return render(request, "reports/_preview_progress.html", _preview_context(report, key))

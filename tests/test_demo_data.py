@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from indicators.models import Assessment, Framework, IndicatorScore, Item
@@ -64,8 +65,8 @@ def test_every_demo_role_can_log_in_and_the_logins_are_printed():
     assert roles == {Role.STAFF, Role.DIRECTOR, Role.SUPERVISOR}
     for username in [u["username"] for u in users] + ["admin"]:
         assert username in output
-        assert Client().login(username=username, password=PASSWORD), username
-    assert not Client().login(username="sks_staff", password="wrong")
+        assert Client().login(request=HttpRequest(), username=username, password=PASSWORD), username
+    assert not Client().login(request=HttpRequest(), username="sks_staff", password="wrong")
     assert get_user_model().objects.get(username="admin").is_superuser
     # The tree: the สพฐ. supervisor sees สพป.สมุทรสาคร but not ศธจ.ร้อยเอ็ด; the สป. supervisor the reverse.
     sks = Agency.objects.get(short_name="สพป.สมุทรสาคร")

@@ -108,16 +108,16 @@ def test_create_measure_with_steps_and_edit_them_in_place(page, live_server, wor
     page.evaluate("window.__marker = 1")
     page.fill("#id_step_text", "รวบรวมและตรวจสอบคู่มือให้ถูกต้อง")
     page.click("[data-testid=step-add]")
-    page.wait_for_function("document.querySelectorAll('#step-list > li[data-step]').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#step-list > li[data-step]').length === 4")
     assert page.evaluate("window.__marker") == 1
     # Move it up one place, tick the first step off, remove the second one.
     page.locator("#step-list > li").nth(3).locator("[data-testid=step-up]").click()
-    page.wait_for_function("document.querySelectorAll('#step-list > li')[2].textContent.includes('รวบรวม')")
+    page.wait_for_function("() => document.querySelectorAll('#step-list > li')[2].textContent.includes('รวบรวม')")
     page.locator("#step-list > li").nth(0).locator("[data-testid=step-toggle]").click()
     page.wait_for_selector("text=เสร็จแล้ว 1 จาก 4 ขั้นตอน")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#step-list > li").nth(1).locator("[data-testid=step-remove]").click()
-    page.wait_for_function("document.querySelectorAll('#step-list > li[data-step]').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#step-list > li[data-step]').length === 3")
     assert page.evaluate("window.__marker") == 1
     steps = list(measure.steps.order_by("order").values_list("text", "is_done"))
     assert steps == [

@@ -16,6 +16,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
@@ -118,9 +119,35 @@ def test_smtp_failure_backs_off_then_ends_failed(settings):
 def test_row_stuck_in_sending_is_taken_over_after_the_stale_timeout(settings):
     email = queue()
     OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxStatus.SENDING, claimed_at=bkk(2024, 6, 13, 8), attempts=1)
-    assert outbox_send(email_id=email.pk, now=bkk(2024, 6, 13, 8, 5)) is None  # someone is sending it
-    sent = outbox_send(email_id=email.pk, now=bkk(2024, 6, 13, 8, 16))
+    assert outbox_send(email_id=email.pk, now=bkk(2024, 6, 13, 8, 4)) is None  # someone is sending it
+    sent = outbox_send(email_id=email.pk, now=bkk(2024, 6, 13, 8, 6))  # 5 minutes: taken over
     assert sent.status == OutboxStatus.SENT and sent.attempts == 2 and len(mail.outbox) == 1
+
+
+class CrashAfterHandOff(BaseEmailBackend):
+    """The SMTP server has the message, then the worker dies before recording it (kill -9)."""
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        raise KeyboardInterrupt  # not an Exception: nothing in outbox_send catches it
+
+
+def test_a_repeat_after_a_crash_carries_the_same_message_id(settings):
+    """Exactly once ends at the SMTP hand-off: a crash after it sends again, recognisably."""
+    email = queue(subject="ประชุมติดตาม ครั้งที่ ๑")
+    settings.EMAIL_BACKEND = "tests.test_outbox.CrashAfterHandOff"
+    crash = timezone.now()
+    with pytest.raises(KeyboardInterrupt):
+        outbox_send(email_id=email.pk, now=crash)
+    assert OutboxEmail.objects.get(pk=email.pk).status == OutboxStatus.SENDING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox_retry_due(now=crash + dt.timedelta(minutes=4)) == 0  # maybe still sending: wait
+    assert outbox_retry_due(now=crash + dt.timedelta(minutes=6)) == 1
+    outbox_send(email_id=queue(subject="ประชุมติดตาม ครั้งที่ ๒").pk)
+    first, repeat, second = (m.message()["Message-ID"] for m in mail.outbox)
+    assert first == repeat  # the receiver (and a test) can drop the repeat
+    assert first != second
+    assert first.startswith(f"<ita-outbox-{email.pk}.") and first.endswith("@ita-portal.local>")
 
 
 def test_sent_mail_is_not_sent_twice():

@@ -128,7 +128,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row(setup):
     lines[3] = lines[3].replace("95.67", "๙๕.๖x")
     outcome = scores_import(content="\r\n".join(lines).encode(), scope=EVERYTHING)
     assert not outcome.committed
-    assert [str(e) for e in outcome.parsed.errors] == ["แถวที่ 4: ตัวชี้วัดที่ 1: คะแนน “95.6x” ไม่ใช่ตัวเลข"]
+    assert [str(e) for e in outcome.parsed.errors] == ["แถวที่ 4: ตัวชี้วัดที่ 1: คะแนน “๙๕.๖x” ไม่ใช่ตัวเลข"]  # quoted as typed
     assert not Assessment.objects.exists() and not IndicatorScore.objects.exists() and not ItemResult.objects.exists()
 
 

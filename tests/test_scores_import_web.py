@@ -68,7 +68,7 @@ def test_bad_row_preview_lists_errors_and_commit_refused(world, framework):
     assert "พบข้อผิดพลาด 1 รายการ ไม่มีข้อมูลใดถูกนำเข้า" in html
     # indicator 5 is the 8th data line (seed order 10, 6, 1, 7, 3, 8, 4, 5 …) → spreadsheet row 9
     assert "แถวที่ 9" in html
-    assert "ตัวชี้วัดที่ 5: คะแนน “89.6x” ไม่ใช่ตัวเลข" in html
+    assert "ตัวชี้วัดที่ 5: คะแนน “๘๙.๖x” ไม่ใช่ตัวเลข" in html
     assert "ยืนยันนำเข้า" not in html
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.INVALID

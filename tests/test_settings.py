@@ -42,7 +42,7 @@ SETTINGS_VARS = (
 
 def probe(**env: str) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
-    clean.update(env, DJANGO_SETTINGS_MODULE="ita_portal.settings")
+    clean.update({"SECRET_KEY": "probe-" + "k" * 50, **env}, DJANGO_SETTINGS_MODULE="ita_portal.settings")
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -129,7 +129,10 @@ def test_check_deploy_passes_with_production_environment_and_refuses_dev_key():
     )
     cmd = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     without_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
-    assert without_key.returncode != 0 and "security.W009" in without_key.stderr
+    assert without_key.returncode != 0 and "SECRET_KEY is not set" in without_key.stderr
+    clean["SECRET_KEY"] = "short"
+    weak_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert weak_key.returncode != 0 and "security.W009" in weak_key.stderr
     clean["SECRET_KEY"] = "k" + "x9Qw3-e5Rt7yU1iO0pAsDfGhJkLzXcVbNm" * 2
     with_key = subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
     assert with_key.returncode == 0, with_key.stderr
@@ -140,3 +143,15 @@ def test_ita_var_dir_moves_every_runtime_file(tmp_path):
     assert s["db_name"] == str(tmp_path / "db.sqlite3")
     assert s["email_path"] == str(tmp_path / "mail")
     assert s["media"] == str(tmp_path / "media")
+
+
+@pytest.mark.parametrize("debug", ["0", None])
+def test_without_secret_key_and_debug_off_the_portal_refuses_to_start(debug):
+    """No public development key in production: settings stop the process (web, worker, commands)."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    clean.update(DJANGO_SETTINGS_MODULE="ita_portal.settings", **({"DEBUG": debug} if debug else {}))
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
+    assert out.returncode != 0
+    assert "SECRET_KEY is not set" in out.stderr
+    # With DEBUG on (`make run`) the development key is still fine.
+    assert probe(SECRET_KEY="", DEBUG="1")["debug"] is True

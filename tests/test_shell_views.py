@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -369,8 +370,8 @@ def test_password_change_works(world):
     assert "เปลี่ยนรหัสผ่านเรียบร้อยแล้ว" in html(client.get(response["Location"]))
     assert client.get("/").status_code == 200  # the session survives the change
     fresh = Client()
-    assert fresh.login(username="staff_a", password="ไทย-ใหม่-2567!")
-    assert not Client().login(username="staff_a", password=PASSWORD)
+    assert fresh.login(request=HttpRequest(), username="staff_a", password="ไทย-ใหม่-2567!")
+    assert not Client().login(request=HttpRequest(), username="staff_a", password=PASSWORD)
 
 
 def test_password_change_errors_are_thai(world):

@@ -28,7 +28,9 @@ from indicators.catalogue.core import (
     framework_export,
     framework_load,
 )
+from indicators.importing.values import csv_reader
 from indicators.models import Assessor, Framework
+from ita_portal.spreadsheets import csv_row, unquote_cell, xlsx_append
 from ita_portal.thai import to_arabic_digits
 
 XLSX_SHEET = "กรอบการประเมิน"
@@ -63,7 +65,7 @@ def framework_rows(*, framework: Framework) -> list[list[Any]]:
 def framework_export_csv(*, framework: Framework) -> bytes:
     """The framework as CSV bytes: UTF-8 with BOM (Excel opens Thai correctly)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(framework_rows(framework=framework))
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_row(r) for r in framework_rows(framework=framework))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -76,7 +78,7 @@ def framework_export_xlsx(*, framework: Framework) -> bytes:
     sheet = workbook.active
     sheet.title = XLSX_SHEET
     for row in framework_rows(framework=framework):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -115,11 +117,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - cp874 decodes almost anything; kept for clarity
         raise ValidationError(_("อ่านไฟล์ CSV ไม่ได้: ต้องเป็น UTF-8"))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return list(csv_reader(text))  # Excel quoting whatever the sniffer guesses (doubled quotes)
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
@@ -138,7 +136,7 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
 def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _text(value)
+    return unquote_cell(_text(value))  # the CSV export quotes formula-like text
 
 
 def framework_data_from_rows(rows: list[list[Any]], *, fiscal_year: int | None = None, assessor_code: str | None = None) -> dict:

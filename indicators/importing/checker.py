@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators.importing import limits
+from indicators.importing.limits import FileTooLarge
 from indicators.importing.values import (
     _WIDE_INDICATOR,
     HEADERS,
@@ -15,6 +16,7 @@ from indicators.importing.values import (
     MAX_STORED_ERRORS,
     WIDE,
     FileUnreadable,
+    agency_code,
     item_code,
     normalise_header,
     parse_result,
@@ -22,9 +24,14 @@ from indicators.importing.values import (
     parse_year,
     read_table,
 )
+from indicators.importing.values import (
+    indicator_number as read_indicator_number,
+)
+from indicators.item_text import clean_remark, clean_url
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
 from ita_portal.agencies.models import Agency
+from ita_portal.spreadsheets import unquote_cell
 
 
 @dataclass(frozen=True)
@@ -203,20 +210,19 @@ def parse_scores(
     # index -1 and a row costs plain list indexing (a national file has 440,000 rows).
     width = len(header)
     at = {key: columns.get(key, -1) for key in HEADERS}
-    all_rows = []
-    for number, cells in rows:
-        if not any(cells):
-            continue
-        del cells[width:]
-        cells.extend([""] * (width + 1 - len(cells)))
-        all_rows.append((number, cells))
+    try:
+        all_rows = _bounded_rows(rows, width)
+    except (FileUnreadable, FileTooLarge) as exc:
+        parsed.add_error(1, str(exc))
+        return parsed
     parsed.row_count = len(all_rows)
     if not all_rows:
         parsed.add_error(2, _("ไฟล์ไม่มีข้อมูลคะแนน"))
         return parsed
 
     code_at, name_at, year_at = at["agency_code"], at["agency_name"], at["fiscal_year"]
-    agencies = _Agencies({c[code_at].strip() for _n, c in all_rows}, {c[name_at].strip() for _n, c in all_rows})
+    codes = {agency_code(c) for c in {c[code_at] for _n, c in all_rows}}
+    agencies = _Agencies(codes, {unquote_cell(c[name_at].strip()) for _n, c in all_rows})
     catalogue = _Catalogue(assessor_code)
     # A national file repeats the same few thousand agencies, one year and ~50 codes 440,000 times:
     # each distinct value is resolved once, and a row costs a handful of dict look-ups.
@@ -229,7 +235,7 @@ def parse_scores(
         key = (cells[code_at], cells[name_at])
         agency = agency_cache.get(key)
         if agency is None:
-            agency = agency_cache[key] = _resolve_agency((key[0].strip(), key[1].strip()), agencies, scope)
+            agency = agency_cache[key] = _resolve_agency((agency_code(key[0]), unquote_cell(key[1].strip())), agencies, scope)
         if agency.__class__ is str:
             parsed.add_error(number, agency)
             continue
@@ -251,6 +257,22 @@ def parse_scores(
         else:
             resolver.wide_row(number, cells, wide_indicators, wide_items, agency_id, entry)
     return parsed
+
+
+def _bounded_rows(rows, width: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows, each cut/padded to ``width`` + 1 cells; refuses past the cell limit."""
+    limits.check_width(width)
+    max_rows = limits.MAX_CELLS // max(width, 1)
+    all_rows = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        del cells[width:]
+        cells.extend([""] * (width + 1 - len(cells)))
+        all_rows.append((number, cells))
+        if len(all_rows) > max_rows:
+            raise limits.too_many_cells(len(all_rows) * width)
+    return all_rows
 
 
 def _resolve_agency(key: tuple[str, str], agencies: _Agencies, scope: ScoreScope) -> tuple[int, str] | str:
@@ -307,8 +329,8 @@ class _Resolver:
     def indicator(self, framework: Framework, numbers: dict[int, Indicator], text: str) -> Indicator | None:
         key = (framework.pk, text)
         if key not in self.indicators:
-            digits = re.sub(r"\D", "", text)
-            self.indicators[key] = numbers.get(int(digits)) if digits else None
+            number = read_indicator_number(text)
+            self.indicators[key] = numbers.get(number) if number is not None else None
         return self.indicators[key]
 
     def item(self, framework: Framework, codes: dict[str, Item], text: str) -> Item | None:
@@ -349,6 +371,11 @@ class _Resolver:
         if first is not None:
             parsed.add_error(number, _("%(label)s ซ้ำกับแถวที่ %(row)s") % {"label": _item_label(code), "row": first.row})
             return
+        try:  # the database's own rules, so that a preview that passes is a commit that passes
+            url, remark = (clean_url(url) if url else ""), (clean_remark(remark) if remark else "")
+        except ValueError as exc:
+            parsed.add_error(number, f"{_item_label(code)}: {exc}")
+            return
         parsed.item_results[key] = ItemValue(passed=value, url=url, remark=remark, row=number)
 
     def long_row(self, number, cells, agency_id, entry) -> None:
@@ -385,8 +412,8 @@ class _Resolver:
                     (agency_id, framework.pk, item.pk),
                     value,
                     item.code,
-                    cells[at["url"]].strip(),
-                    cells[at["remark"]].strip(),
+                    unquote_cell(cells[at["url"]].strip()),
+                    unquote_cell(cells[at["remark"]].strip()),
                 )
         else:
             parsed.add_error(number, _("ไม่ได้ระบุ ตัวชี้วัดที่ หรือ ข้อ"))

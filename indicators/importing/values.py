@@ -1,4 +1,8 @@
-"""Reading a score file into cells, and reading one cell's value (scores, results, years, codes)."""
+"""Reading a score file into cells, and reading one cell's value (scores, results, years, codes).
+
+Cells are kept as typed. Thai digits (๐–๙) are converted only where a number or a code is read
+(``parse_score``, ``parse_result``, ``parse_year``, ``item_code``, ``agency_code``, headers); text
+that is stored or matched as written — agency names, URLs, remarks — keeps its digits."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from indicators.importing import limits
 from ita_portal.thai import to_arabic_digits
 
 LONG, WIDE = "long", "wide"
@@ -52,7 +57,7 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         value = round(value, 6)
         return str(int(value)) if value == int(value) else repr(value)
-    return to_arabic_digits(str(value)).strip()
+    return str(value).strip()  # text as typed: Thai digits are read where a number is meant
 
 
 def decode_text(content: bytes) -> tuple[str, str]:
@@ -69,32 +74,52 @@ def decode_text(content: bytes) -> tuple[str, str]:
         raise FileUnreadable(_("อ่านไฟล์ไม่ได้: การเข้ารหัสอักขระไม่ใช่ UTF-8 หรือ Windows-874/TIS-620")) from exc
 
 
-def _arabic_digits_fast(text: str) -> str:
-    """``to_arabic_digits`` for a whole file: ten ``str.replace`` beat ``str.translate`` on megabytes of Thai."""
-    for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True):
-        if thai in text:
-            text = text.replace(thai, arabic)
-    return text
+def csv_reader(text: str):
+    """A reader for CSV ``text``: the separator is sniffed from the header line, the quoting is
+    always Excel's (a quote inside a quoted cell is doubled). The sniffer alone guesses
+    ``doublequote=False`` from a header without doubled quotes and then mis-reads a cell written
+    as ``"a ""b"" c"``."""
+    sample = text[:4096]
+    try:
+        delimiter = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    return csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
 
 
 def read_table(content: bytes, filename: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
     """Header cells and an iterator of (row number, cells) from CSV or XLSX bytes, plus the encoding."""
-    if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text, encoding = decode_text(content)
-    text = _arabic_digits_fast(text)  # once for the whole file: far cheaper than per cell
-    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
+            limits.check_xlsx(content)  # before openpyxl expands anything
+            return _read_xlsx(content)
+        text, encoding = decode_text(content)
+        limits.check_csv_text(text)
+    except limits.FileTooLarge as exc:
+        raise FileUnreadable(str(exc)) from exc
+    # Digits are left as typed: codes, years, numbers and results convert Thai digits where they
+    # are read (each distinct value once); names, URLs and remarks keep them.
+    reader = csv_reader(text)
     try:
         header = next(reader)
     except StopIteration as exc:
         raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
+    except csv.Error as exc:
+        raise FileUnreadable(_("อ่านไฟล์ CSV ไม่ได้: %(error)s") % {"error": exc}) from exc
 
-    return header, enumerate(reader, start=2), encoding
+    return header, _capped(enumerate(reader, start=2)), encoding
+
+
+def _capped(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Stop a file past ``limits.MAX_ROWS`` rows (empty rows count: they cost time too)."""
+    last = limits.MAX_ROWS + 1
+    try:
+        for number, cells in rows:
+            if number > last:
+                raise FileUnreadable(str(limits.too_many_rows(number - 1)))
+            yield number, cells
+    except csv.Error as exc:  # e.g. one cell past csv.field_size_limit (128 KB)
+        raise FileUnreadable(_("อ่านไฟล์ CSV ไม่ได้: %(error)s") % {"error": exc}) from exc
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
@@ -105,9 +130,11 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileUnreadable(_("อ่านไฟล์ Excel ไม่ได้ (ต้องเป็นไฟล์ .xlsx)")) from exc
     sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    values = sheet.iter_rows(values_only=True, max_col=limits.MAX_COLUMNS + 1)  # a sheet may claim 16,384 columns
     try:
         header = [_cell(v) for v in next(values)]
+        while header and not header[-1]:  # read-only rows are padded to max_col
+            header.pop()
     except StopIteration as exc:
         raise FileUnreadable(_("ไฟล์ว่าง ไม่มีแถวหัวตาราง")) from exc
 
@@ -116,7 +143,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]
             yield number, [_cell(v) for v in cells]
         workbook.close()
 
-    return header, rows(), "xlsx"
+    return header, _capped(rows()), "xlsx"
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -160,6 +187,17 @@ def parse_year(text: str) -> int:
     if not 2500 <= year <= 2700:
         raise ValueError(_("ปีงบประมาณ %(value)s ต้องเป็นปีพุทธศักราช เช่น 2567") % {"value": text})
     return year
+
+
+def agency_code(text: str) -> str:
+    """An agency code as stored: Arabic digits ('๑๐๐๐๑' → '10001'), trimmed."""
+    return to_arabic_digits(text).strip()
+
+
+def indicator_number(text: str) -> int | None:
+    """'9', '๙', 'ตัวชี้วัดที่ 9' → 9; None without digits."""
+    digits = re.sub(r"\D", "", to_arabic_digits(text))
+    return int(digits) if digits else None
 
 
 def item_code(text: str) -> str | None:

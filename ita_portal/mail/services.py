@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -27,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 6
 DEFAULT_RETRY_BASE_SECONDS = 120
-DEFAULT_SENDING_STALE_SECONDS = 15 * 60
+# A row left in ``sending`` this long is taken over: its worker died mid-send (kill -9, host lost).
+# Longer than the slowest live send (EMAIL_TIMEOUT 30 s per SMTP step: connect, TLS, AUTH, MAIL,
+# RCPT, DATA), short enough that a crash delays a reminder by minutes, not a quarter of an hour.
+DEFAULT_SENDING_STALE_SECONDS = 5 * 60
 # Back-ends that do not deliver anything: fine while developing, a silent loss in production.
 NON_DELIVERING_BACKENDS = {
     "django.core.mail.backends.filebased.EmailBackend",
@@ -220,9 +224,21 @@ def _dedupe_key_queued(key: str) -> bool:
     return OutboxEmail.objects.filter(dedupe_key=key).exists()
 
 
+def outbox_message_id(email: OutboxEmail) -> str:
+    """The Message-ID of ``email``: the same on every attempt, so a copy sent again after a crash
+    (the SMTP server took it, the worker died before recording it) is recognisable as a repeat.
+    The row's id and creation time make it unique per database; the domain is the sender's."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ita-portal.local"
+    return f"<ita-outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def _build_message(email: OutboxEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.text, from_email=settings.DEFAULT_FROM_EMAIL, to=list(email.recipients)
+        subject=email.subject,
+        body=email.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(email.recipients),
+        headers={"Message-ID": outbox_message_id(email)},
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")

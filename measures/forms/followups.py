@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.forms_thai import ThaiDateField, ThaiTimeField
+from ita_portal.text_limits import BoundedTextMixin
 from measures.forms._common import AgencyScopedMixin, textarea
 from measures.models import FollowUp, Measure
 
 
-class FollowUpForm(AgencyScopedMixin, forms.Form):
+class FollowUpForm(BoundedTextMixin, AgencyScopedMixin, forms.Form):
     """One meeting: date (BE), time, place or online link, agenda, people."""
 
     measure = forms.ModelChoiceField(
@@ -179,5 +180,6 @@ class GenerateForm(FollowUpForm):
         return data
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(BoundedTextMixin, forms.Form):
+    text_limits = {"minutes": 10000}
     minutes = forms.CharField(label=_("บันทึกผลการประชุม"), widget=textarea(6), required=False)

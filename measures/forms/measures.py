@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.forms_thai import ThaiDateField
+from ita_portal.text_limits import BoundedTextMixin
 from measures.forms._common import AgencyScopedMixin, money_field, textarea
 from measures.models import Measure, MeasureStatus, Weakness
 from measures.services.measures import MEASURE_FIELDS
@@ -21,7 +22,7 @@ from measures.services.measures import MEASURE_FIELDS
 RELATIONS = ("weakness", "indicator", "items", "responsible_divisions", "responsible_people")
 
 
-class MeasureForm(AgencyScopedMixin, forms.ModelForm):
+class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
     """Everything seed 003 and 001 put in a measure row; steps are a list typed one per line."""
 
     steps_text = forms.CharField(
@@ -152,7 +153,8 @@ def strip_step_number(text: str) -> str:
     return _STEP_NUMBER.sub("", text or "", count=1).strip()
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedTextMixin, forms.Form):
+    text_limits = {"text": 1000}
     text = forms.CharField(
         label=_("ขั้นตอน"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("กรุณาระบุขั้นตอน")}
     )

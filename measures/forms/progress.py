@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.forms_thai import ThaiDateField
+from ita_portal.text_limits import BoundedTextMixin
 from measures.forms._common import money_field, textarea
 from measures.models import MeasureStatus, ProgressUpdate
 from measures.uploads import ACCEPT_ATTR, validate_upload
@@ -67,7 +68,7 @@ def parse_links(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return links, errors
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(BoundedTextMixin, forms.ModelForm):
     """One progress report (seed 004/002 columns) with evidence files and links."""
 
     reported_on = ThaiDateField(label=_("วันที่รายงาน"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal.text_limits import BoundedTextMixin
 from measures.models import WeaknessKind
 
 
-class WeaknessForm(forms.Form):
+class WeaknessForm(BoundedTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("ประเภท"))
     title = forms.CharField(label=_("ประเด็น"), max_length=500, error_messages={"required": _("กรุณากรอกประเด็น")})
     analysis = forms.CharField(label=_("ผลการวิเคราะห์"), required=False, widget=forms.Textarea(attrs={"rows": 5}))

@@ -2,12 +2,13 @@
 
 - :mod:`reports.services.signoff` — create, edit/new version, submit, return, approve (number,
   freeze), publish, revoke, and the transition map.
-- :mod:`reports.services.renditions` — PDF requests, the Celery-side render with progress, preview.
+- :mod:`reports.services.renditions` — PDF requests, the Celery-side render with progress.
+- :mod:`reports.services.previews` — the memo preview, rendered by the worker into a file named by its text.
 """
 
+from reports.services.previews import preview_pdf, preview_progress, preview_request
 from reports.services.renditions import (
     rendition_freeze,
-    rendition_preview,
     rendition_render,
     rendition_request,
     rendition_retry,
@@ -36,8 +37,10 @@ __all__ = [
     "TRANSITIONS",
     "allowed_actions",
     "next_document_number",
+    "preview_pdf",
+    "preview_progress",
+    "preview_request",
     "rendition_freeze",
-    "rendition_preview",
     "rendition_render",
     "rendition_request",
     "rendition_retry",

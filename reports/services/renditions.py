@@ -221,8 +221,3 @@ def rendition_render(*, rendition_id: int) -> Rendition:
         rendition.finished_at = timezone.now()
         rendition.save()
     return rendition
-
-
-def rendition_preview(*, report: Report) -> bytes:
-    """The memo page alone, rendered at once for a quick look (nothing stored)."""
-    return render_source_pdf(build_source(report), memo_only=True)

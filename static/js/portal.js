@@ -52,8 +52,27 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
 
+  // Progress bars carry their width in data-width (0–100): the Content-Security-Policy allows no
+  // style="" attributes, but setting element.style from a script file is allowed. Run on load and
+  // on every htmx swap (rendition rows poll their progress).
+  function applyWidths(root) {
+    var bars = (root || document).querySelectorAll("[data-width]");
+    for (var i = 0; i < bars.length; i++) {
+      var value = parseFloat(bars[i].getAttribute("data-width"));
+      if (!isNaN(value)) { bars[i].style.width = Math.max(0, Math.min(100, value)) + "%"; }
+    }
+  }
+  document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
+
+  // <select data-autosubmit> submits its form when changed (was an inline onchange handler).
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) { field.form.submit(); }
+  });
+
   // Focus the error summary of a re-displayed form so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
+    applyWidths(document);
     var summary = document.getElementById("form-errors");
     if (summary) { summary.focus(); }
   });
