@@ -23,10 +23,9 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from indicators.catalogue import rules
 from indicators.models import Assessor, Framework, Indicator, Instrument, Item, ItemKind
 from ita_portal.thai import to_arabic_digits
-
-from indicators.catalogue import rules  # noqa: E402  (rules reads helpers of this module at call time)
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_RE = re.compile(r"^([OIE])\s*(\d{1,4})$")
