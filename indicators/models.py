@@ -224,6 +224,14 @@ class Assessment(models.Model):
     def fiscal_year(self) -> int:
         return self.framework.fiscal_year
 
+    @property
+    def computed_rating(self) -> str:
+        """The rating by the framework's bands ("" when the framework defines none)."""
+        from indicators.rating import rating_for
+
+        instruments = {"iit": self.iit_score, "eit": self.eit_score, "oit": self.oit_score}
+        return rating_for(self.framework.rating_rules, self.overall_score, instruments)
+
 
 class IndicatorScore(models.Model):
     assessment = models.ForeignKey(

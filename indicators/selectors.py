@@ -75,7 +75,7 @@ def import_batch_for(user, agency_id: int, year: int, batch_id: int) -> ImportBa
 
 def frameworks_of_year(year: int) -> list[Framework]:
     """Every framework of a fiscal year, the national one first."""
-    frameworks = list(Framework.objects.filter(fiscal_year=year).select_related("assessor"))
+    frameworks = list(Framework.objects.filter(fiscal_year=year, is_draft=False).select_related("assessor"))
     frameworks.sort(key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, f.assessor.code))
     return frameworks
 
