@@ -303,3 +303,36 @@ def test_rating_entered_by_a_supervisor_is_shown_beside_the_grade(world):
     assert client.post(edit, data).status_code == 302
     page = world.client_for("staff_a").get(dashboard).content.decode()
     assert 'portal-rating" title' in page and ">ผ่าน</span>" in page and "ผ่านดี</span>" not in page
+
+
+# --- a year without a catalogue is not a dead end ------------------------------------------------
+
+
+def _year_pages(world, year):
+    a = world.agency_a.pk
+    return [
+        reverse("indicators:entry", args=[a, year]),
+        reverse("indicators:import_upload", args=[a, year]),
+        reverse("indicators:weaknesses", args=[a, year]),
+        reverse("measures:measure_list", args=[a, year + 1]),
+    ]
+
+
+@pytest.mark.django_db
+def test_pages_of_a_year_without_catalogue_say_what_is_missing_and_who_can_fix_it(world):
+    _load_all()
+    world.users["supervisor"].memberships.update(first_name_th="สมศรี", last_name_th="กำกับดี", name_title="นาง")
+    for url in _year_pages(world, 2570):
+        staff = world.client_for("staff_a").get(url).content.decode()
+        assert "ยังไม่มีกรอบการประเมิน (รายการตัวชี้วัดและข้อ) ของปีงบประมาณ 2570" in staff, url
+        assert "นางสมศรี กำกับดี" in staff and "missing-catalogue-link" not in staff, url
+        editor = world.client_for("superuser").get(url).content.decode()
+        assert reverse("indicators:catalogue_list") + "?year=2570" in editor, url
+    # Once a draft exists the editor is sent to it; staff still see the year as missing.
+    framework_copy(assessor_code="nacc", from_year=2569, to_year=2570)
+    detail = reverse("indicators:catalogue_detail", args=["nacc", 2570])
+    assert detail in world.client_for("supervisor").get(_year_pages(world, 2570)[0]).content.decode()
+    assert "มีฉบับร่างที่รอตรวจและยืนยันอยู่แล้ว" in world.client_for("staff_a").get(_year_pages(world, 2570)[0]).content.decode()
+    # A year with a catalogue shows no notice.
+    for url in _year_pages(world, 2569):
+        assert "missing-catalogue" not in world.client_for("staff_a").get(url).content.decode(), url
