@@ -88,6 +88,27 @@ def framework_for(year: int, assessor_code: str | None = None) -> Framework | No
     return frameworks[0] if frameworks else None
 
 
+def frameworks_answered_by_measures(measures_year: int) -> list[Framework]:
+    """The catalogue(s) a measure of ``measures_year`` is chosen from: the results it answers.
+
+    Measures of year Y answer the weaknesses of year Y-1's results (seed 003: "ผลการประเมิน ITA
+    ปี 2567 ไปสู่การปรับปรุงการดำเนินงานของปี 2568"), so their indicators and items are those of
+    Y-1's confirmed catalogues. When Y-1 has no national catalogue (the NACC published no 2567
+    list; agencies kept using 2566's codes) the latest earlier national one is added, so a
+    ministry's partial list never stands alone. Two or three queries.
+    """
+    frameworks = frameworks_of_year(measures_year - 1)
+    if any(f.assessor.code in NATIONAL_ASSESSOR_CODES for f in frameworks):
+        return frameworks
+    national = (
+        Framework.objects.filter(fiscal_year__lt=measures_year - 1, is_draft=False, assessor__code__in=NATIONAL_ASSESSOR_CODES)
+        .select_related("assessor")
+        .order_by("-fiscal_year")
+        .first()
+    )
+    return [*frameworks, national] if national else frameworks
+
+
 def framework_catalogue(framework: Framework) -> tuple[list[Indicator], list[Item]]:
     """Indicators (by number) and OIT/other items (by code) of a framework: two queries."""
     indicators = list(framework.indicators.order_by("number"))

@@ -4,12 +4,13 @@ assessment); ``?assessor=<code>`` picks a ministry's framework instead of the na
 from django.urls import path
 
 from indicators import catalogue_views, views
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 
 app_name = "indicators"
 
-A = "a/<int:agency_id>/<int:year>/"
+A = "a/<int:agency_id>/<fy:year>/"
 
-C = "catalogue/<slug:assessor>/<int:year>/"
+C = "catalogue/<slug:assessor>/<fy:year>/"
 
 urlpatterns = [
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue_list"),
@@ -30,6 +31,6 @@ urlpatterns = [
     path(A + "weaknesses/add/", views.weakness_add, name="weakness_add"),
     path(A + "weaknesses/<int:pk>/edit/", views.weakness_edit, name="weakness_edit"),
     path(A + "weaknesses/<int:pk>/status/", views.weakness_status, name="weakness_status"),
-    path("area/<int:agency_id>/<int:year>/", views.area, name="area"),
-    path("area/<int:agency_id>/<int:year>/export.<str:fmt>", views.area_export, name="area_export"),
+    path("area/<int:agency_id>/<fy:year>/", views.area, name="area"),
+    path("area/<int:agency_id>/<fy:year>/export.<str:fmt>", views.area_export, name="area_export"),
 ]

@@ -52,9 +52,12 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
 
     That is the current fiscal year once it has measures, meetings or reports; before that (in
     October, while last year's results are still being reported, or in the demo data) it is the
-    latest earlier year that has them; with nothing at all, the current year. Three queries.
+    latest earlier year that has them; with nothing at all, the current year. For an agency the
+    user supervises, the data of its whole subtree counts (a supervising office has few rows of
+    its own). Three queries, plus three per supervised agency.
     """
     ids = [a.pk for a in agencies]
+    supervised = {m.agency_id: m.agency.path for m in selectors.memberships_of(user) if m.role == Role.SUPERVISOR}
     latest: dict[int, int] = {}
     for label in ("measures.Measure", "measures.FollowUp", "reports.Report"):
         model = _model(label)
@@ -68,6 +71,13 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
         )
         for row in rows:
             latest[row["agency_id"]] = max(latest.get(row["agency_id"], 0), row["year"])
+        for agency_id, path in supervised.items():
+            if agency_id not in ids:
+                continue
+            qs = model.objects.filter(agency__path__startswith=path, fiscal_year__lte=current_year)
+            year = selectors.scope_queryset(qs, user).aggregate(year=Max("fiscal_year"))["year"]
+            if year is not None:
+                latest[agency_id] = max(latest.get(agency_id, 0), year)
     return {pk: latest.get(pk, current_year) for pk in ids}
 
 
