@@ -33,6 +33,7 @@ from indicators.models import Framework, Item
 from indicators.services import assessment_save_scores, weakness_create
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.agencies.services import agency_create, agency_update, division_create, membership_create, user_create
+from ita_portal.demo_cycle import load_cycle
 from ita_portal.thai import parse_be_date
 from measures.models import FollowUp, FollowUpStatus, Measure
 from measures.services import followup_create, followup_record_minutes, measure_create, progress_record
@@ -286,4 +287,6 @@ def demo_load() -> list[DemoLogin]:
     _load_measures(_read("measures.json"), agencies, divisions, members)
     _load_calendar(_read("calendar.json"), agencies, divisions, members)
     _load_reports(agencies, members)
+    # The current cycle (2568/2569 results, 2570 plan): made-up demo data, see fixtures/demo/README.md.
+    load_cycle(_read("cycle.json"), agencies, divisions, members, load=_framework, when=_when)
     return logins
