@@ -239,7 +239,7 @@ AREA_SORTS = {
 def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
     """Every agency of ``root``'s subtree the user may read, annotated for the area dashboard.
 
-    Annotations: ``overall``, ``grade``, ``passed`` (the year's assessment), ``weakest_number``,
+    Annotations: ``overall``, ``grade``, ``passed``, ``iit``/``eit``/``oit`` (the year's assessment), ``weakest_number``,
     ``weakest_name``, ``weakest_score`` (its lowest indicator) and measure counts of the fiscal
     year by status (``measures_total``, ``measures_<status>``). One query per page.
     """
@@ -258,6 +258,10 @@ def area_agencies(user, root: Agency, framework: Framework | None, year: int) ->
         overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
         grade=Subquery(assessment.values("grade")[:1]),
         passed=Subquery(assessment.values("passed")[:1]),
+        # Instrument scores for the rating bands of 2568 on (``indicators.rating``).
+        iit=Subquery(assessment.values("iit_score")[:1], output_field=SCORE_FIELD),
+        eit=Subquery(assessment.values("eit_score")[:1], output_field=SCORE_FIELD),
+        oit=Subquery(assessment.values("oit_score")[:1], output_field=SCORE_FIELD),
         weakest_number=Subquery(weakest.values("indicator__number")[:1]),
         weakest_name=Subquery(weakest.values("indicator__name")[:1]),
         weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),

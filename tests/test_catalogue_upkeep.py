@@ -303,6 +303,8 @@ def test_rating_entered_by_a_supervisor_is_shown_beside_the_grade(world):
     assert client.post(edit, data).status_code == 302
     page = world.client_for("staff_a").get(dashboard).content.decode()
     assert 'portal-rating" title' in page and ">ผ่าน</span>" in page and "ผ่านดี</span>" not in page
+    area = world.client_for("supervisor").get(reverse("indicators:area", args=[world.supervising.pk, 2569])).content.decode()
+    assert 'portal-rating">ผ่าน</span>' in area
 
 
 # --- a year without a catalogue is not a dead end ------------------------------------------------

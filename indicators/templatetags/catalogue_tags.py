@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indicators.catalogue.upkeep import can_edit_catalogue, catalogue_editors_for
 from indicators.models import Framework
+from indicators.rating import rating_for
 from indicators.selectors import framework_for
 
 register = template.Library()
@@ -44,3 +45,11 @@ def missing_catalogue(context, agency, year: int, purpose: str = "") -> dict:
 def catalogue_of_year(year: int):
     """The confirmed (national-first) catalogue of ``year``, or None: ``{% catalogue_of_year y as fw %}``."""
     return framework_for(int(year))
+
+
+@register.simple_tag
+def rating_of(framework, overall, iit=None, eit=None, oit=None) -> str:
+    """The rating by ``framework``'s bands of scores given one by one (the area table's annotations)."""
+    if framework is None or not framework.rating_rules:
+        return ""
+    return rating_for(framework.rating_rules, overall, {"iit": iit, "eit": eit, "oit": oit})
