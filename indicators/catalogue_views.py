@@ -23,6 +23,7 @@ from indicators.catalogue.diff import framework_diff
 from indicators.catalogue_forms import CopyForm, ItemFormSet, MetaForm, RatingFormSet, catalogue_data, initial_of
 from indicators.models import Framework
 from indicators.rating import describe_band
+from indicators.selectors import NATIONAL_ASSESSOR_CODES
 
 
 def _framework(assessor: str, year: int) -> Framework:
@@ -52,7 +53,11 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("year")
     if asked and asked.isdigit() and latest:
         initial["to_year"] = int(asked)
-        earlier = [f for f in frameworks if f.fiscal_year < int(asked) and not f.is_draft]
+        # The national catalogue first: a ministry's partial list is rarely the model of a new year.
+        earlier = sorted(
+            (f for f in frameworks if f.fiscal_year < int(asked) and not f.is_draft),
+            key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, -f.fiscal_year),
+        )
         if earlier:
             initial.update(from_year=earlier[0].fiscal_year, assessor=earlier[0].assessor.code)
     form = CopyForm(initial=initial, assessors=upkeep.assessor_choices())

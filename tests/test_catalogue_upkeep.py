@@ -338,3 +338,12 @@ def test_pages_of_a_year_without_catalogue_say_what_is_missing_and_who_can_fix_i
     # A year with a catalogue shows no notice.
     for url in _year_pages(world, 2569):
         assert "missing-catalogue" not in world.client_for("staff_a").get(url).content.decode(), url
+
+
+@pytest.mark.django_db
+def test_list_proposes_the_latest_national_catalogue_as_model_of_the_asked_year(world):
+    _load_all()
+    form = world.client_for("superuser").get(LIST + "?year=2568").context["form"]
+    assert (form.initial["assessor"], form.initial["from_year"], form.initial["to_year"]) == ("nacc", 2566, 2568)
+    form = world.client_for("superuser").get(LIST).context["form"]
+    assert (form.initial["from_year"], form.initial["to_year"]) == (2569, 2570)
