@@ -347,3 +347,15 @@ def test_list_proposes_the_latest_national_catalogue_as_model_of_the_asked_year(
     assert (form.initial["assessor"], form.initial["from_year"], form.initial["to_year"]) == ("nacc", 2566, 2568)
     form = world.client_for("superuser").get(LIST).context["form"]
     assert (form.initial["from_year"], form.initial["to_year"]) == (2569, 2570)
+
+
+@pytest.mark.django_db
+def test_rating_is_shown_on_the_agency_year_summary_only_when_bands_exist(world):
+    _load_all()
+    framework = _nacc(2569)
+    save_scores(world.agency_a, framework, {n: 95 for n in range(1, 11)})
+    url = reverse("agency_detail", args=[world.agency_a.pk, 2569])
+    assert "portal-rating" not in world.client_for("staff_a").get(url).content.decode()
+    framework.rating_rules = BANDS
+    framework.save()
+    assert 'portal-rating">ผ่านดี</span>' in world.client_for("staff_a").get(url).content.decode()
