@@ -120,7 +120,7 @@ def catalogue_edit(request: HttpRequest, assessor: str, year: int) -> HttpRespon
             data, errors = catalogue_data(framework, meta, items, ratings)
             if not errors:
                 try:
-                    upkeep.framework_save(framework=framework, data=data)
+                    upkeep.framework_edit(framework=framework, data=data)
                 except ValidationError as exc:
                     errors = exc.messages
                 else:

@@ -359,3 +359,20 @@ def test_rating_is_shown_on_the_agency_year_summary_only_when_bands_exist(world)
     framework.rating_rules = BANDS
     framework.save()
     assert 'portal-rating">ผ่านดี</span>' in world.client_for("staff_a").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_save_that_does_not_mention_the_draft_state_keeps_it(world):
+    from indicators.catalogue.edits import framework_data, framework_save
+
+    _load_all()
+    draft = framework_copy(assessor_code="nacc", from_year=2569, to_year=2570)
+    data = framework_data(draft)
+    data.pop("is_draft")
+    data["name"] = "ฉบับแก้ไขจากหน้าผู้ดูแลระบบ"
+    framework_save(framework=draft, data=data)
+    draft.refresh_from_db()
+    assert (draft.name, draft.is_draft) == ("ฉบับแก้ไขจากหน้าผู้ดูแลระบบ", True)
+    # Re-loading the 2569 file keeps 2569 confirmed.
+    call_command("load_framework", "--all", stdout=io.StringIO())
+    assert not _nacc(2569).is_draft and _nacc(2570).is_draft

@@ -228,7 +228,8 @@ def framework_validate(*, data: Any) -> dict:
         )
     rules.check_absorbs_unique(items, errors)
     rating = rules.clean_rating(data.get("rating"), errors)
-    is_draft = _bool(data.get("is_draft", False), _("ฉบับร่าง"), errors)
+    # Absent = unchanged (a new framework is not a draft): the admin's dict does not carry it.
+    is_draft = _bool(data["is_draft"], _("ฉบับร่าง"), errors) if "is_draft" in data else None
 
     if errors:
         raise ValidationError(errors)
@@ -283,9 +284,10 @@ def framework_load(*, data: dict) -> Framework:
     framework.iit_weight, framework.eit_weight, framework.oit_weight = weights["iit"], weights["eit"], weights["oit"]
     framework.source_note = clean["source_note"]
     framework.is_confirmed = clean["is_confirmed"]
-    if clean["is_draft"] and framework.pk and framework.assessments.exists():
+    if clean["is_draft"] and not framework.is_draft and framework.assessments.exists():
         raise ValidationError(_("กรอบการประเมินปี %(year)s มีผลการประเมินแล้ว จึงกลับเป็นฉบับร่างไม่ได้") % {"year": framework.fiscal_year})
-    framework.is_draft = clean["is_draft"]
+    if clean["is_draft"] is not None:
+        framework.is_draft = clean["is_draft"]
     if clean["rating"] is not None:
         framework.rating_rules = clean["rating"]
     framework.full_clean(validate_unique=False)

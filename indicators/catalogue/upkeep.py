@@ -1,7 +1,8 @@
 """The yearly routine: a new year's catalogue started from last year's, edited, compared, confirmed.
 
 Who may do it (decided here, documented in README "The yearly catalogue"): superusers and the
-supervisors (ผู้กำกับติดตาม) of a ministry-level agency (``AgencyKind.MINISTRY``). A catalogue is
+members whose role the policy table lets supervise (``Action.SUPERVISE``: supervisors,
+ผู้กำกับติดตาม) at a ministry-level agency (``AgencyKind.MINISTRY``). A catalogue is
 shared by every agency assessed under it, so nobody below the ministry level may change it; staff
 and directors of any agency, and supervisors of area or provincial offices, are refused.
 
@@ -17,9 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indicators.catalogue.core import framework_export, framework_load
+from indicators.catalogue.edits import framework_save
 from indicators.models import Assessor, Framework
 from ita_portal.agencies import selectors as agency_selectors
-from ita_portal.agencies.models import AgencyKind, Membership, Role
+from ita_portal.agencies.models import AgencyKind, Membership
 
 
 def can_edit_catalogue(user) -> bool:
@@ -28,8 +30,11 @@ def can_edit_catalogue(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    # memberships_of keeps active memberships of active agencies, cached for the request.
-    return any(m.role == Role.SUPERVISOR and m.agency.kind == AgencyKind.MINISTRY for m in agency_selectors.memberships_of(user))
+    # Those the policy table lets supervise (today: supervisors), at a ministry-level agency.
+    return any(
+        m.agency.kind == AgencyKind.MINISTRY
+        for m, _reach in agency_selectors.memberships_granting(user, agency_selectors.Action.SUPERVISE)
+    )
 
 
 def require_catalogue_editor(user) -> None:
@@ -44,7 +49,7 @@ def catalogue_editors_for(agency) -> list[Membership]:
     ancestor_ids = [int(part) for part in (agency.path or "").strip("/").split("/") if part]
     rows = list(
         Membership.objects.filter(
-            role=Role.SUPERVISOR,
+            role__in=agency_selectors.roles_granting(agency_selectors.Action.SUPERVISE),
             is_active=True,
             agency_id__in=ancestor_ids,
             agency__kind=AgencyKind.MINISTRY,
@@ -105,15 +110,16 @@ def framework_copy(*, assessor_code: str, from_year: int, to_year: int) -> Frame
 
 
 @transaction.atomic
-def framework_save(*, framework: Framework, data: dict) -> Framework:
-    """Save an edited catalogue (the dict of ``framework_export``) through ``framework_load``.
+def framework_edit(*, framework: Framework, data: dict) -> Framework:
+    """Save an edited catalogue (the dict of ``framework_export``) through the catalogue service
+    the admin uses (``edits.framework_save`` → ``framework_load``).
 
     The year, the assessor and the draft state stay those of ``framework``: an edit never moves a
     catalogue to another year or publishes it (``framework_confirm`` does).
     """
     data = {**data, "fiscal_year": framework.fiscal_year, "is_draft": framework.is_draft}
     data["assessor"] = {"code": framework.assessor.code, "name": framework.assessor.name}
-    return framework_load(data=data)
+    return framework_save(framework=framework, data=data)
 
 
 @transaction.atomic

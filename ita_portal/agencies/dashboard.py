@@ -57,7 +57,12 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
     its own). Three queries, plus three per supervised agency.
     """
     ids = [a.pk for a in agencies]
-    supervised = {m.agency_id: m.agency.path for m in selectors.memberships_of(user) if m.role == Role.SUPERVISOR}
+    # Agencies the user sees with their whole subtree (supervisors, by the policy table).
+    supervised = {
+        m.agency_id: m.agency.path
+        for m, reach in selectors.memberships_granting(user, selectors.Action.VIEW)
+        if reach == selectors.SUBTREE
+    }
     latest: dict[int, int] = {}
     for label in ("measures.Measure", "measures.FollowUp", "reports.Report"):
         model = _model(label)
