@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from demo.cycle import load_cycle
 from indicators.catalogue import framework_load_file
 from indicators.models import Framework, Item
 from indicators.services import assessment_save_scores
@@ -286,4 +287,6 @@ def demo_load() -> list[DemoLogin]:
     _load_measures(_read("measures.json"), agencies, divisions, members)
     _load_calendar(_read("calendar.json"), agencies, divisions, members)
     _load_reports(agencies, members)
+    # The current cycle (2568/2569 results, 2570 plan): made-up demo data, see fixtures/demo/README.md.
+    load_cycle(_read("cycle.json"), agencies, divisions, members, load=_framework, when=_when)
     return logins

@@ -67,6 +67,13 @@ class Framework(models.Model):
     oit_weight = models.DecimalField(_("น้ำหนัก OIT"), max_digits=5, decimal_places=2, default=Decimal("40"))
     source_note = models.TextField(_("แหล่งที่มา / หมายเหตุ"), blank=True)
     is_confirmed = models.BooleanField(_("ยืนยันจากแหล่งทางการแล้ว"), default=False, help_text=_("ไม่เลือก หากรายการข้อยังเป็นข้อมูลบางส่วน"))
+    # A draft (made from last year's catalogue, being edited) is invisible to every page that uses
+    # the catalogue until a catalogue editor confirms it (``indicators.catalogue.upkeep``).
+    is_draft = models.BooleanField(_("ฉบับร่าง"), default=False)
+    # The qualitative rating of 2568 onward (ผ่านดี / ผ่าน …) as data: bands best first, each
+    # {"label", "min_score", "min_instruments": {"eit": 85, …}}. Empty = the year publishes none
+    # or its rule is not known; then no rating is shown (``indicators.grading.rating_for``).
+    rating_rules = models.JSONField(_("เกณฑ์ผลการประเมินเชิงคุณภาพ"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("กรอบการประเมิน")
@@ -132,6 +139,9 @@ class Item(models.Model):
     title = models.CharField(_("ชื่อข้อ"), max_length=500)
     sub_area = models.CharField(_("หัวข้อย่อย"), max_length=255, blank=True)
     stable_key = models.SlugField(_("รหัสคงที่ข้ามปี"), max_length=80, help_text=_("ใช้เชื่อมข้อเดียวกันข้ามปี แม้เลขข้อ O จะเปลี่ยน"))
+    # Stable keys of earlier items merged into this one (their keys end here, rule 2 of
+    # ``fixtures/frameworks/README.md``); the year-over-year diff shows them as "merged".
+    absorbs = models.JSONField(_("รวมข้อเดิม (รหัสคงที่)"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("ข้อการประเมิน")
@@ -213,6 +223,14 @@ class Assessment(models.Model):
     @property
     def fiscal_year(self) -> int:
         return self.framework.fiscal_year
+
+    @property
+    def computed_rating(self) -> str:
+        """The rating by the framework's bands ("" when the framework defines none)."""
+        from indicators.rating import rating_for
+
+        instruments = {"iit": self.iit_score, "eit": self.eit_score, "oit": self.oit_score}
+        return rating_for(self.framework.rating_rules, self.overall_score, instruments)
 
 
 class IndicatorScore(models.Model):

@@ -75,7 +75,7 @@ def import_batch_for(user, agency_id: int, year: int, batch_id: int) -> ImportBa
 
 def frameworks_of_year(year: int) -> list[Framework]:
     """Every framework of a fiscal year, the national one first."""
-    frameworks = list(Framework.objects.filter(fiscal_year=year).select_related("assessor"))
+    frameworks = list(Framework.objects.filter(fiscal_year=year, is_draft=False).select_related("assessor"))
     frameworks.sort(key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, f.assessor.code))
     return frameworks
 
@@ -86,6 +86,27 @@ def framework_for(year: int, assessor_code: str | None = None) -> Framework | No
     if assessor_code:
         frameworks = [f for f in frameworks if f.assessor.code == assessor_code]
     return frameworks[0] if frameworks else None
+
+
+def frameworks_answered_by_measures(measures_year: int) -> list[Framework]:
+    """The catalogue(s) a measure of ``measures_year`` is chosen from: the results it answers.
+
+    Measures of year Y answer the weaknesses of year Y-1's results (seed 003: "ผลการประเมิน ITA
+    ปี 2567 ไปสู่การปรับปรุงการดำเนินงานของปี 2568"), so their indicators and items are those of
+    Y-1's confirmed catalogues. When Y-1 has no national catalogue (the NACC published no 2567
+    list; agencies kept using 2566's codes) the latest earlier national one is added, so a
+    ministry's partial list never stands alone. Two or three queries.
+    """
+    frameworks = frameworks_of_year(measures_year - 1)
+    if any(f.assessor.code in NATIONAL_ASSESSOR_CODES for f in frameworks):
+        return frameworks
+    national = (
+        Framework.objects.filter(fiscal_year__lt=measures_year - 1, is_draft=False, assessor__code__in=NATIONAL_ASSESSOR_CODES)
+        .select_related("assessor")
+        .order_by("-fiscal_year")
+        .first()
+    )
+    return [*frameworks, national] if national else frameworks
 
 
 def framework_catalogue(framework: Framework) -> tuple[list[Indicator], list[Item]]:

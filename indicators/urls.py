@@ -3,13 +3,21 @@ assessment); ``?assessor=<code>`` picks a ministry's framework instead of the na
 
 from django.urls import path
 
-from indicators import views
+from indicators import catalogue_views, views
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 
 app_name = "indicators"
 
-A = "a/<int:agency_id>/<int:year>/"
+A = "a/<int:agency_id>/<fy:year>/"
+
+C = "catalogue/<slug:assessor>/<fy:year>/"
 
 urlpatterns = [
+    path("catalogue/", catalogue_views.catalogue_list, name="catalogue_list"),
+    path("catalogue/copy/", catalogue_views.catalogue_copy, name="catalogue_copy"),
+    path(C, catalogue_views.catalogue_detail, name="catalogue_detail"),
+    path(C + "edit/", catalogue_views.catalogue_edit, name="catalogue_edit"),
+    path(C + "confirm/", catalogue_views.catalogue_confirm, name="catalogue_confirm"),
     path(A, views.dashboard, name="dashboard"),
     path(A + "export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
     path(A + "trend/", views.trend, name="trend"),

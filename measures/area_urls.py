@@ -8,6 +8,6 @@ from measures.views import area
 app_name = "area"
 
 urlpatterns = [
-    path("area/<int:agency_id>/<int:year>/", area.area, name="area"),
-    path("area/<int:agency_id>/<int:year>/export.<str:fmt>", area.area_export, name="area_export"),
+    path("area/<int:agency_id>/<fy:year>/", area.area, name="area"),
+    path("area/<int:agency_id>/<fy:year>/export.<str:fmt>", area.area_export, name="area_export"),
 ]

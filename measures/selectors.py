@@ -437,6 +437,10 @@ def area_agencies(user, root: Agency, framework: Framework | None, year: int) ->
         overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
         grade=Subquery(assessment.values("grade")[:1]),
         passed=Subquery(assessment.values("passed")[:1]),
+        # Instrument scores for the rating bands of 2568 on (``indicators.rating``).
+        iit=Subquery(assessment.values("iit_score")[:1], output_field=SCORE_FIELD),
+        eit=Subquery(assessment.values("eit_score")[:1], output_field=SCORE_FIELD),
+        oit=Subquery(assessment.values("oit_score")[:1], output_field=SCORE_FIELD),
         weakest_number=Subquery(weakest.values("indicator__number")[:1]),
         weakest_name=Subquery(weakest.values("indicator__name")[:1]),
         weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),

@@ -6,11 +6,12 @@ the secret ICS feed are about the user, not one agency.
 
 from django.urls import path
 
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 from measures.views import feeds, followups, measures, progress
 
 app_name = "measures"
 
-A = "a/<int:agency_id>/<int:year>/"
+A = "a/<int:agency_id>/<fy:year>/"
 M = A + "m/<int:pk>/"
 
 urlpatterns = [

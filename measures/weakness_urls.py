@@ -8,7 +8,7 @@ from measures.views import weaknesses
 
 app_name = "weaknesses"
 
-A = "a/<int:agency_id>/<int:year>/"
+A = "a/<int:agency_id>/<fy:year>/"
 
 urlpatterns = [
     path(A + "weaknesses/", weaknesses.weaknesses, name="weaknesses"),

@@ -7,11 +7,12 @@ latest published version of that document), ``public/<agency code>/<year>/embed/
 
 from django.urls import path
 
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 from reports import public_views
 
 app_name = "public"
 urlpatterns = [
-    path("<str:code>/<int:year>/", public_views.agency_year, name="agency_year"),
-    path("<str:code>/<int:year>/embed/", public_views.embed, name="embed"),
-    path("<str:code>/<int:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),
+    path("<str:code>/<fy:year>/", public_views.agency_year, name="agency_year"),
+    path("<str:code>/<fy:year>/embed/", public_views.embed, name="embed"),
+    path("<str:code>/<fy:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),
 ]

@@ -7,6 +7,7 @@ from csp.decorators import csp_replace
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from reports import selectors
@@ -22,6 +23,10 @@ def _groups(agency, year: int) -> list[dict]:
         if found:
             codes = sorted({i.code for i in found}, key=lambda c: (len(c), c))
             label, sort = " / ".join(codes) + " " + found[0].title, (0, found[0].number)
+            item_year = found[0].framework.fiscal_year
+            if item_year != year:
+                # The document's year has no catalogue with this item: say whose code it is.
+                label += " " + _("(รหัสข้อตามกรอบการประเมินปี %(year)s)") % {"year": item_year}
         else:
             label, sort = "เอกสารอื่น ๆ", (1, 0)
         group = groups.setdefault(label, {"label": label, "sort": sort, "reports": []})

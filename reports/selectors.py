@@ -115,9 +115,9 @@ def published_in_series(*, agency: Agency, year: int, series) -> Report | None:
 
 def _items_by_key(year: int, keys: set[str] | None = None, *, oit_only: bool = False) -> dict[str, list[Item]]:
     """Items of the year's frameworks by stable key; a key the year's catalogue lacks (2567 has only a
-    ministry's partial checklist, 2568/2569 are partial) is taken from the latest earlier year that has it,
+    ministry's partial checklist) is taken from the latest earlier year that has it,
     so a document still names the item it answers (O42 of 2566 for the measures plan)."""
-    qs = Item.objects.filter(framework__fiscal_year__lte=year).select_related("framework__assessor")
+    qs = Item.objects.filter(framework__fiscal_year__lte=year, framework__is_draft=False).select_related("framework__assessor")
     if keys is not None:
         qs = qs.filter(stable_key__in=keys)
     if oit_only:

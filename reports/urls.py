@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 from reports import views
 
 app_name = "reports"
-P = "a/<int:agency_id>/<int:year>/"
+P = "a/<int:agency_id>/<fy:year>/"
 urlpatterns = [
     path(P, views.report_list, name="report_list"),
     path(P + "queue/", views.director_queue, name="queue"),

@@ -31,8 +31,8 @@ EXPECTED_ITEMS = {
     "nacc-2564.json": 43,
     "nacc-2565.json": 43,
     "nacc-2566.json": 43,
-    "nacc-2568.json": 2,
-    "nacc-2569.json": 2,
+    "nacc-2568.json": 28,
+    "nacc-2569.json": 26,
     "moe-ops-2567.json": 33,
 }
 
@@ -58,8 +58,11 @@ def test_every_framework_file_loads_with_ten_indicators(name):
     assert list(framework.indicators.values_list("instrument", flat=True)) == ["IIT"] * 5 + ["EIT"] * 3 + ["OIT"] * 2
     assert (framework.iit_weight, framework.eit_weight, framework.oit_weight) == (30, 30, 40)
     assert framework.pass_mark == 85
-    # Partial years say so.
+    # Years whose list does not come from an official manual say so.
     assert framework.is_confirmed is (EXPECTED_ITEMS[name] == 43)
+    assert framework.is_draft is False
+    # No rating rule is known for any shipped year: none is guessed.
+    assert framework.rating_rules == []
 
 
 @pytest.mark.django_db
@@ -107,7 +110,7 @@ def test_stable_keys_link_2566_measures_pair_to_2569_although_codes_change():
             "framework__fiscal_year", "number"
         )
     )
-    assert codes == {2563: 41, 2564: 41, 2565: 41, 2566: 38, 2568: 26}
+    assert codes == {2563: 41, 2564: 41, 2565: 41, 2566: 38, 2568: 26, 2569: 24}
     # Every key used in 2566 that also exists in 2565 points at the same subject (spot check).
     assert Item.objects.get(framework__fiscal_year=2566, stable_key="hr-policy").number == 23
     assert Item.objects.get(framework__fiscal_year=2565, stable_key="hr-policy").number == 25
@@ -153,11 +156,30 @@ def test_item_matched_by_code_when_its_key_changes_and_removed_items_go():
     framework_load(data=_data("nacc-2569.json"))
     o25 = Item.objects.get(framework__fiscal_year=2569, number=25)
     data = _data("nacc-2569.json")
-    data["items"][0]["stable_key"] = "ita-results-to-development"
-    del data["items"][1]
+    by_code = {i["code"]: i for i in data["items"]}
+    by_code["O25"]["stable_key"] = "ita-results-to-development"
+    data["items"].remove(by_code["O26"])
     framework_load(data=data)
-    items = list(Item.objects.filter(framework__fiscal_year=2569))
-    assert [(i.pk, i.stable_key) for i in items] == [(o25.pk, "ita-results-to-development")]
+    items = Item.objects.filter(framework__fiscal_year=2569)
+    assert items.count() == 25 and not items.filter(number=26).exists()
+    assert items.get(number=25).pk == o25.pk
+    assert items.get(number=25).stable_key == "ita-results-to-development"
+
+
+@pytest.mark.django_db
+def test_changing_the_key_of_an_item_with_results_is_refused_and_changes_nothing():
+    framework = framework_load(data=_data("nacc-2569.json"))
+    assessment = Assessment.objects.create(agency=AgencyFactory(), framework=framework)
+    ItemResult.objects.create(assessment=assessment, item=framework.items.get(number=25), passed=True)
+    data = _data("nacc-2569.json")
+    data["name"] = "ชื่อใหม่"
+    next(i for i in data["items"] if i["code"] == "O25")["stable_key"] = "something-else"
+    with pytest.raises(ValidationError) as exc:
+        framework_load(data=data)
+    assert "ข้อ O25 มีผลการประเมินแล้ว จึงเปลี่ยนรหัสคงที่" in exc.value.messages[0]
+    framework.refresh_from_db()
+    assert framework.name != "ชื่อใหม่"
+    assert framework.items.get(number=25).stable_key == "integrity-measures"
 
 
 @pytest.mark.django_db
@@ -167,13 +189,13 @@ def test_removing_an_item_that_has_results_is_refused_and_changes_nothing():
     ItemResult.objects.create(assessment=assessment, item=framework.items.get(number=26), passed=True)
     data = _data("nacc-2569.json")
     data["name"] = "ชื่อใหม่"
-    data["items"] = data["items"][:1]
+    data["items"] = [i for i in data["items"] if i["code"] != "O26"]
     with pytest.raises(ValidationError) as exc:
         framework_load(data=data)
     assert "ลบข้อ O26 ออกจากกรอบการประเมินไม่ได้" in exc.value.messages[0]
     framework.refresh_from_db()
     assert framework.name != "ชื่อใหม่"
-    assert framework.items.count() == 2
+    assert framework.items.count() == 26
 
 
 def _catalogue(framework: Framework) -> dict:
@@ -306,3 +328,36 @@ def test_commands_load_and_export(tmp_path):
     with pytest.raises(CommandError, match="โหลดไม่สำเร็จ 1 ไฟล์"):
         call_command("load_framework", str(bad), stdout=io.StringIO(), stderr=err)
     assert "ไม่มีข้อมูลผู้ประเมิน" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_2568_and_2569_follow_items_across_renumbering_and_merges():
+    call_command("load_framework", "--all", stdout=io.StringIO())
+
+    def code(year, key):
+        item = Item.objects.filter(framework__fiscal_year=year, framework__assessor__code="nacc", stable_key=key).first()
+        return item.code if item else None
+
+    # The measures pair: O42/O43 (2566) → O27/O28 (2568) → O25/O26 (2569).
+    assert [code(y, "integrity-measures") for y in (2566, 2568, 2569)] == ["O42", "O27", "O25"]
+    assert [code(y, "integrity-measures-report") for y in (2566, 2568, 2569)] == ["O43", "O28", "O26"]
+    # Renumbered with the same subject.
+    assert [code(y, "strategic-plan") for y in (2566, 2568, 2569)] == ["O4", "O5", "O5"]
+    # Merged: 2568 O1 keeps "structure" and absorbs "authority", which ends.
+    o1 = Item.objects.get(framework__fiscal_year=2568, framework__assessor__code="nacc", number=1)
+    assert (o1.stable_key, o1.absorbs) == ("structure", ["authority"])
+    assert code(2568, "authority") is None
+    # Ended without successor (no item of 2568 asks for it).
+    assert code(2568, "qa") is None and code(2568, "privacy-policy") is None
+    f68 = Framework.objects.get(fiscal_year=2568, assessor__code="nacc")
+    assert f68.items.filter(indicator__number=10).count() == 8
+    assert len(set(f68.items.values_list("sub_area", flat=True))) == 13
+    assert "ยังไม่ยืนยัน" in f68.source_note and "rtrda" in f68.source_note
+
+
+def test_shipped_files_carry_no_research_only_fields():
+    allowed = {"code", "indicator", "sub_area", "title", "stable_key", "absorbs"}
+    for path in FRAMEWORKS.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data["items"]:
+            assert set(item) <= allowed, (path.name, item["code"], set(item) - allowed)

@@ -62,7 +62,7 @@ def pages(world):
         ("staff_a", reverse("indicators:dashboard", kwargs={**kw, "year": 2566})),
         ("staff_a", reverse("indicators:trend", kwargs=kw)),
         ("staff_a", reverse("indicators:entry", kwargs={**kw, "year": 2566})),
-        ("supervisor", reverse("indicators:area", kwargs={"agency_id": world.supervising.pk, "year": 2567})),
+        ("supervisor", reverse("area:area", kwargs={"agency_id": world.supervising.pk, "year": 2567})),
         ("staff_a", reverse("measures:measure_list", kwargs=kw)),
         ("staff_a", reverse("measures:measure_detail", kwargs={**kw, "pk": rows.measure.pk})),
         ("staff_a", reverse("measures:followup_calendar", kwargs=kw)),

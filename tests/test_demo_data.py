@@ -52,7 +52,7 @@ def test_load_demo_twice_gives_the_same_rows():
     _load()
     assert _counts() == first
     assert dict(IndicatorScore.objects.values_list("pk", "score")) == scores
-    assert first["Agency"] == 9 and first["Measure"] == 20 and first["FollowUp"] == 14
+    assert first["Agency"] == 9 and first["Measure"] == 23 and first["FollowUp"] == 18
     assert (first["Report"], first["Rendition"]) == (3, 3)
 
 
@@ -180,3 +180,24 @@ def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
     sks = Client().get(f"/public/{draft.agency.code}/2566/")
     assert sks.status_code == 200 and draft.subject not in sks.content.decode()
     assert Client().get(f"/public/{roiet.code}/2567/{plan.series}.pdf").status_code == 200
+
+
+@pytest.mark.django_db
+def test_current_cycle_2568_2569_scores_2569_weaknesses_and_a_2570_plan_in_progress(client, time_machine):
+    from measures.models import MeasureStatus
+
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, tzinfo=ZoneInfo("Asia/Bangkok")), tick=False)
+    _load()
+    skn = Assessment.objects.get(agency__code="OBEC-SKN-P", framework__fiscal_year=2569)
+    assert skn.framework.items.count() == 26 and skn.item_results.filter(passed=False).count() == 2
+    assert skn.overall_score is not None and skn.grade in ("AA", "A")
+    assert Assessment.objects.filter(framework__fiscal_year=2568).count() == 2
+    proposed = Weakness.objects.filter(agency__code="OBEC-SKN-P", fiscal_year=2570, is_proposed_by_system=True)
+    assert {w.item.code for w in proposed if w.item} == {"O11", "O19"}
+    plan = Measure.objects.filter(agency__code="OBEC-SKN-P", fiscal_year=2570)
+    assert plan.count() == 2 and plan.filter(status=MeasureStatus.IN_PROGRESS).count() == 1
+    assert plan.get(weakness__item__number=11).items.get().code == "O11"
+    # `make run` on 2 Dec 2026 (FY 2570) opens on the current cycle for staff and supervisors alike.
+    for username in ("sks_staff", "obec_supervisor", "moe_supervisor"):
+        client.force_login(get_user_model().objects.get(username=username))
+        assert client.get("/").context["year"] == 2570, username

@@ -68,7 +68,7 @@ def test_trend_export(world, hostile_scores, fmt):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_area_export(world, hostile_scores, fmt):
     AgencyFactory(name=HOSTILE, short_name="ร้าย", code="A0666", parent=world.supervising)
-    url = reverse("indicators:area_export", kwargs={"agency_id": world.supervising.pk, "year": 2565, "fmt": fmt})
+    url = reverse("area:area_export", kwargs={"agency_id": world.supervising.pk, "year": 2565, "fmt": fmt})
     response = world.client_for("supervisor").get(url)
     assert response.status_code == 200
     (assert_csv_safe if fmt == "csv" else assert_xlsx_safe)(response.content)

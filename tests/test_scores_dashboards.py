@@ -81,7 +81,7 @@ def test_failing_indicator_marked(world):
 
 def test_dashboard_without_framework_or_scores(world):
     html = world.client_for("staff_a").get(dashboard_url(world, 2570)).content.decode()
-    assert "ยังไม่มีกรอบการประเมินของปีงบประมาณ 2570" in html
+    assert "ยังไม่มีกรอบการประเมิน (รายการตัวชี้วัดและข้อ) ของปีงบประมาณ 2570" in html
     make_framework(2570)
     html = world.client_for("staff_a").get(dashboard_url(world, 2570)).content.decode()
     assert "ยังไม่มีคะแนนของปีนี้" in html

@@ -116,7 +116,7 @@ def test_page_prefills_saved_values(world, framework):
 
 def test_no_framework_message(world):
     html = world.client_for("staff_a").get(entry_url(world, 2571)).content.decode()
-    assert "ยังไม่มีกรอบการประเมินของปีงบประมาณ 2571" in html
+    assert "ยังไม่มีกรอบการประเมิน (รายการตัวชี้วัดและข้อ) ของปีงบประมาณ 2571" in html
 
 
 def test_service_rejects_foreign_indicator_and_out_of_range(framework):

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from indicators.catalogue import rules
 from indicators.models import Assessor, Framework, Indicator, Instrument, Item, ItemKind
 from ita_portal.thai import to_arabic_digits
 
@@ -221,7 +222,14 @@ def framework_validate(*, data: Any) -> dict:
         if key and key in item_keys:
             errors.append(_("%(label)s: รหัสคงที่ “%(key)s” ซ้ำกับข้ออื่น") % {"label": label, "key": key})
         item_keys.add(key)
-        items.append({"code": parsed, "indicator": indicator, "title": title, "sub_area": sub_area, "stable_key": key})
+        absorbs = rules.clean_absorbs(raw.get("absorbs"), label, key, errors)
+        items.append(
+            {"code": parsed, "indicator": indicator, "title": title, "sub_area": sub_area, "stable_key": key, "absorbs": absorbs}
+        )
+    rules.check_absorbs_unique(items, errors)
+    rating = rules.clean_rating(data.get("rating"), errors)
+    # Absent = unchanged (a new framework is not a draft): the admin's dict does not carry it.
+    is_draft = _bool(data["is_draft"], _("ฉบับร่าง"), errors) if "is_draft" in data else None
 
     if errors:
         raise ValidationError(errors)
@@ -233,6 +241,8 @@ def framework_validate(*, data: Any) -> dict:
         "weights": weights,
         "source_note": _text(data.get("source_note")),
         "is_confirmed": _bool(data.get("is_confirmed", False), _("ยืนยันแล้ว"), errors),
+        "is_draft": is_draft,
+        "rating": rating,
         "indicators": indicators,
         "items": items,
     }
@@ -274,6 +284,12 @@ def framework_load(*, data: dict) -> Framework:
     framework.iit_weight, framework.eit_weight, framework.oit_weight = weights["iit"], weights["eit"], weights["oit"]
     framework.source_note = clean["source_note"]
     framework.is_confirmed = clean["is_confirmed"]
+    if clean["is_draft"] and not framework.is_draft and framework.assessments.exists():
+        raise ValidationError(_("กรอบการประเมินปี %(year)s มีผลการประเมินแล้ว จึงกลับเป็นฉบับร่างไม่ได้") % {"year": framework.fiscal_year})
+    if clean["is_draft"] is not None:
+        framework.is_draft = clean["is_draft"]
+    if clean["rating"] is not None:
+        framework.rating_rules = clean["rating"]
     framework.full_clean(validate_unique=False)
     framework.save()
 
@@ -310,6 +326,7 @@ def framework_load(*, data: dict) -> Framework:
     for item in current:
         if item.pk not in used:
             _delete_or_refuse(item, _("ข้อ %(code)s") % {"code": item.code})
+    _refuse_key_changes_with_results(matched, clean["items"])
     for position, item in matched.items():
         # Real numbers stay below 10000 (validated by CODE_RE's four digits), so 30000+ is free.
         Item.objects.filter(pk=item.pk).update(number=30000 + position, stable_key=f"~parked-{item.pk}")
@@ -318,8 +335,29 @@ def framework_load(*, data: dict) -> Framework:
         item.kind, item.number = row["code"]
         item.indicator = indicators[row["indicator"]]
         item.title, item.sub_area, item.stable_key = row["title"], row["sub_area"], row["stable_key"]
+        if row["absorbs"] is not None:
+            item.absorbs = row["absorbs"]
         item.save()
     return framework
+
+
+def _refuse_key_changes_with_results(matched: dict[int, Item], rows: list[dict]) -> None:
+    """An item that already has results keeps its stable key: a new key would cut its results off
+    from every other year (year-over-year tables, the measures pair, the public page)."""
+    changed = {pos: item for pos, item in matched.items() if item.stable_key != rows[pos]["stable_key"]}
+    if not changed:
+        return
+    with_results = set(
+        Item.objects.filter(pk__in=[item.pk for item in changed.values()], results__isnull=False).values_list("pk", flat=True)
+    )
+    errors = [
+        _("ข้อ %(code)s มีผลการประเมินแล้ว จึงเปลี่ยนรหัสคงที่จาก “%(old)s” เป็น “%(new)s” ไม่ได้")
+        % {"code": item.code, "old": item.stable_key, "new": rows[pos]["stable_key"]}
+        for pos, item in changed.items()
+        if item.pk in with_results
+    ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -354,6 +392,8 @@ def framework_export(*, framework: Framework) -> dict:
         },
         "source_note": framework.source_note,
         "is_confirmed": framework.is_confirmed,
+        **({"is_draft": True} if framework.is_draft else {}),
+        "rating": rules.export_rating(framework.rating_rules),
         "indicators": ind_rows,
         "items": [
             {
@@ -362,6 +402,7 @@ def framework_export(*, framework: Framework) -> dict:
                 "sub_area": item.sub_area,
                 "title": item.title,
                 "stable_key": item.stable_key,
+                **({"absorbs": list(item.absorbs)} if item.absorbs else {}),
             }
             for item in items
         ],

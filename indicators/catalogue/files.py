@@ -237,6 +237,8 @@ def _framework_meta(meta: dict[str, str], *, fiscal_year: int | None, assessor_c
         "weights": weights,
         "source_note": meta.get("source_note") if "source_note" in meta else base.get("source_note", ""),
         "is_confirmed": confirmed,
+        # Not carried by the flat layout: a sheet keeps the stored draft state, rating and merges.
+        "is_draft": base.get("is_draft", False),
     }
 
 

@@ -73,9 +73,17 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
     That is the current fiscal year once it has measures, meetings or reports (the registered
     activity models); before that (in October, while last year's results are still being reported,
     or in the demo data) it is the latest earlier year that has them; with nothing at all, the
-    current year. One query per activity model.
+    current year. For an agency the user supervises, the data of its whole subtree counts (a
+    supervising office has few rows of its own). One query per activity model, plus one per
+    activity model and supervised agency.
     """
     ids = [a.pk for a in agencies]
+    # Agencies the user sees with their whole subtree (supervisors, by the policy table).
+    supervised = {
+        m.agency_id: m.agency.path
+        for m, reach in selectors.memberships_granting(user, selectors.Action.VIEW)
+        if reach == selectors.SUBTREE
+    }
     latest: dict[int, int] = {}
     for model in ACTIVITY_MODELS:
         if not ids:
@@ -88,6 +96,13 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
         )
         for row in rows:
             latest[row["agency_id"]] = max(latest.get(row["agency_id"], 0), row["year"])
+        for agency_id, path in supervised.items():
+            if agency_id not in ids:
+                continue
+            qs = model.objects.filter(agency__path__startswith=path, fiscal_year__lte=current_year)
+            year = selectors.scope_queryset(qs, user).aggregate(year=Max("fiscal_year"))["year"]
+            if year is not None:
+                latest[agency_id] = max(latest.get(agency_id, 0), year)
     return {pk: latest.get(pk, current_year) for pk in ids}
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ita_portal import converters  # noqa: F401  (registers <fy:year>)
 from ita_portal.agencies import views
 from ita_portal.agencies.forms import ThaiAuthenticationForm, ThaiPasswordChangeForm
 
@@ -31,6 +32,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("agencies/", views.agency_list, name="agency_list"),
-    path("a/<int:agency_id>/<int:year>/", views.agency_detail, name="agency_detail"),
+    path("a/<int:agency_id>/<fy:year>/", views.agency_detail, name="agency_detail"),
     path("a/<int:agency_id>/emblem/", views.agency_emblem, name="agency_emblem"),
 ]

@@ -8,9 +8,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Item
+from indicators.selectors import frameworks_answered_by_measures
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.forms_thai import ThaiDateField
 from ita_portal.text_limits import BoundedTextMixin
@@ -66,12 +68,21 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
         self.agency, self.fiscal_year = agency, fiscal_year
         self.scope(agency, fiscal_year)
         self.fields["weakness"].queryset = Weakness.objects.filter(agency=agency).order_by("-fiscal_year", "order", "pk")
-        self.fields["indicator"].queryset = Indicator.objects.select_related("framework").order_by(
-            "-framework__fiscal_year", "number"
+        # Only the catalogue of the results this year's measures answer (see the selector), plus
+        # whatever an existing measure already points at so an edit never drops it silently.
+        frameworks = frameworks_answered_by_measures(fiscal_year)
+        keep_indicator = Q(pk=self.instance.indicator_id) if self.instance.indicator_id else Q(pk__in=[])
+        keep_items = Q(pk__in=self.instance.items.values("pk")) if self.instance.pk else Q(pk__in=[])
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(Q(framework__in=frameworks) | keep_indicator)
+            .select_related("framework__assessor")
+            .order_by("-framework__fiscal_year", "framework__assessor__code", "number")
         )
         self.fields["indicator"].label_from_instance = lambda i: f"{i.framework.fiscal_year}: {i.number}. {i.name}"
-        self.fields["items"].queryset = Item.objects.select_related("framework").order_by(
-            "-framework__fiscal_year", "kind", "number"
+        self.fields["items"].queryset = (
+            Item.objects.filter(Q(framework__in=frameworks) | keep_items)
+            .select_related("framework__assessor")
+            .order_by("-framework__fiscal_year", "framework__assessor__code", "kind", "number")
         )
         self.fields["items"].label_from_instance = lambda i: f"{i.framework.fiscal_year}: {i.code} {i.title}"
         self.fields["items"].required = False

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.service_fields import apply_fields, check_fields
 from measures.models import FollowUp, FollowUpStatus, Measure
-from measures.services._common import check_divisions, check_fiscal_year, check_people
+from measures.services._common import check_divisions, check_fiscal_year, check_people, check_within_fiscal_year
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # Fields whose change calendar apps must pick up (iCalendar SEQUENCE goes up).
@@ -49,11 +49,15 @@ def _renumber(agency_id: int, fiscal_year: int, measure_id: int | None) -> None:
             FollowUp.objects.filter(pk=f.pk).update(number=number, sequence=f.sequence + 1)
 
 
-def _check_period(starts_at: dt.datetime, ends_at: dt.datetime | None) -> None:
+def _check_period(starts_at: dt.datetime, ends_at: dt.datetime | None, fiscal_year: int | None) -> None:
     if starts_at is None:
         raise ValidationError({"starts_at": _("กรุณาระบุวันเวลาประชุม")})
     if ends_at is not None and ends_at < starts_at:
         raise ValidationError({"ends_at": _("เวลาสิ้นสุดต้องไม่ก่อนเวลาเริ่ม")})
+    # A meeting follows up the plan of its fiscal year: it is held inside that year (Bangkok dates).
+    # None: the time is not being changed (an old meeting stays editable).
+    if fiscal_year is not None:
+        check_within_fiscal_year(fiscal_year, {"starts_at": starts_at.astimezone(BANGKOK).date()})
 
 
 @transaction.atomic
@@ -76,7 +80,7 @@ def followup_create(
             raise ValidationError({"measure": _("มาตรการนี้ไม่ใช่ของหน่วยงานนี้")})
         fiscal_year = measure.fiscal_year
     check_fields(fields, FOLLOWUP_FIELDS, "follow-up")
-    _check_period(starts_at, ends_at)
+    _check_period(starts_at, ends_at, fiscal_year)
     people = check_people(agency, attendees, "attendees")
     divisions = check_divisions(agency, responsible_divisions)
     followup = FollowUp(
@@ -107,7 +111,7 @@ def followup_update(
     check_fields(fields, FOLLOWUP_FIELDS, "follow-up")
     before = {name: getattr(followup, name) for name in CALENDAR_FIELDS}
     apply_fields(followup, fields, FOLLOWUP_FIELDS, "follow-up")
-    _check_period(followup.starts_at, followup.ends_at)
+    _check_period(followup.starts_at, followup.ends_at, followup.fiscal_year if "starts_at" in fields else None)
     if any(getattr(followup, name) != value for name, value in before.items()):
         followup.sequence += 1
     followup.full_clean()
