@@ -97,8 +97,10 @@ def my_measures(*, user) -> QuerySet[Measure]:
     q = Q(responsible_people__in=ids)
     if divisions:
         q |= Q(responsible_divisions__in=divisions)
-    base = selectors.scope_queryset(Measure.objects.filter(q), user).values("pk")
-    return _annotated(Measure.objects.filter(pk__in=base)).order_by("-fiscal_year", "agency__name", "order", "pk")
+    # The ids first, as a list: inlined as an IN (subquery), the planner expected one row from it
+    # and hash-joined every measure and step of the database (it grew with the whole portal).
+    base = set(selectors.scope_queryset(Measure.objects.filter(q), user).values_list("pk", flat=True))
+    return _annotated(Measure.objects.filter(pk__in=sorted(base))).order_by("-fiscal_year", "agency__name", "order", "pk")
 
 
 def group_label(measure: Measure) -> str:
