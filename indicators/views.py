@@ -408,6 +408,7 @@ def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """Every agency under ``agency_id`` with its score, grade, weakest indicator and measures."""
     root, year, framework, form, rows, statuses = _area_rows(request, agency_id, year)
     page = Paginator(rows, AREA_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read here, not from the template
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = request.GET.copy()
