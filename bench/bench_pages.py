@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_pages.py --agencies 300 [--growth 1200] [--seconds 3] [--reps 3]
 
-Creates its own PostgreSQL database (``DATABASE_URL``'s server and name, default
-``postgres://postgres@127.0.0.1:5432/ita_bench_pages``; dropped and made anew unless ``--reuse``),
+Creates its own PostgreSQL database on ``DATABASE_URL``'s server (default 127.0.0.1:5432, user postgres),
+named by ``BENCH_PAGES_DATABASE`` (default ``ita_bench_pages``; dropped and made anew unless ``--reuse``),
 loads the ITA catalogue and the demo, adds ``--agencies`` generated agencies (``pages_data.py``:
 two years of scores, measures, steps, meetings, progress, history), collects the static files and
 starts gunicorn (2 sync workers, ``DEBUG`` off, as deployed) on a free port of 127.0.0.1 with the
@@ -59,9 +59,13 @@ def _args() -> argparse.Namespace:
 
 
 def _database_url() -> str:
+    """The bench's own database on ``DATABASE_URL``'s server: never the database that URL names,
+    since the bench drops and re-creates it (``BENCH_PAGES_DATABASE``, default ita_bench_pages)."""
     url = os.environ.get("DATABASE_URL", "")
     parts = urlsplit(url) if url.startswith(("postgres://", "postgresql://")) else urlsplit("postgres://postgres@127.0.0.1:5432/")
-    name = parts.path.lstrip("/") or "ita_bench_pages"
+    name = os.environ.get("BENCH_PAGES_DATABASE", "ita_bench_pages")
+    if name == parts.path.lstrip("/"):
+        raise SystemExit(f"BENCH_PAGES_DATABASE={name} is DATABASE_URL's own database; the bench would drop it")
     return urlunsplit(parts._replace(path="/" + name))
 
 
