@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin_catalogue import FrameworkChoicesMixin
 from indicators.models import Assessment, ImportBatch, IndicatorScore, ItemResult
 from indicators.services import COMPUTED_FIELDS, ItemInput, assessment_save_scores
-from ita_portal.admin_base import ADD, CHANGE, VIEW, VIEW_ONLY, AgencyCodeFilter, ScopedAdminMixin, ScopedInlineMixin, agency_column
+from ita_portal.admin_base import (
+    ADD,
+    CHANGE,
+    VIEW,
+    VIEW_ONLY,
+    AgencyCodeFilter,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+    agency_column,
+)
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
 
