@@ -10,17 +10,21 @@ past moments already sent, future ones pending — what a live portal looks like
 2. a sweep when 200 reminders are due at once (claim + 400 outbox e-mails with .ics, committed,
    and their 400 send tasks handed to the broker after commit).
 
-It prints the seconds, the number of SQL queries of the busy sweep (a fixed number per batch of
-up to 500 reminders, not per reminder) and the query plan of the due look-up, and exits non-zero
-if the sweep that finds nothing exceeds the target (≤ 1 s), the busy sweep issues more than
-MAX_BUSY_QUERIES queries, or a correctness check fails. Broker messages go to a
+It prints the seconds, the CPU time of the busy sweep in this process (what the machine's load
+does not inflate), its number of SQL queries (a fixed number per batch of up to 500 reminders, not
+per reminder) and the query plan of the due look-up, and exits non-zero if the sweep that finds
+nothing exceeds the target (≤ 1 s), the busy sweep takes more than TARGET_BUSY_CPU seconds of CPU
+or issues more than MAX_BUSY_QUERIES queries, or a correctness check fails. ``BENCH_PROFILE=1``
+prints a profile of the busy sweep. Broker messages go to a
 temporary folder (filesystem transport), never to a real queue; no e-mail leaves the machine.
 """
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -58,6 +62,8 @@ AGENCIES = 500
 DUE_NOW = 200
 TARGET_SECONDS = 1.0
 MAX_BUSY_QUERIES = 20
+#: CPU seconds of this process for the busy sweep (building 400 e-mails with .ics, queueing them).
+TARGET_BUSY_CPU = 0.7
 
 
 def build(now: dt.datetime) -> None:
@@ -150,24 +156,40 @@ def main() -> int:
                 print("   ", line)
 
     reverse("admin:index")  # a running worker has loaded the URLconf after its first e-mail
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     with CaptureQueriesContext(connection) as queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
+        if profile:
+            profile.enable()
         sent = reminders_sweep(now=now)
-        busy = time.perf_counter() - t0
+        if profile:
+            profile.disable()
+        busy, busy_cpu = time.perf_counter() - t0, time.process_time() - c0
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     emails = OutboxEmail.objects.count()
     t0 = time.perf_counter()
     again = reminders_sweep(now=now + dt.timedelta(minutes=5))
     idle = time.perf_counter() - t0
     busy_queries = len(queries.captured_queries)
     print(
-        f"sweep with {len(ids)} due: {busy:.3f} s, {busy_queries} SQL queries "
+        f"sweep with {len(ids)} due: {busy_cpu:.3f} s CPU ({busy:.3f} s wall), {busy_queries} SQL queries "
         f"({sent} reminders sent, {emails} outbox e-mails queued)"
     )
     print(f"sweep with nothing due over {MEETINGS:,} meetings: {idle:.3f} s (target ≤ {TARGET_SECONDS:.1f} s)")
     counts_ok = sent == len(ids) and emails == 2 * len(ids) and again == 0
-    ok = counts_ok and idle <= TARGET_SECONDS and busy_queries <= MAX_BUSY_QUERIES
+    print(f"busy sweep CPU: {busy_cpu:.3f} s (target ≤ {TARGET_BUSY_CPU:.1f} s)")
+    ok = counts_ok and idle <= TARGET_SECONDS and busy_queries <= MAX_BUSY_QUERIES and busy_cpu <= TARGET_BUSY_CPU
     if not ok:
-        problem = "wrong counts" if not counts_ok else "too slow" if idle > TARGET_SECONDS else "too many queries"
+        problem = (
+            "wrong counts"
+            if not counts_ok
+            else "too slow"
+            if idle > TARGET_SECONDS
+            else "too many queries"
+            if busy_queries > MAX_BUSY_QUERIES
+            else "busy sweep above its CPU target"
+        )
         print("FAILED: " + problem, file=sys.stderr)
     return 0 if ok else 1
 

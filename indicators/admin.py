@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin_catalogue import FrameworkChoicesMixin
 from indicators.models import Assessment, ImportBatch, IndicatorScore, ItemResult
 from indicators.services import COMPUTED_FIELDS, ItemInput, assessment_save_scores
-from ita_portal.admin_base import ADD, CHANGE, VIEW, VIEW_ONLY, ScopedAdminMixin, ScopedInlineMixin, agency_column
+from ita_portal.admin_base import (
+    ADD,
+    CHANGE,
+    VIEW,
+    VIEW_ONLY,
+    AgencyCodeFilter,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+    agency_column,
+)
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
 
@@ -63,10 +72,9 @@ class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "passed",
         "source",
         "framework__assessor",
-        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("agency", AgencyCodeFilter),
     )
     search_fields = ("agency__name", "agency__short_name", "agency__code", "note", "rating_text")
-    date_hierarchy = "updated_at"
     list_select_related = ("agency", "framework", "framework__assessor")
     ordering = ("-framework__fiscal_year", "agency__path")
     autocomplete_fields = ("agency", "framework")
@@ -143,7 +151,7 @@ class IndicatorScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = (
         "assessment__framework__fiscal_year",
         "indicator__instrument",
-        ("assessment__agency", admin.RelatedOnlyFieldListFilter),
+        ("assessment__agency", AgencyCodeFilter),
     )
     search_fields = ("indicator__name", "assessment__agency__name", "assessment__agency__short_name")
     list_select_related = ("indicator", "assessment__agency", "assessment__framework")
@@ -168,7 +176,7 @@ class ItemResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "passed",
         "item__kind",
         "assessment__framework__fiscal_year",
-        ("assessment__agency", admin.RelatedOnlyFieldListFilter),
+        ("assessment__agency", AgencyCodeFilter),
     )
     search_fields = ("item__title", "item__stable_key", "remark", "assessment__agency__name", "assessment__agency__short_name")
     list_select_related = ("item", "assessment__agency", "assessment__framework")
@@ -203,7 +211,7 @@ class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "uploaded_by",
         "created_at",
     )
-    list_filter = ("status", "fiscal_year", "layout", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "fiscal_year", "layout", ("agency", AgencyCodeFilter))
     search_fields = ("filename", "agency__name", "agency__short_name", "uploaded_by__username")
     date_hierarchy = "created_at"
     list_select_related = ("agency", "uploaded_by")

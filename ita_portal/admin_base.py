@@ -190,6 +190,10 @@ class ScopedAdminMixin(ScopedFieldsMixin):
     agency_field: str | None = None
     supervisor_perms: frozenset[str] = VIEW_ONLY
     superuser_perms: frozenset[str] = ALL
+    # A filtered list counts its own rows only; "N in all" would be a second COUNT over the whole
+    # scoped table on every page view. (Large tables have no date_hierarchy either, for the same
+    # reason: its MIN/MAX runs over the whole scope; agencies are filtered by AgencyCodeFilter.)
+    show_full_result_count = False
 
     # scope
 
@@ -207,6 +211,14 @@ class ScopedAdminMixin(ScopedFieldsMixin):
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             qs = qs.select_related(*self.list_select_related)
         return qs
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # AgencyCodeFilter's parameter ("agency__code") crosses a relation, which Django allows
+        # only for list_filter paths: allow exactly those parameters.
+        for item in self.list_filter:
+            if isinstance(item, list | tuple) and item[1] is AgencyCodeFilter and lookup == f"{item[0]}__code":
+                return True
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete and search both land here; the scope is applied again so that a search
@@ -331,3 +343,42 @@ def agency_column(lookup: str = "agency"):
 def inline_parent(request):
     """The parent object of the inline formset being built (None on an add page)."""
     return getattr(request, "_ita_inline_parent", None)
+
+
+class AgencyCodeFilter(admin.FieldListFilter):
+    """Filter a changelist by one agency typed as its code, instead of a link per agency.
+
+    ``RelatedOnlyFieldListFilter`` lists every agency that has a row: one query over the whole
+    (scoped) table and thousands of links in the sidebar of a ministry's supervisor. This box costs
+    nothing until used; it filters the already scoped queryset, so a code outside the
+    supervisor's subtree just gives an empty list. Use as ``("agency", AgencyCodeFilter)``.
+    """
+
+    template = "admin/agency_code_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.parameter_name = f"{field_path}__code"
+        super().__init__(field, request, params, model, model_admin, field_path)
+        value = self.used_parameters.get(self.parameter_name, "")
+        self.value = (value[-1] if isinstance(value, list) else value or "").strip()
+
+    def expected_parameters(self):
+        return [self.parameter_name]
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request, queryset):
+        if self.value:
+            return queryset.filter(**{self.parameter_name: self.value})
+        return queryset
+
+    def choices(self, changelist):
+        yield {
+            "selected": not self.value,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("ทั้งหมด"),
+            "parameter_name": self.parameter_name,
+            "value": self.value,
+            "hidden": [(k, v) for k, v in changelist.params.items() if k != self.parameter_name],
+        }

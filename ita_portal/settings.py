@@ -37,6 +37,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `make run` sets SITE_URL to the host and port it serves; a deployment sets its public https URL.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# bench/bench_pages.py turns this on for its own server: a bare view (session + user, no template)
+# that the pages' throughput is compared with. Off everywhere else, so the URL does not exist.
+BENCH_BARE_VIEW = env_bool("ITA_BENCH_BARE_VIEW", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

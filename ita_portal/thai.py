@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
-
-from pythainlp.util import bahttext as _bahttext
 
 BE_OFFSET = 543
 
@@ -182,7 +181,11 @@ def parse_be_date(text: str) -> dt.date:
 
 def baht_text(amount: Decimal | int | float) -> str:
     """Amount in words as written on Thai official documents: 'หนึ่งพันบาทถ้วน'."""
-    return _bahttext(float(amount))
+    # pythainlp costs ~0.3 s at import; only documents spell amounts out, so web workers and
+    # `manage.py check` do not pay for it.
+    from pythainlp.util import bahttext
+
+    return bahttext(float(amount))
 
 
 def format_baht(amount: Decimal | int | float | None, *, thai_digits: bool = False) -> str:
@@ -194,3 +197,17 @@ def format_baht(amount: Decimal | int | float | None, *, thai_digits: bool = Fal
 
 def format_number(value: object, *, thai_digits: bool) -> str:
     return digits(value, thai_digits)
+
+
+# Characters that extend the grapheme cluster before them: combining marks (Mn, Mc, Me), ZWNJ,
+# ZWJ, and the Grapheme_Cluster_Break=SpacingMark letters that matter here (Thai sara am, Lao am).
+GRAPHEME_EXTEND = (
+    "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me"))
+    + "\u200c\u200d\u0e33\u0eb3"
+)
+GRAPHEME_RE = re.compile(f"(?:[^{re.escape(GRAPHEME_EXTEND)}]|^)[{re.escape(GRAPHEME_EXTEND)}]*", re.S)
+
+
+def grapheme_count(text: str) -> int:
+    """Number of grapheme clusters in ``text`` (a base character with all its marks is one)."""
+    return sum(1 for part in GRAPHEME_RE.findall(text) if part)

@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("ita_portal.agencies.urls")),
 ]
 
+if settings.BENCH_BARE_VIEW:
+    from ita_portal.bench_views import bare
+
+    urlpatterns.insert(0, path("_bench/bare/", bare))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -19,6 +19,7 @@ from ita_portal.admin_base import (
     DELETE,
     VIEW,
     VIEW_ONLY,
+    AgencyCodeFilter,
     ReadOnlyTabularInline,
     ScopedAdminMixin,
     ScopedInlineMixin,
@@ -86,9 +87,8 @@ class WeaknessAdmin(ScopedAdminMixin, admin.ModelAdmin):
     superuser_perms = VIEW_ONLY  # proposed, confirmed and edited on the weaknesses page (indicators.services)
     agency_name = agency_column("agency")
     list_display = ("title", "agency_name", "fiscal_year", "kind", "status", "indicator", "item", "is_proposed_by_system")
-    list_filter = ("fiscal_year", "kind", "status", "is_proposed_by_system", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("fiscal_year", "kind", "status", "is_proposed_by_system", ("agency", AgencyCodeFilter))
     search_fields = ("title", "analysis", "agency__name", "agency__short_name")
-    date_hierarchy = "created_at"
     list_select_related = ("agency", "indicator", "item")
     ordering = ("agency__path", "-fiscal_year", "order", "pk")
     autocomplete_fields = ("agency", "assessment", "indicator", "item")
@@ -121,7 +121,7 @@ class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
 
     agency_name = agency_column("agency")
     list_display = ("title", "agency_name", "fiscal_year", "status_badge", "period", "divisions", "budget_planned")
-    list_filter = ("fiscal_year", "status", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("fiscal_year", "status", ("agency", AgencyCodeFilter))
     search_fields = ("title", "issue_heading", "guideline", "objective", "agency__name", "agency__short_name")
     date_hierarchy = "start_date"
     list_select_related = ("agency",)
@@ -161,9 +161,8 @@ class MeasureStepAdmin(ScopedAdminMixin, ViewOnlyHistoryAdmin):
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("measure__agency")
     list_display = ("short_text", "order", "measure", "agency_name", "due_date_be", "is_done")
-    list_filter = ("is_done", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("is_done", "measure__fiscal_year", ("measure__agency", AgencyCodeFilter))
     search_fields = ("text", "measure__title", "measure__agency__name")
-    date_hierarchy = "due_date"
     list_select_related = ("measure", "measure__agency")
     ordering = ("measure__agency__path", "measure", "order", "pk")
     autocomplete_fields = ("measure", "done_by")
@@ -189,9 +188,8 @@ class FollowUpAdmin(ScopedAdminMixin, ViewOnlyHistoryAdmin):
     superuser_perms = VIEW_ONLY  # moves must recompute reminders: done in the staff pages' service
     agency_name = agency_column("agency")
     list_display = ("__str__", "agency_name", "fiscal_year", "starts_at_be", "place", "status", "measure")
-    list_filter = ("status", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "fiscal_year", ("agency", AgencyCodeFilter))
     search_fields = ("title", "agenda", "place", "minutes", "agency__name", "agency__short_name")
-    date_hierarchy = "starts_at"
     list_select_related = ("agency", "measure")
     ordering = ("agency__path", "starts_at", "number")
     autocomplete_fields = ("agency", "measure", "attendees", "responsible_divisions")
@@ -212,9 +210,8 @@ class ReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("followup__agency")
     list_display = ("followup", "agency_name", "kind", "lead_days", "due_at", "claimed_at", "sent_at", "skipped_reason")
-    list_filter = ("kind", ("followup__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ("followup__agency", AgencyCodeFilter))
     search_fields = ("followup__title", "followup__agency__name", "skipped_reason")
-    date_hierarchy = "due_at"
     list_select_related = ("followup", "followup__agency")
     ordering = ("-due_at",)
 
@@ -229,9 +226,8 @@ class ProgressUpdateAdmin(ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryA
 
     agency_name = agency_column("measure__agency")
     list_display = ("measure", "agency_name", "reported_on_be", "status", "percent_complete", "budget_spent", "recorded_by")
-    list_filter = ("status", "measure__fiscal_year", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "measure__fiscal_year", ("measure__agency", AgencyCodeFilter))
     search_fields = ("measure__title", "result_summary", "outcome", "obstacles", "measure__agency__name")
-    date_hierarchy = "reported_on"
     list_select_related = ("measure", "measure__agency", "recorded_by")
     ordering = ("-reported_on", "-pk")
     autocomplete_fields = ("measure", "recorded_by")
@@ -252,9 +248,8 @@ class EvidenceAdmin(ServiceDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     agency_name = agency_column("measure__agency")
     list_display = ("title", "kind", "measure", "agency_name", "stored_file", "uploaded_at")
-    list_filter = ("kind", ("measure__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ("measure__agency", AgencyCodeFilter))
     search_fields = ("title", "original_name", "sha256", "url", "measure__title", "measure__agency__name")
-    date_hierarchy = "uploaded_at"
     list_select_related = ("measure", "measure__agency")
     ordering = ("-uploaded_at",)
     autocomplete_fields = ("measure", "progress")

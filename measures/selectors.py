@@ -11,12 +11,24 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from indicators.models import Assessment, Framework, IndicatorScore
+from indicators.models import Framework, IndicatorScore
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.thai import MONTHS, WEEKDAYS, be_year
@@ -99,8 +111,10 @@ def my_measures(*, user) -> QuerySet[Measure]:
     q = Q(responsible_people__in=ids)
     if divisions:
         q |= Q(responsible_divisions__in=divisions)
-    base = selectors.scope_queryset(Measure.objects.filter(q), user).values("pk")
-    return _annotated(Measure.objects.filter(pk__in=base)).order_by("-fiscal_year", "agency__name", "order", "pk")
+    # The ids first, as a list: inlined as an IN (subquery), the planner expected one row from it
+    # and hash-joined every measure and step of the database (it grew with the whole portal).
+    base = set(selectors.scope_queryset(Measure.objects.filter(q), user).values_list("pk", flat=True))
+    return _annotated(Measure.objects.filter(pk__in=sorted(base))).order_by("-fiscal_year", "agency__name", "order", "pk")
 
 
 def group_label(measure: Measure) -> str:
@@ -410,43 +424,74 @@ AREA_SORTS = {
     # Agencies without a score go last whichever way the column is sorted (same on SQLite and PostgreSQL).
     "score": (F("overall").asc(nulls_last=True), "name"),
     "-score": (F("overall").desc(nulls_last=True), "name"),
-    "weakest": (F("weakest_score").asc(nulls_last=True), "name"),
-    "-weakest": (F("weakest_score").desc(nulls_last=True), "name"),
-    "done": (F("measures_done").asc(), "name"),
-    "-done": (F("measures_done").desc(), "name"),
+    "weakest": (F("weakest_sort").asc(nulls_last=True), "name"),
+    "-weakest": (F("weakest_sort").desc(nulls_last=True), "name"),
+    "done": (F("done_sort").asc(), "name"),
+    "-done": (F("done_sort").desc(), "name"),
 }
 
 
 def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
-    """Every agency of ``root``'s subtree the user may read, annotated for the area dashboard.
+    """Every agency of ``root``'s subtree the user may read, with the year's ``overall``, ``grade``,
+    ``passed`` and instrument scores ``iit``/``eit``/``oit`` (for the rating bands of 2568 on,
+    ``indicators.rating``) — one LEFT JOIN: an agency has at most one assessment per framework.
 
-    Annotations: ``overall``, ``grade``, ``passed`` (the year's assessment), ``weakest_number``,
-    ``weakest_name``, ``weakest_score`` (its lowest indicator) and measure counts of the fiscal
-    year by status (``measures_total``, ``measures_<status>``). One query per page.
+    The weakest indicator and the measure counts are shown for one page of agencies only, so
+    they are read for that page by :func:`area_details`; as sort keys (``weakest_sort``,
+    ``done_sort``) they are aliases, computed by the database only when the list is sorted by them.
     """
     qs = selectors.scope_queryset(Agency.objects.all(), user, "").filter(path__startswith=root.path, is_active=True)
-    assessment = Assessment.objects.filter(agency=OuterRef("pk"), framework=framework)
     weakest = IndicatorScore.objects.filter(assessment__agency=OuterRef("pk"), assessment__framework=framework).order_by(
         "score", "indicator__number"
     )
-    measure_counts = {
-        f"measures_{status}": Count("measures", filter=Q(measures__fiscal_year=year, measures__status=status), distinct=True)
-        for status in MeasureStatus.values
-    }
-    return qs.annotate(
-        overall=Subquery(assessment.values("overall_score")[:1], output_field=SCORE_FIELD),
-        grade=Subquery(assessment.values("grade")[:1]),
-        passed=Subquery(assessment.values("passed")[:1]),
-        # Instrument scores for the rating bands of 2568 on (``indicators.rating``).
-        iit=Subquery(assessment.values("iit_score")[:1], output_field=SCORE_FIELD),
-        eit=Subquery(assessment.values("eit_score")[:1], output_field=SCORE_FIELD),
-        oit=Subquery(assessment.values("oit_score")[:1], output_field=SCORE_FIELD),
-        weakest_number=Subquery(weakest.values("indicator__number")[:1]),
-        weakest_name=Subquery(weakest.values("indicator__name")[:1]),
-        weakest_score=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
-        measures_total=Count("measures", filter=Q(measures__fiscal_year=year), distinct=True),
-        **measure_counts,
+    done = (
+        Measure.objects.filter(agency=OuterRef("pk"), fiscal_year=year, status=MeasureStatus.DONE)
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(
+        year_assessment=FilteredRelation("assessments", condition=Q(assessments__framework=framework)),
+        overall=F("year_assessment__overall_score"),
+        grade=F("year_assessment__grade"),
+        passed=F("year_assessment__passed"),
+        iit=F("year_assessment__iit_score"),
+        eit=F("year_assessment__eit_score"),
+        oit=F("year_assessment__oit_score"),
+    ).alias(
+        weakest_sort=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
+        done_sort=Coalesce(Subquery(done, output_field=IntegerField()), 0),
+    )
+
+
+def area_details(agencies: list[Agency], framework: Framework | None, year: int) -> list[Agency]:
+    """Set ``weakest_number``, ``weakest_name``, ``weakest_score``, ``measures_total`` and
+    ``measures_<status>`` on ``agencies`` (one page of :func:`area_agencies`). Two queries."""
+    ids = [a.pk for a in agencies]
+    weakest: dict[int, dict] = {}
+    if ids and framework is not None:
+        rows = (
+            IndicatorScore.objects.filter(assessment__agency_id__in=ids, assessment__framework=framework)
+            .order_by("assessment__agency_id", "score", "indicator__number")
+            .values("assessment__agency_id", "score", "indicator__number", "indicator__name")
+        )
+        for row in rows:
+            weakest.setdefault(row["assessment__agency_id"], row)
+    counts: dict[tuple[int, str], int] = {}
+    if ids:
+        rows = Measure.objects.filter(agency_id__in=ids, fiscal_year=year).order_by().values_list("agency_id", "status")
+        for agency_id, status, n in rows.annotate(n=Count("pk")):
+            counts[(agency_id, status)] = n
+    for a in agencies:
+        w = weakest.get(a.pk)
+        a.weakest_number = w["indicator__number"] if w else None
+        a.weakest_name = w["indicator__name"] if w else None
+        a.weakest_score = w["score"] if w else None
+        for status in MeasureStatus.values:
+            setattr(a, f"measures_{status}", counts.get((a.pk, status), 0))
+        a.measures_total = sum(counts.get((a.pk, status), 0) for status in MeasureStatus.values)
+    return agencies
 
 
 def filter_area(qs: QuerySet[Agency], *, q: str = "", grade: str = "", result: str = "", sort: str = "name") -> QuerySet[Agency]:

@@ -13,7 +13,16 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.admin_base import CHANGE, DELETE, VIEW, VIEW_ONLY, ReadOnlyTabularInline, ScopedAdminMixin, agency_column
+from ita_portal.admin_base import (
+    CHANGE,
+    DELETE,
+    VIEW,
+    VIEW_ONLY,
+    AgencyCodeFilter,
+    ReadOnlyTabularInline,
+    ScopedAdminMixin,
+    agency_column,
+)
 from ita_portal.thai import format_date
 from reports.models import DocumentSequence, Rendition, Report, ReportEvent, ReportState
 
@@ -46,7 +55,7 @@ class DocumentSequenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("agency")
     list_display = ("agency_name", "fiscal_year", "last_number")
-    list_filter = ("fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("fiscal_year", ("agency", AgencyCodeFilter))
     search_fields = ("agency__name", "agency__short_name", "agency__doc_prefix")
     list_select_related = ("agency",)
     ordering = ("agency__path", "-fiscal_year")
@@ -84,9 +93,8 @@ class ReportAdmin(FrozenReportMixin, ScopedAdminMixin, admin.ModelAdmin):
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("agency")
     list_display = ("subject", "state_badge", "version", "doc_number", "doc_date_be", "agency_name", "fiscal_year", "kind")
-    list_filter = ("state", "kind", "fiscal_year", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("state", "kind", "fiscal_year", ("agency", AgencyCodeFilter))
     search_fields = ("subject", "title", "body", "agency__name", "agency__short_name", "signer_name")
-    date_hierarchy = "created_at"
     list_select_related = ("agency",)
     ordering = ("agency__path", "-fiscal_year", "kind", "-version")
     autocomplete_fields = ("division",)
@@ -157,9 +165,8 @@ class ReportEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     superuser_perms = VIEW_ONLY
     agency_name = agency_column("report__agency")
     list_display = ("at", "report", "agency_name", "action", "from_state", "to_state", "actor", "sha")
-    list_filter = ("action", "to_state", ("report__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("action", "to_state", ("report__agency", AgencyCodeFilter))
     search_fields = ("report__subject", "note", "pdf_sha256", "report__agency__name", "actor__username")
-    date_hierarchy = "at"
     list_select_related = ("report", "report__agency", "actor")
     ordering = ("-at", "-pk")
 
@@ -195,9 +202,8 @@ class RenditionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     agency_name = agency_column("report__agency")
     list_display = ("report", "agency_name", "status", "is_final", "pages", "size", "sha", "created_at")
-    list_filter = ("status", "is_final", ("report__agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "is_final", ("report__agency", AgencyCodeFilter))
     search_fields = ("sha256", "report__subject", "report__agency__name")
-    date_hierarchy = "created_at"
     list_select_related = ("report", "report__agency")
     ordering = ("-created_at",)
     fields = (

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports.documents import kind_for
-from reports.pdf import render_pdf
 
 MEMO_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "memo.css"
 
@@ -42,6 +41,11 @@ def stylesheets(source: dict) -> list:
 
 def render_source_pdf(source: dict, *, memo_only: bool = False) -> bytes:
     """PDF bytes of a document (or of its memo alone, for the quick preview)."""
+    # Imported here, not at the top: this module is reachable from the URLconf (views → services),
+    # and WeasyPrint costs every web worker ~1.4 s and ~40 MB at start-up for the few requests
+    # that render a PDF (the memo preview); Celery workers import it on their first rendering.
+    from reports.pdf import render_pdf
+
     return render_pdf(render_html(source, memo_only=memo_only), stylesheets=stylesheets(source))
 
 

@@ -546,3 +546,16 @@ def test_calendar_feed_tokens_are_masked_for_the_superuser(world):
     token = feed_token_get_or_create(user=world.users["staff_a"], agency=world.agency_a)
     page = world.client_for("superuser").get(changelist(token.__class__)).content.decode()
     assert "staff_a" in page and token.token not in page
+
+
+def test_agency_filter_is_a_code_box_that_keeps_the_scope(world, rows):
+    client = world.client_for("supervisor")
+    url = changelist(Measure)
+    html = client.get(url).content.decode()
+    assert 'name="agency__code"' in html
+    assert f"agency__id__exact={world.agency_a.pk}" not in html  # no link per agency in the sidebar
+    assert _listed(client.get(url, {"agency__code": world.agency_a.code})) == {rows["a"].measure}
+    # A code outside the supervisor's subtree finds nothing, it never widens the scope.
+    assert _listed(client.get(url, {"agency__code": world.agency_b.code})) == set()
+    response = client.get(url, {"agency__code": world.agency_a.code, "status": rows["a"].measure.status})
+    assert f'name="status" value="{rows["a"].measure.status}"' in response.content.decode()  # other filters kept

@@ -226,3 +226,38 @@ def test_beat_schedule_is_created_by_code_in_bangkok_time():
     assert current_app.conf.timezone == django_settings.TIME_ZONE == "Asia/Bangkok"
     current_app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks.py
     assert {"measures.reminders_sweep", "mail.outbox_retry_due", "measures.director_digest"} <= set(current_app.tasks)
+
+
+def test_many_messages_go_to_the_broker_in_batches_and_are_all_sent(monkeypatch, django_capture_on_commit_callbacks):
+    from ita_portal.mail import services as mail_services
+    from ita_portal.mail.services import email_queue_many
+    from ita_portal.mail.tasks import outbox_send_many_task
+
+    published = []
+    real = outbox_send_many_task.apply_async
+    monkeypatch.setattr(outbox_send_many_task, "apply_async", lambda args, **kw: published.append(args[0]) or real(args, **kw))
+    count = 2 * mail_services.SEND_BATCH + 3
+    messages = [{"recipients": [f"p{n}@example.go.th"], "subject": f"เรื่อง {n}", "text": "x"} for n in range(count)]
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            rows = email_queue_many(messages=messages)
+    assert [len(b) for b in published] == [mail_services.SEND_BATCH, mail_services.SEND_BATCH, 3]
+    assert sorted(pk for b in published for pk in b) == sorted(r.pk for r in rows)
+    assert OutboxEmail.objects.filter(status=OutboxStatus.SENT).count() == count
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.go.th" for n in range(count))
+
+
+def test_a_failing_row_does_not_stop_its_batch(monkeypatch, settings):
+    from ita_portal.mail.tasks import outbox_send_many_task
+
+    first, second = queue(recipients=["a@example.go.th"]), queue(recipients=["b@example.go.th"])
+    mail.outbox.clear()
+    OutboxEmail.objects.update(status=OutboxStatus.READY, attempts=0, sent_at=None)
+    settings.EMAIL_BACKEND = FAILING
+    assert outbox_send_many_task.run([first.pk, second.pk]) == 0
+    assert set(OutboxEmail.objects.values_list("attempts", flat=True)) == {1}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox_send_many_task.run([first.pk, second.pk]) == 0  # not due yet: backed off
+    OutboxEmail.objects.update(next_attempt_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert outbox_send_many_task.run([first.pk, second.pk]) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.go.th", "b@example.go.th"]

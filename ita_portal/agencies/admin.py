@@ -20,6 +20,7 @@ from ita_portal.admin_base import (
     CHANGE,
     VIEW,
     VIEW_ONLY,
+    AgencyCodeFilter,
     ScopedAdminMixin,
     ScopedInlineMixin,
     admin_scope,
@@ -155,9 +156,8 @@ class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     supervisor_perms = frozenset({VIEW, ADD, CHANGE})
     form = AgencyAdminForm
     list_display = ("name", "short_name", "code", "kind", "parent", "member_count", "is_active")
-    list_filter = ("kind", "is_active", ("parent", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", "is_active", ("parent", AgencyCodeFilter))
     search_fields = ("name", "short_name", "code", "doc_prefix")
-    date_hierarchy = "created_at"
     list_select_related = ("parent",)
     ordering = ("path", "name")
     autocomplete_fields = ("parent",)
@@ -251,7 +251,7 @@ class DivisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     supervisor_perms = frozenset({VIEW, ADD, CHANGE})
     agency_name = agency_column("agency")
     list_display = ("name", "short_name", "agency_name", "order", "member_count", "is_active")
-    list_filter = ("is_active", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("is_active", ("agency", AgencyCodeFilter))
     search_fields = ("name", "short_name", "agency__name", "agency__short_name")
     list_select_related = ("agency",)
     ordering = ("agency__path", "order", "name")
@@ -289,7 +289,7 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = MembershipAdminForm
     agency_name = agency_column("agency")
     list_display = ("full_name", "user", "agency_name", "division", "role", "position_title", "is_active")
-    list_filter = ("role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("role", "is_active", ("agency", AgencyCodeFilter))
     search_fields = (
         "first_name_th",
         "last_name_th",
@@ -299,7 +299,6 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "agency__name",
         "agency__short_name",
     )
-    date_hierarchy = "created_at"
     list_select_related = ("user", "agency", "division")
     ordering = ("agency__path", "role", "first_name_th")
     autocomplete_fields = ("user", "agency", "division")

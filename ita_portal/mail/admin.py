@@ -15,7 +15,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ("subject", "recipient_list", "status", "attempts", "next_attempt_at", "sent_at", "short_error")
     list_filter = ("status",)
     search_fields = ("subject", "recipients", "last_error")
-    date_hierarchy = "created_at"
     actions = ["send_again"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
 

@@ -102,19 +102,26 @@ def _send_after_commit(email_id: int) -> None:
     transaction.on_commit(enqueue)
 
 
+#: Outbox rows per broker message when many are queued together (a busy reminder sweep queues
+#: hundreds): publishing is most of the cost of queueing, and a batch is still small enough to be
+#: shared out between workers.
+SEND_BATCH = 50
+
+
 def _send_many_after_commit(email_ids: list[int]) -> None:
-    """Queue the send tasks of ``email_ids`` after commit through one broker connection."""
-    from ita_portal.mail.tasks import outbox_send_task
+    """Queue the sending of ``email_ids`` after commit: one broker message per SEND_BATCH rows."""
+    from ita_portal.mail.tasks import outbox_send_many_task
 
     def enqueue() -> None:
         try:
-            with outbox_send_task.app.producer_or_acquire() as producer:
-                for pk in email_ids:
+            with outbox_send_many_task.app.producer_or_acquire() as producer:
+                for start in range(0, len(email_ids), SEND_BATCH):
+                    batch = email_ids[start : start + SEND_BATCH]
                     try:
-                        outbox_send_task.apply_async((pk,), producer=producer)
+                        outbox_send_many_task.apply_async((batch,), producer=producer)
                     except Exception:
-                        # As in _send_after_commit: the row stays ready for the retry sweep.
-                        logger.exception("could not queue outbox e-mail %s; the retry sweep will send it", pk)
+                        # As in _send_after_commit: the rows stay ready for the retry sweep.
+                        logger.exception("could not queue outbox e-mails %s; the retry sweep will send them", batch)
         except Exception:
             # No broker connection at all: the rows stay ready and the retry sweep (every minute) sends them.
             logger.exception("could not queue %s outbox e-mails; the retry sweep will send them", len(email_ids))
@@ -154,7 +161,7 @@ def email_queue_many(*, messages: Iterable[dict]) -> list[OutboxEmail]:
     already queued (or repeated in ``messages``) are left out, found with one query; returns the
     rows written. A row with the same key committed by someone else in the meantime makes the
     INSERT fail on the unique key (IntegrityError) and the caller's transaction roll back: a
-    duplicate is never sent twice. The send tasks go to the broker after commit over one connection.
+    duplicate is never sent twice. The rows go to the broker after commit in batches (``SEND_BATCH``).
     """
     rows = [
         _clean_message(

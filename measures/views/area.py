@@ -32,6 +32,8 @@ def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """Every agency under ``agency_id`` with its score, grade, weakest indicator and measures."""
     root, year, framework, form, rows, statuses = _area_rows(request, agency_id, year)
     page = Paginator(rows, AREA_PER_PAGE).get_page(request.GET.get("page"))
+    # Read here, not from the template, with the weakest indicator and measure counts of this page only.
+    page.object_list = selectors.area_details(list(page.object_list), framework, year)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = request.GET.copy()
@@ -59,5 +61,5 @@ def area_export(request: HttpRequest, agency_id: int, year: int, fmt: str) -> Ht
     if fmt not in exports.FORMATS:
         raise Http404
     root, year, _framework_obj, _form, rows, statuses = _area_rows(request, agency_id, year)
-    headers, table = exports.area_table(rows, statuses)
+    headers, table = exports.area_table(selectors.area_details(list(rows), _framework_obj, year), statuses)
     return exports.download(f"ita-area-{root.code}-{year}", fmt, headers, table, title=f"ITA {year}")

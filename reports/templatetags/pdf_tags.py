@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from reports.pdf.thai import grapheme_count
+from ita_portal.thai import grapheme_count
 
 register = template.Library()
 

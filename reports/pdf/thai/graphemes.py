@@ -12,22 +12,14 @@ import functools
 import itertools
 import re
 import typing
-import unicodedata
+
+from ita_portal.thai import GRAPHEME_RE, grapheme_count
 
 __all__ = ["BLANK", "GRAPHEME_RE", "SPACE_BYTE_RE", "Graphemes", "grapheme_count", "graphemes"]
 
-# Characters that extend the grapheme cluster before them: combining marks (Mn, Mc, Me), ZWNJ,
-# ZWJ, and the Grapheme_Cluster_Break=SpacingMark letters that matter here (Thai sara am, Lao am).
-_EXTEND = (
-    "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me"))
-    + "\u200c\u200d\u0e33\u0eb3"
-)
-GRAPHEME_RE = re.compile(f"(?:[^{re.escape(_EXTEND)}]|^)[{re.escape(_EXTEND)}]*", re.S)
-
-
-def grapheme_count(text: str) -> int:
-    """Number of grapheme clusters in ``text`` (a base character with all its marks is one)."""
-    return sum(1 for part in GRAPHEME_RE.findall(text) if part)
+# The cluster rule itself (GRAPHEME_RE, grapheme_count) lives in ita_portal.thai, which imports no
+# WeasyPrint: the pdf_tags template library counts clusters too, and loading it must not make every
+# web worker import WeasyPrint.
 
 
 # What ``bytes.strip()`` removes: a grapheme of these only is blank (gets no justification gap).
