@@ -18,6 +18,7 @@ from django.urls import resolve
 
 from indicators import views as indicator_views
 from measures import services
+from measures.views import area as area_views
 from measures.views import measures as measure_views
 from tests.factories import make_framework
 from tests.factories_reminders import bkk
@@ -84,6 +85,6 @@ def test_area_dashboard_template_makes_no_query(world, monkeypatch, django_asser
     save_scores(world.agency_a, framework, SEED_001_2565)
     build_area(world, 3, framework)
     for sort in ("name", "score"):
-        template, context = _prepared(monkeypatch, indicator_views, world.users["supervisor"], area_url(world, sort=sort))
+        template, context = _prepared(monkeypatch, area_views, world.users["supervisor"], area_url(world, sort=sort))
         html = _render_without_queries(django_assert_num_queries, template, context)
         assert "หน่วยงานในสังกัด 02" in html
