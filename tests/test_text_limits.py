@@ -8,9 +8,11 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from indicators.forms import WeaknessForm
 from ita_portal.text_limits import DEFAULT_MAX, MEMO_BODY_MAX
-from measures.forms import FollowUpForm, MeasureForm, MinutesForm, ProgressForm, StepForm
+from measures.forms.followups import FollowUpForm, MinutesForm
+from measures.forms.measures import MeasureForm, StepForm
+from measures.forms.progress import ProgressForm
+from measures.forms.weaknesses import WeaknessForm
 from reports.forms import ApproveForm, NoteForm, ReportForm, ReturnForm
 from tests.factories_admin import rows_for
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from indicators.catalogue.upkeep import framework_copy
 from indicators.selectors import frameworks_answered_by_measures
 from measures import services as measure_services
-from measures.forms import MeasureForm
+from measures.forms.measures import MeasureForm
 from reports import services as report_services
 from reports.models import ReportKind
 
