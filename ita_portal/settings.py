@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ita_portal.agencies.context_processors.navigation",
+                "reports.context_processors.waiting",
             ],
         },
     },

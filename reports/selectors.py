@@ -8,11 +8,11 @@ scores) is read for one agency and year that the caller has already been allowed
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from indicators.models import Assessment, IndicatorScore, Item
 from ita_portal.agencies import selectors as access
-from ita_portal.agencies.models import Agency
+from ita_portal.agencies.models import Agency, Role
 from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate
 from reports.models import Rendition, RenditionStatus, Report, ReportState
 
@@ -49,9 +49,25 @@ def report_for_write(*, user, agency_id: int, year: int, pk: int, approve: bool 
 
 
 def director_queue(*, user, agency: Agency, year: int) -> QuerySet[Report]:
-    """Reports of the agency and year waiting for the director (submitted), oldest first."""
-    qs = Report.objects.filter(agency=agency, fiscal_year=year, state=ReportState.SUBMITTED).select_related("created_by")
+    """Reports of the agency and year waiting for the director (submitted, through the chain), oldest first."""
+    qs = Report.objects.filter(
+        agency=agency, fiscal_year=year, state=ReportState.SUBMITTED, pending_review__isnull=True
+    ).select_related("created_by")
     return access.scope_queryset(qs, user).order_by("updated_at")
+
+
+def waiting_for(user) -> QuerySet[Report]:
+    """Everything that waits for ``user`` now, in any agency and year, oldest first: memos at their
+    step of a routing chain, memos through their chain in agencies they direct, and their own
+    returned drafts (the newest version only)."""
+    if not getattr(user, "is_authenticated", False):
+        return Report.objects.none()
+    directed = [m.agency_id for m in access.memberships_of(user) if m.role == Role.DIRECTOR]
+    q = Q(state=ReportState.SUBMITTED, pending_review__reviewer=user)
+    q |= Q(state=ReportState.SUBMITTED, pending_review__isnull=True, agency_id__in=directed)
+    q |= Q(state=ReportState.RETURNED, created_by=user)
+    qs = Report.objects.filter(q, next_version__isnull=True).select_related("agency", "pending_review")
+    return access.scope_queryset(qs, user).order_by("updated_at", "pk")
 
 
 def report_history(report: Report) -> list[Report]:

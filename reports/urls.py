@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_routing
 
 app_name = "reports"
 P = "a/<int:agency_id>/<int:year>/"
 urlpatterns = [
+    path("waiting/", views_routing.waiting, name="waiting"),
     path(P, views.report_list, name="report_list"),
+    path(P + "routing/", views_routing.chain_settings, name="chain"),
     path(P + "queue/", views.director_queue, name="queue"),
     path(P + "new/<slug:kind>/", views.report_create, name="create"),
     path(P + "<int:pk>/", views.report_detail, name="detail"),

@@ -130,7 +130,27 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
         "signer_name": fmt.d(report.signer_name),
         "signer_position": fmt.d(report.signer_position),
         "endorsement": endorsement,
+        "reviews": review_notes(report, fmt),
     }
+
+
+def review_notes(report: Report, fmt: Fmt) -> list[dict]:
+    """The notes (เกษียณหนังสือ) of the chain's people who forwarded the memo in its latest round,
+    in order: note lines, name, position and the short date, as seed 000 prints them under the
+    drafter's signature and above the director's endorsement."""
+    if not report.review_round:
+        return []
+    steps = report.review_steps.filter(round=report.review_round, outcome="forward").order_by("order")
+    return [
+        {
+            "lines": [fmt.d(line) for line in lines(step.note)],
+            "name": fmt.d(step.reviewer_name),
+            "position": fmt.d(step.reviewer_position),
+            "date": fmt.date(step.done_at, abbr=True),
+            "user_id": step.reviewer_id,
+        }
+        for step in steps
+    ]
 
 
 def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
