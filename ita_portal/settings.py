@@ -26,6 +26,8 @@ VAR_DIR = Path(env_str("ITA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only good for `make run` and tests; `check --deploy` rejects it (W009).
 SECRET_KEY = env_str("SECRET_KEY", "") or "django-insecure-ita-portal-development-key-do-not-deploy"
+# Encrypts stored secrets (signing keys, LINE tokens); falls back to SECRET_KEY. Set once, never change.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

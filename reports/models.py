@@ -291,3 +291,24 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_name} ({self.get_outcome_display()})"
+
+
+from reports.signing_models import AgencySigningKey, KeySource, SignatureImage  # noqa: E402 - Django finds them here
+
+__all__ = [
+    "AgencySigningKey",
+    "Decision",
+    "DocumentSequence",
+    "KeySource",
+    "Rendition",
+    "RenditionStatus",
+    "Report",
+    "ReportAction",
+    "ReportEvent",
+    "ReportKind",
+    "ReportState",
+    "ReviewOutcome",
+    "ReviewStep",
+    "RoutingStep",
+    "SignatureImage",
+]

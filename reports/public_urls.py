@@ -14,4 +14,5 @@ urlpatterns = [
     path("<str:code>/<int:year>/", public_views.agency_year, name="agency_year"),
     path("<str:code>/<int:year>/embed/", public_views.embed, name="embed"),
     path("<str:code>/<int:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),
+    path("<str:code>/<int:year>/<uuid:series>/verify/", public_views.document_verify, name="verify"),
 ]

@@ -121,6 +121,24 @@ def published_reports(*, agency: Agency, year: int) -> list[Report]:
     return out
 
 
+def revoked_reports(*, agency: Agency, year: int) -> list[Report]:
+    """Series whose newest published version was revoked: listed on the public page as revoked
+    (with when), so a reader who saw the document knows it no longer stands."""
+    qs = Report.objects.filter(
+        agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
+    ).order_by("series", "-version")
+    out, seen = [], set()
+    for report in qs:
+        if report.series in seen:
+            continue
+        seen.add(report.series)
+        if report.state == ReportState.REVOKED:
+            event = report.events.filter(action="revoke").order_by("-at").first()
+            report.revoked_at = event.at if event else report.updated_at
+            out.append(report)
+    return out
+
+
 def published_in_series(*, agency: Agency, year: int, series) -> Report | None:
     """The latest published version of one series, or None (never an unpublished version)."""
     for report in published_reports(agency=agency, year=year):

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from reports import views, views_routing
+from reports import views, views_routing, views_signing
 
 app_name = "reports"
 P = "a/<int:agency_id>/<int:year>/"
 urlpatterns = [
     path("waiting/", views_routing.waiting, name="waiting"),
+    path("me/signature/", views_signing.my_signature, name="my_signature"),
+    path("me/signature/image", views_signing.my_signature_image, name="my_signature_image"),
+    path(P + "signing-key/", views_signing.signing_key, name="signing_key"),
+    path(P + "signing-key/certificate.pem", views_signing.signing_certificate, name="signing_certificate"),
     path(P, views.report_list, name="report_list"),
     path(P + "routing/", views_routing.chain_settings, name="chain"),
     path(P + "queue/", views.director_queue, name="queue"),
