@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views, views_routing, views_signing
+from reports import views, views_exports, views_routing, views_signing
 
 app_name = "reports"
 P = "a/<int:agency_id>/<int:year>/"
@@ -19,6 +19,8 @@ urlpatterns = [
     path(P + "<int:pk>/", views.report_detail, name="detail"),
     path(P + "<int:pk>/edit/", views.report_edit, name="edit"),
     path(P + "<int:pk>/preview.pdf", views.report_preview, name="preview"),
+    path(P + "<int:pk>/draft.docx", views_exports.report_docx, name="docx"),
+    path(P + "excel/<slug:kind>.xlsx", views_exports.plan_xlsx, name="xlsx"),
     path(P + "<int:pk>/render/", views.rendition_create, name="render"),
     path(P + "<int:pk>/renditions/<int:rid>/status/", views.rendition_status, name="rendition_status"),
     path(P + "<int:pk>/renditions/<int:rid>.pdf", views.rendition_file, name="rendition_file"),
