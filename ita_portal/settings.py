@@ -120,6 +120,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: files under var/mail unless EMAIL_URL says otherwise.
+# LINE Messaging API host (the agency's token and group id are set in the portal); tests use a fake.
+LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
 globals().update(parse_email_url(env_str("EMAIL_URL", f"file:///{VAR_DIR / 'mail'}"), base_dir=BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ITA Portal <noreply@ita-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

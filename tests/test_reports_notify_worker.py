@@ -13,23 +13,34 @@ import pytest
 from django.db import transaction
 
 from ita_portal.celery import app as celery_app
+from ita_portal.mail.line import line_channel_set
 from ita_portal.mail.models import OutboxEmail, OutboxStatus
 from reports import services
 from reports.models import ReportKind
 from reports.services.notify import notify_event
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.fake_line import FakeLine
 from tests.test_celery_worker import live, wait_for  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def to_worker(live):  # noqa: F811 - the imported fixture
-    """Send tasks queued after commit to the live worker's queue instead of running them eagerly."""
+def fake_line():
+    fake = FakeLine().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def to_worker(live, fake_line):  # noqa: F811 - the imported fixture
+    """Send tasks queued after commit to the live worker's queue instead of running them eagerly;
+    the worker pushes LINE messages to the fake LINE API."""
     conf = celery_app.conf
     before = {"task_always_eager": conf.task_always_eager, "task_default_queue": conf.task_default_queue}
     conf.update(task_always_eager=False, task_default_queue=live.queue)
-    live.start_worker("notify")
+    live.start_worker("notify", LINE_API_BASE=fake_line.url)
+    live.line = fake_line
     yield live
     conf.update(**before)
 
@@ -75,3 +86,28 @@ def test_a_notification_refused_by_smtp_is_retried_and_sent_once(to_worker):
     wait_for(retried, what="sent after the failure")
     time.sleep(1)
     assert [m.recipients for m in to_worker.smtp.received] == [["dir@n.test"]]
+
+
+def test_line_pushes_reach_the_fake_api_once_and_are_retried(to_worker):
+    agency, staff, director = _people()
+    line_channel_set(agency=agency, actor=director, token="token-for-worker-test", group_id="C" + "a" * 32)
+    to_worker.line.fail_next = 1
+    report = services.report_create(agency=agency, year=2567, kind=ReportKind.CALENDAR, actor=staff)
+    services.report_submit(report=report, actor=staff)
+    row = wait_for(
+        lambda: OutboxEmail.objects.filter(channel="line", attempts=1, status=OutboxStatus.READY).first(), what="LINE failure"
+    )
+    assert "LINE API 500" in row.last_error
+
+    def retried() -> bool:
+        to_worker.send("mail.outbox_retry_due")
+        time.sleep(0.5)
+        return OutboxEmail.objects.get(pk=row.pk).status == OutboxStatus.SENT
+
+    wait_for(retried, what="LINE push sent after the failure")
+    services.report_return(report=report, actor=director, note="แก้ไข")
+    wait_for(lambda: len(to_worker.line.pushes) == 2, what="second push")
+    time.sleep(1.5)
+    assert [p.to for p in to_worker.line.pushes] == ["C" + "a" * 32] * 2
+    assert to_worker.line.pushes[0].token == "token-for-worker-test"
+    assert to_worker.line.pushes[1].texts[0].startswith("ส่งกลับแก้ไข:")

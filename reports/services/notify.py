@@ -4,6 +4,7 @@ The next person in the chain (or the director at its end) when a memo reaches th
 when it is returned (with the note) or approved; the agency's members when it is published. Each
 message is an outbox row written in the same transaction as the move, keyed by the event and the
 recipient, so it is sent exactly once (and retried by the outbox) even if the service runs twice.
+When the agency has set up LINE, the event also goes to its LINE group (one outbox row per event).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from ita_portal.agencies.models import Membership, Role
+from ita_portal.mail.line import line_queue_many
 from ita_portal.mail.render import render_email
 from ita_portal.mail.services import email_queue_many
 from reports.models import Report, ReportAction, ReportEvent
@@ -87,4 +89,9 @@ def notify_event(*, report: Report, event: ReportEvent) -> int:
         for user in recipients_for(report=report, event=event)
         if user.email
     ]
-    return len(email_queue_many(messages=messages))
+    created = email_queue_many(messages=messages)
+    line_text = f"{subject}\n{context['link']}" + (f"\n{event.note}" if event.note else "")
+    line = line_queue_many(
+        messages=[{"agency_id": report.agency_id, "text": line_text, "dedupe_key": f"report-event:{event.pk}:line"}]
+    )
+    return len(created) + len(line)

@@ -1,0 +1,10 @@
+"""Notification settings pages (namespace "mail")."""
+
+from django.urls import path
+
+from ita_portal.mail import views
+
+app_name = "mail"
+urlpatterns = [
+    path("a/<int:agency_id>/<int:year>/line/", views.line_settings, name="line_settings"),
+]
