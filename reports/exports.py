@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import html as lxml_html
 
-from reports.documents import build_source, module_for
+from reports.documents import build_source, kind_for
 from reports.documents.common import Fmt
 
 FONT = "Sarabun"
@@ -27,8 +27,8 @@ SIZE = Pt(16)
 
 def attachment_html(source: dict) -> str:
     """The attachment part of the document's HTML (what the PDF prints after the memo)."""
-    module = module_for(source["kind"])
-    return render_to_string(module.TEMPLATE, {"a": source["attachment"], "src": source})
+    module = kind_for(source["kind"])
+    return render_to_string(module.template, {"a": source["attachment"], "src": source})
 
 
 def _blocks(fragment: str) -> list[tuple]:
@@ -193,7 +193,7 @@ def plan_xlsx(*, agency, year: int, kind: str) -> bytes:
 
     from reports.models import Report
 
-    module = module_for(kind)
+    module = kind_for(kind)
     defaults = module.defaults(agency=agency, year=year, division_name="")
     draft = Report(
         agency=agency, fiscal_year=year, kind=kind, title=defaults["title"], intro="", use_thai_digits=agency.use_thai_digits

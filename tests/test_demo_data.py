@@ -186,7 +186,7 @@ def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
 def test_demo_plan_goes_through_the_hr_head_and_every_published_pdf_is_signed(tmp_path):
     import subprocess
 
-    from reports.pdf.testing import normalise_ws, pdftotext_text
+    from tests.pdf_helpers import normalise_ws, pdftotext_text
 
     _load()
     roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")

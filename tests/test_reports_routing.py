@@ -14,10 +14,10 @@ from ita_portal.agencies.models import Membership, Role
 from reports import services
 from reports.documents import build_source
 from reports.models import ReportAction, ReportKind, ReportState
-from reports.pdf.testing import normalise_ws, pdftotext_text
 from reports.rendering import render_source_pdf
 from reports.selectors import director_queue, waiting_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.pdf_helpers import normalise_ws, pdftotext_text
 
 S = ReportState
 
