@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from indicators.models import Assessment, IndicatorScore, Item
 from ita_portal.agencies import selectors as access
-from ita_portal.agencies.models import Agency, Role
+from ita_portal.agencies.models import Agency
 from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate
 from reports.models import Rendition, RenditionStatus, Report, ReportState
 
@@ -62,7 +62,8 @@ def waiting_for(user) -> QuerySet[Report]:
     returned drafts (the newest version only)."""
     if not getattr(user, "is_authenticated", False):
         return Report.objects.none()
-    directed = [m.agency_id for m in access.memberships_of(user) if m.role == Role.DIRECTOR]
+    # Agencies the user signs for through their own membership (the policy's APPROVE in their agency).
+    directed = [m.agency_id for m, reach in access.memberships_granting(user, access.Action.APPROVE) if reach == access.OWN]
     q = Q(state=ReportState.SUBMITTED, pending_review__reviewer=user)
     q |= Q(state=ReportState.SUBMITTED, pending_review__isnull=True, agency_id__in=directed)
     q |= Q(state=ReportState.RETURNED, created_by=user)

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from ita_portal.agencies.models import Membership, Role
+from ita_portal.agencies import selectors as access
+from ita_portal.agencies.models import Membership
 from ita_portal.mail.line import line_queue_many
 from ita_portal.mail.render import render_email
 from ita_portal.mail.services import email_queue_many
@@ -42,7 +43,8 @@ def recipients_for(*, report: Report, event: ReportEvent) -> list:
         if report.pending_review_id:
             users = [report.pending_review.reviewer]
         else:
-            members = Membership.objects.filter(agency=report.agency, role=Role.DIRECTOR, is_active=True).select_related("user")
+            signers = access.roles_granting(access.Action.APPROVE)
+            members = Membership.objects.filter(agency=report.agency, role__in=signers, is_active=True).select_related("user")
             users = [m.user for m in members]
     elif event.action in (ReportAction.RETURN, ReportAction.APPROVE):
         users = _drafters(report)
