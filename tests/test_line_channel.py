@@ -117,7 +117,7 @@ def test_followup_reminder_goes_to_the_line_group_once(fake_line, django_capture
     from django.utils import timezone
 
     from measures.models import Reminder
-    from measures.reminders import reminders_recompute, reminders_sweep
+    from measures.services.reminders import reminders_recompute, reminders_sweep
     from tests.factories import UserFactory
     from tests.factories_reminders import meeting_with_people
 
