@@ -7,8 +7,10 @@ follow-up meetings by agency, year, start and title, reports by agency, year and
 written through the services of each app (``agencies.services``, ``indicators.services``,
 ``measures.services``, ``reports.services``), in one transaction.
 
-Reports: ศธจ.ร้อยเอ็ด's measures plan of FY 2567 (seed 003) and ศธจ.สุโขทัย's results report of
-FY 2566 (seed 004) are submitted, approved by their directors, their frozen PDFs rendered at once
+Reports: ศธจ.ร้อยเอ็ด's measures plan of FY 2567 (seed 003) goes through its routing chain (the head
+of กลุ่มบริหารงานบุคคล writes his note and forwards it); it and ศธจ.สุโขทัย's results report of
+FY 2566 (seed 004) are submitted, approved by their directors (signature images drawn for the demo
+people, PAdES-signed with each agency's generated key), their frozen PDFs rendered at once
 and published (``public/OPS-ROIET/2567/``, ``public/OPS-SUKHOTHAI/2566/``); สพป.สมุทรสาคร's
 monitoring report of FY 2566 is a draft with a review PDF.
 
@@ -254,9 +256,23 @@ DEMO_REPORTS = (
     ("OPS-SUKHOTHAI", 2566, "results", "sukhothai_director", "sukhothai_director", dt.date(2023, 9, 20)),
     ("OBEC-SKN-P", 2566, "monitoring", "sks_staff", None, None),
 )
+#: Routing chains: (agency code, kind) → [(reviewer, the note written when forwarding)], then the director.
+DEMO_CHAINS = {
+    ("OPS-ROIET", "measures_plan"): [
+        ("roiet_hr_head", "เพื่อโปรดทราบ\nกลุ่มบริหารงานบุคคลตรวจสอบมาตรการแล้ว\nและขอเสนอ ศธจ.ร้อยเอ็ด เพื่อโปรดพิจารณา"),
+    ],
+}
+#: Demo people who get a drawn signature image (printed only on what they signed off).
+DEMO_SIGNERS = ("roiet_staff", "roiet_hr_head", "roiet_director", "sukhothai_director")
 
 
 def _load_reports(agencies: dict[str, Agency], members: dict[str, Membership]) -> None:
+    from reports.demo_signing import demo_chain, demo_signatures
+
+    demo_signatures([members[u] for u in DEMO_SIGNERS])
+    for (code, kind), steps in DEMO_CHAINS.items():
+        director = next(m for m in members.values() if m.agency.code == code and m.role == "director")
+        demo_chain(agency=agencies[code], kind=kind, reviewers=[members[u] for u, _note in steps], director=director)
     for code, year, kind, drafter, director, doc_date in DEMO_REPORTS:
         agency = agencies[code]
         if Report.objects.filter(agency=agency, fiscal_year=year, kind=kind).exists():
@@ -271,6 +287,8 @@ def _load_reports(agencies: dict[str, Agency], members: dict[str, Membership]) -
             continue
         head = members[director].user
         report = report_services.report_submit(report=report, actor=staff)
+        for reviewer, note in DEMO_CHAINS.get((code, kind), []):
+            report = report_services.report_forward(report=report, actor=members[reviewer].user, note=note)
         report = report_services.report_approve(report=report, actor=head, decision="อนุญาต", note="เห็นควรเผยแพร่ทางเว็บไซต์")
         final = report.renditions.get(is_final=True)
         report_services.rendition_render(rendition_id=final.pk)  # at once: publishing needs the frozen PDF

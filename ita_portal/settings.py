@@ -33,6 +33,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ConfigError("SECRET_KEY is not set: with DEBUG off the portal needs its own long random key")
     SECRET_KEY = "django-insecure-ita-portal-development-key-do-not-deploy"  # noqa: S105 (DEBUG only)
+# Encrypts stored secrets (signing keys, LINE tokens); falls back to SECRET_KEY. Set once, never change.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `make run` sets SITE_URL to the host and port it serves; a deployment sets its public https URL.
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ita_portal.agencies.context_processors.navigation",
                 "indicators.context_processors.catalogue",
+                "reports.context_processors.waiting",
             ],
         },
     },
@@ -138,6 +141,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: files under var/mail unless EMAIL_URL says otherwise.
+# LINE Messaging API host (the agency's token and group id are set in the portal); tests use a fake.
+LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
 globals().update(parse_email_url(env_str("EMAIL_URL", f"file:///{VAR_DIR / 'mail'}"), base_dir=BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ITA Portal <noreply@ita-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -14,6 +14,7 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("reports/", include("reports.urls")),
     path("public/", include("reports.public_urls")),
+    path("notifications/", include("ita_portal.mail.urls")),
     path("", include("ita_portal.agencies.urls")),
 ]
 

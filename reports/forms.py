@@ -48,6 +48,14 @@ class NoteForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(label=_("หมายเหตุ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ForwardForm(BoundedTextMixin, forms.Form):
+    note = forms.CharField(
+        label=_("เกษียณหนังสือ (ความเห็นก่อนเสนอต่อ)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("เช่น เพื่อโปรดทราบ … และขอเสนอ ผอ. เพื่อพิจารณา")}),
+    )
+
+
 class ReturnForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(label=_("สิ่งที่ต้องแก้ไข"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -112,6 +112,12 @@ class Report(models.Model):
     approver_name = models.CharField(_("ชื่อผู้อนุมัติ"), max_length=255, blank=True)
     approver_position = models.CharField(_("ตำแหน่งผู้อนุมัติ"), max_length=255, blank=True)
     published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True)
+    # The routing chain (เสนอตามลำดับชั้น): each submission is a round of ReviewSteps; the step
+    # holding the memo now, or null when it waits for the director (or is not submitted).
+    review_round = models.PositiveSmallIntegerField(_("รอบการเสนอ"), default=0)
+    pending_review = models.ForeignKey(
+        "ReviewStep", verbose_name=_("รอการพิจารณาของ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("จัดทำโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,6 +161,7 @@ class ReportAction(models.TextChoices):
     PUBLISH = "publish", _("เผยแพร่")
     REVOKE = "revoke", _("ยกเลิกการเผยแพร่")
     NEW_VERSION = "new_version", _("สร้างฉบับใหม่")
+    FORWARD = "forward", _("เสนอต่อตามลำดับชั้น")
 
 
 class ReportEvent(models.Model):
@@ -224,3 +231,86 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} — {self.get_status_display()}"
+
+
+class RoutingStep(models.Model):
+    """One person a report of ``kind`` passes through before the director (เสนอตามลำดับชั้น).
+
+    An agency without steps for a kind sends it directly to the director. Set by
+    ``reports.services.routing.routing_chain_set``.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="routing_steps")
+    kind = models.CharField(_("ประเภทเอกสาร"), max_length=20, choices=ReportKind.choices)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    reviewer = models.ForeignKey(
+        "agencies.Membership", verbose_name=_("ผู้พิจารณา"), on_delete=models.CASCADE, related_name="routing_steps"
+    )
+
+    class Meta:
+        verbose_name = _("ลำดับการเสนอ")
+        verbose_name_plural = _("ลำดับการเสนอ")
+        ordering = ["agency", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "order"], name="routing_unique_order"),
+            models.UniqueConstraint(fields=["agency", "kind", "reviewer"], name="routing_unique_reviewer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order}: {self.reviewer}"
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "", _("รอพิจารณา")
+    FORWARD = "forward", _("เสนอต่อ")
+    RETURN = "return", _("ส่งกลับแก้ไข")
+
+
+class ReviewStep(models.Model):
+    """One person's turn on one submission of a report, with the note (เกษียณหนังสือ) written there.
+
+    Name and position are copied when the memo reaches the chain, so the printed memo never changes
+    when a membership is edited later.
+    """
+
+    report = models.ForeignKey(Report, verbose_name=_("รายงาน"), on_delete=models.CASCADE, related_name="review_steps")
+    round = models.PositiveSmallIntegerField(_("รอบการเสนอ"))
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้พิจารณา"), on_delete=models.PROTECT, related_name="review_steps"
+    )
+    reviewer_name = models.CharField(_("ชื่อผู้พิจารณา"), max_length=255)
+    reviewer_position = models.CharField(_("ตำแหน่งผู้พิจารณา"), max_length=255, blank=True)
+    outcome = models.CharField(_("ผลการพิจารณา"), max_length=10, choices=ReviewOutcome.choices, blank=True, default="")
+    note = models.TextField(_("เกษียณหนังสือ"), blank=True)
+    done_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การพิจารณาตามลำดับชั้น")
+        verbose_name_plural = _("การพิจารณาตามลำดับชั้น")
+        ordering = ["report", "round", "order"]
+        constraints = [models.UniqueConstraint(fields=["report", "round", "order"], name="review_unique_step")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_name} ({self.get_outcome_display()})"
+
+
+from reports.signing_models import AgencySigningKey, KeySource, SignatureImage  # noqa: E402 - Django finds them here
+
+__all__ = [
+    "AgencySigningKey",
+    "Decision",
+    "DocumentSequence",
+    "KeySource",
+    "Rendition",
+    "RenditionStatus",
+    "Report",
+    "ReportAction",
+    "ReportEvent",
+    "ReportKind",
+    "ReportState",
+    "ReviewOutcome",
+    "ReviewStep",
+    "RoutingStep",
+    "SignatureImage",
+]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:code>/<fy:year>/", public_views.agency_year, name="agency_year"),
     path("<str:code>/<fy:year>/embed/", public_views.embed, name="embed"),
     path("<str:code>/<fy:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),
+    path("<str:code>/<fy:year>/<uuid:series>/verify/", public_views.document_verify, name="verify"),
 ]

@@ -4,6 +4,7 @@ answers 404 (existence of unpublished documents is not revealed)."""
 from __future__ import annotations
 
 from csp.decorators import csp_replace
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -47,7 +48,13 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request,
         "reports/public/agency_year.html",
-        {"agency": agency, "year": year, "groups": _groups(agency, year), "embed_url": embed_url},
+        {
+            "agency": agency,
+            "year": year,
+            "groups": _groups(agency, year),
+            "revoked": selectors.revoked_reports(agency=agency, year=year),
+            "embed_url": embed_url,
+        },
     )
 
 
@@ -56,7 +63,9 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def embed(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A bare HTML list for an <iframe> on the agency's own website."""
     agency = _agency_or_404(code)
-    return render(request, "reports/public/embed.html", {"agency": agency, "year": year, "groups": _groups(agency, year)})
+    context = {"agency": agency, "year": year, "groups": _groups(agency, year)}
+    context["revoked"] = selectors.revoked_reports(agency=agency, year=year)
+    return render(request, "reports/public/embed.html", context)
 
 
 def document_pdf(request: HttpRequest, code: str, year: int, series) -> HttpResponse:
@@ -70,3 +79,48 @@ def document_pdf(request: HttpRequest, code: str, year: int, series) -> HttpResp
     response["ETag"] = f'"{rendition.sha256}"'
     response["X-Content-SHA256"] = rendition.sha256
     return response
+
+
+#: A copy a visitor checks is read into memory: refuse anything larger than an approved PDF can be.
+VERIFY_MAX_BYTES = 30 * 1024 * 1024
+
+
+def document_verify(request: HttpRequest, code: str, year: int, series) -> HttpResponse:
+    """ตรวจสอบเอกสาร: the stored PDF (or a copy the visitor uploads) against the frozen SHA-256 and
+    its digital signature, said in Thai."""
+    from reports.signing import pdf_verify
+
+    agency = _agency_or_404(code)
+    report = selectors.published_in_series(agency=agency, year=year, series=series)
+    if report is None:
+        raise Http404
+    rendition = report.public_rendition
+    error, uploaded_name = "", ""
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        uploaded_name = upload.name
+        if upload.size > VERIFY_MAX_BYTES:
+            error = "ไฟล์ใหญ่เกินกว่าที่ตรวจสอบได้ (ไม่เกิน ๓๐ MB)"
+            data = b""
+        else:
+            data = upload.read()
+    else:
+        with rendition.file.open("rb") as fh:
+            data = fh.read()
+    try:
+        result = pdf_verify(data, expected_sha256=rendition.sha256, agency=agency) if data else None
+    except ValidationError as exc:
+        result, error = None, " ".join(exc.messages)
+    return render(
+        request,
+        "reports/public/verify.html",
+        {
+            "agency": agency,
+            "year": year,
+            "report": report,
+            "rendition": rendition,
+            "result": result,
+            "error": error,
+            "uploaded_name": uploaded_name,
+        },
+    )

@@ -8,7 +8,7 @@ scores) is read for one agency and year that the caller has already been allowed
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from indicators.models import Assessment, IndicatorScore, Item
 from ita_portal.agencies import selectors as access
@@ -49,9 +49,26 @@ def report_for_write(*, user, agency_id: int, year: int, pk: int, approve: bool 
 
 
 def director_queue(*, user, agency: Agency, year: int) -> QuerySet[Report]:
-    """Reports of the agency and year waiting for the director (submitted), oldest first."""
-    qs = Report.objects.filter(agency=agency, fiscal_year=year, state=ReportState.SUBMITTED).select_related("created_by")
+    """Reports of the agency and year waiting for the director (submitted, through the chain), oldest first."""
+    qs = Report.objects.filter(
+        agency=agency, fiscal_year=year, state=ReportState.SUBMITTED, pending_review__isnull=True
+    ).select_related("created_by")
     return access.scope_queryset(qs, user).order_by("updated_at")
+
+
+def waiting_for(user) -> QuerySet[Report]:
+    """Everything that waits for ``user`` now, in any agency and year, oldest first: memos at their
+    step of a routing chain, memos through their chain in agencies they direct, and their own
+    returned drafts (the newest version only)."""
+    if not getattr(user, "is_authenticated", False):
+        return Report.objects.none()
+    # Agencies the user signs for through their own membership (the policy's APPROVE in their agency).
+    directed = [m.agency_id for m, reach in access.memberships_granting(user, access.Action.APPROVE) if reach == access.OWN]
+    q = Q(state=ReportState.SUBMITTED, pending_review__reviewer=user)
+    q |= Q(state=ReportState.SUBMITTED, pending_review__isnull=True, agency_id__in=directed)
+    q |= Q(state=ReportState.RETURNED, created_by=user)
+    qs = Report.objects.filter(q, next_version__isnull=True).select_related("agency", "pending_review")
+    return access.scope_queryset(qs, user).order_by("updated_at", "pk")
 
 
 def report_history(report: Report) -> list[Report]:
@@ -102,6 +119,24 @@ def published_reports(*, agency: Agency, year: int) -> list[Report]:
             report.public_rendition = finals[0]
             out.append(report)
     out.sort(key=lambda r: r.published_at or r.updated_at, reverse=True)
+    return out
+
+
+def revoked_reports(*, agency: Agency, year: int) -> list[Report]:
+    """Series whose newest published version was revoked: listed on the public page as revoked
+    (with when), so a reader who saw the document knows it no longer stands."""
+    qs = Report.objects.filter(
+        agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
+    ).order_by("series", "-version")
+    out, seen = [], set()
+    for report in qs:
+        if report.series in seen:
+            continue
+        seen.add(report.series)
+        if report.state == ReportState.REVOKED:
+            event = report.events.filter(action="revoke").order_by("-at").first()
+            report.revoked_at = event.at if event else report.updated_at
+            out.append(report)
     return out
 
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from reports import selectors, services
-from reports.forms import ApproveForm, NoteForm, ReportForm, ReturnForm
+from reports.forms import ApproveForm, ForwardForm, NoteForm, ReportForm, ReturnForm
 from reports.models import Rendition, RenditionStatus, ReportAction, ReportKind
+from reports.services import routing
 
 
 def _detail_url(report) -> str:
@@ -124,8 +125,7 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
     agency = report.agency
     can_write = access.can_write(request.user, agency)
     can_approve = access.can_approve(request.user, agency)
-    allowed = services.allowed_actions(report)
-    actions = [a for a in allowed if (can_approve if a in services.DIRECTOR_ACTIONS else can_write)]
+    actions = services.actions_for(report, request.user)
     return render(
         request,
         "reports/report_detail.html",
@@ -143,6 +143,9 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
             "approve_form": ApproveForm(),
             "return_form": ReturnForm(),
             "note_form": NoteForm(),
+            "forward_form": ForwardForm(),
+            "pending": routing.current_step(report),
+            "steps": routing.round_steps(report),
             "can_render": can_write and report.state in ("draft", "submitted", "returned"),
         },
     )
@@ -153,10 +156,16 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
 def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, action: str) -> HttpResponse:
     if action not in services.TRANSITIONS:
         raise Http404
-    report = selectors.report_for_write(
-        user=request.user, agency_id=agency_id, year=year, pk=pk, approve=action in services.DIRECTOR_ACTIONS
+    if action in services.CHAIN_ACTIONS:
+        # A reviewer of the chain may be any member: the service decides (403 for anyone else).
+        report = selectors.report_for_read(user=request.user, agency_id=agency_id, year=year, pk=pk)
+    else:
+        report = selectors.report_for_write(
+            user=request.user, agency_id=agency_id, year=year, pk=pk, approve=action in services.DIRECTOR_ACTIONS
+        )
+    form_class = {ReportAction.APPROVE: ApproveForm, ReportAction.RETURN: ReturnForm, ReportAction.FORWARD: ForwardForm}.get(
+        action, NoteForm
     )
-    form_class = {ReportAction.APPROVE: ApproveForm, ReportAction.RETURN: ReturnForm}.get(action, NoteForm)
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -165,6 +174,8 @@ def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, acti
     try:
         if action == ReportAction.SUBMIT:
             services.report_submit(report=report, actor=request.user, note=note)
+        elif action == ReportAction.FORWARD:
+            services.report_forward(report=report, actor=request.user, note=note)
         elif action == ReportAction.RETURN:
             services.report_return(report=report, actor=request.user, note=note)
         elif action == ReportAction.APPROVE:

@@ -160,7 +160,8 @@ def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
     for report in (plan, results):
         final = report.renditions.get(is_final=True)
         assert final.status == "done" and len(final.sha256) == 64 and final.pages >= 2
-        assert [e.action for e in report.events.order_by("at", "pk")] == ["create", "submit", "approve", "publish"]
+    assert [e.action for e in plan.events.order_by("at", "pk")] == ["create", "submit", "forward", "approve", "publish"]
+    assert [e.action for e in results.events.order_by("at", "pk")] == ["create", "submit", "approve", "publish"]
     assert plan.approver_name == "นายอัมพร ภาระพันธ์" and plan.signer_name == "นางจุฑามาศ ช่อคง"
     # ศธจ.สุโขทัย allows its director to approve what he drafted (seed 004 has no other staff).
     assert results.approved_by == results.created_by and results.approver_name == "นายธวัชชัย ฟูหน้า"
@@ -201,3 +202,29 @@ def test_current_cycle_2568_2569_scores_2569_weaknesses_and_a_2570_plan_in_progr
     for username in ("sks_staff", "obec_supervisor", "moe_supervisor"):
         client.force_login(get_user_model().objects.get(username=username))
         assert client.get("/").context["year"] == 2570, username
+
+
+@pytest.mark.django_db
+def test_demo_plan_goes_through_the_hr_head_and_every_published_pdf_is_signed(tmp_path):
+    import subprocess
+
+    from tests.pdf_helpers import normalise_ws, pdftotext_text
+
+    _load()
+    roiet = Agency.objects.get(short_name="ศธจ.ร้อยเอ็ด")
+    plan = Report.objects.get(agency=roiet, fiscal_year=2567)
+    (step,) = plan.review_steps.all()
+    assert (step.reviewer.username, step.reviewer_position, step.outcome) == (
+        "roiet_hr_head",
+        "ผู้อำนวยการกลุ่มบริหารงานบุคคล",
+        "forward",
+    )
+    final = plan.renditions.get(is_final=True).file.read()
+    text = normalise_ws(pdftotext_text(final)).replace(" ", "")
+    for part in ("(นางจุฑามาศช่อคง)", "เพื่อโปรดทราบ", "(นายประเสริฐมั่นคง)", "ผู้อำนวยการกลุ่มบริหารงานบุคคล", "อนุญาต", "(นายอัมพรภาระพันธ์)"):
+        assert part in text, part
+    for report in Report.objects.filter(state="published"):
+        path = tmp_path / f"{report.pk}.pdf"
+        path.write_bytes(report.renditions.get(is_final=True).file.read())
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True).stdout.decode("utf-8", "replace")
+        assert "Signature is Valid." in out and "Total document signed" in out, out

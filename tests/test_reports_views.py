@@ -206,7 +206,8 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
     )
     embed = world.client_for("anonymous").get(reverse("public:embed", kwargs={"code": code, "year": 2567}))
     assert embed.status_code == 200 and "X-Frame-Options" not in embed and f"http://testserver{pdf_url}" in embed.content.decode()
-    # A new published version replaces the old one at the same URL; revoking takes it off.
+    # A new published version replaces the old one at the same URL; revoking takes it off the list
+    # of documents, leaving it marked as revoked (without its PDF).
     v2 = services.report_update(report=published, actor=world.users["staff_a"], data={"subject": "ฉบับปรับปรุง"})
     v2 = services.report_submit(report=v2, actor=world.users["staff_a"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,7 +217,9 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
     assert hashlib.sha256(body).hexdigest() == v2.renditions.get(is_final=True).sha256
     services.report_revoke(report=v2, actor=world.users["director_a"])
     html = world.client_for("anonymous").get(page).content.decode()
-    assert "ฉบับปรับปรุง" not in html and published.subject not in html
+    listed, _sep, revoked = html.partition("เอกสารที่ยกเลิกการเผยแพร่แล้ว")
+    assert "ฉบับปรับปรุง" not in listed and published.subject not in listed and pdf_url not in html
+    assert "<del>ฉบับปรับปรุง</del>" in revoked and "ยกเลิกการเผยแพร่แล้ว" in revoked
     assert world.client_for("anonymous").get(pdf_url).status_code == 404
 
 

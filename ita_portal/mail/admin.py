@@ -12,8 +12,8 @@ from ita_portal.mail.services import outbox_resend
 class OutboxEmailAdmin(admin.ModelAdmin):
     """The outbox holds mail of every agency: only superusers see it (supervisors do not)."""
 
-    list_display = ("subject", "recipient_list", "status", "attempts", "next_attempt_at", "sent_at", "short_error")
-    list_filter = ("status",)
+    list_display = ("subject", "channel", "recipient_list", "status", "attempts", "next_attempt_at", "sent_at", "short_error")
+    list_filter = ("status", "channel")
     search_fields = ("subject", "recipients", "last_error")
     actions = ["send_again"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]

@@ -1,4 +1,9 @@
-"""The e-mail outbox: one row per message, queued after commit, sent and retried by Celery."""
+"""The outbox: one row per message, queued after commit, sent and retried by Celery.
+
+A row is an e-mail, or (``channel = line``) a push to an agency's LINE group through the LINE
+Messaging API; both go through the same claim, retry and admin. ``LineChannel`` holds an agency's
+channel access token (encrypted at rest) and group id.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,19 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("ส่งไม่สำเร็จ")
 
 
-class OutboxEmail(models.Model):
-    """One e-mail message. ``attachments`` is a list of {filename, content_type, content} (text)."""
+class OutboxChannel(models.TextChoices):
+    EMAIL = "email", _("อีเมล")
+    LINE = "line", _("LINE")
 
+
+class OutboxEmail(models.Model):
+    """One message. E-mail: ``attachments`` is a list of {filename, content_type, content} (text).
+    LINE: ``recipients`` is [group id], ``text`` the message, ``agency`` whose channel sends it."""
+
+    channel = models.CharField(_("ช่องทาง"), max_length=10, choices=OutboxChannel.choices, default=OutboxChannel.EMAIL)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("หน่วยงาน (LINE)"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     status = models.CharField(_("สถานะ"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.READY)
     recipients = models.JSONField(_("ผู้รับ"), default=list)
     subject = models.CharField(_("เรื่อง"), max_length=998)
@@ -44,3 +59,23 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)}"
+
+
+class LineChannel(models.Model):
+    """An agency's LINE Messaging API channel: the access token (encrypted, never shown back) and the
+    group the bot pushes to. Off until a token and group id are saved and ``enabled``."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency", verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="line_channel"
+    )
+    token_encrypted = models.TextField(_("Channel access token (เข้ารหัส)"), editable=False)
+    group_id = models.CharField(_("Group ID ของกลุ่มไลน์"), max_length=64)
+    enabled = models.BooleanField(_("ส่งแจ้งเตือนทาง LINE"), default=True)
+    updated_at = models.DateTimeField(_("แก้ไขเมื่อ"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทาง LINE ของหน่วยงาน")
+        verbose_name_plural = _("ช่องทาง LINE ของหน่วยงาน")
+
+    def __str__(self) -> str:
+        return f"LINE {self.agency}"

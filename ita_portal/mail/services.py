@@ -1,5 +1,8 @@
 """Outbox services: queue an e-mail after commit, send it once, retry with back-off, send again.
 
+LINE pushes are rows of the same outbox (``ita_portal.mail.line`` writes them); sending dispatches
+on the row's channel, everything else (claim, retry, failure, admin) is shared.
+
 The outbox is what makes mail reliable: a message is a row written in the same transaction as the
 change that caused it, a Celery task sends it after commit, SMTP failures are retried with growing
 delays and end as ``failed`` with the error shown in the admin. A process whose e-mail settings
@@ -22,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ita_portal.mail.models import OutboxEmail, OutboxStatus
+from ita_portal.mail.models import OutboxChannel, OutboxEmail, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +177,12 @@ def email_queue_many(*, messages: Iterable[dict]) -> list[OutboxEmail]:
         )
         for m in messages
     ]
+    return outbox_rows_insert(rows)
+
+
+def outbox_rows_insert(rows: list[OutboxEmail]) -> list[OutboxEmail]:
+    """Insert unsaved outbox rows (e-mail or LINE) whose dedupe key is not queued yet, in one INSERT,
+    and send them after commit; see ``email_queue_many``."""
     keys = [r.dedupe_key for r in rows if r.dedupe_key]
     with transaction.atomic(savepoint=False):
         seen = set(OutboxEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
@@ -262,6 +271,16 @@ def _build_message(email: OutboxEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _deliver(email: OutboxEmail) -> None:
+    """Hand one row to its channel: SMTP for e-mail, the LINE Messaging API for LINE."""
+    if email.channel == OutboxChannel.LINE:
+        from ita_portal.mail.line import line_push
+
+        line_push(email)
+    else:
+        _build_message(email).send(fail_silently=False)
+
+
 def outbox_send(*, email_id: int, now: dt.datetime | None = None) -> OutboxEmail | None:
     """Send one outbox row if it is due; returns the row, or None when another worker has it.
 
@@ -280,13 +299,13 @@ def outbox_send(*, email_id: int, now: dt.datetime | None = None) -> OutboxEmail
     if not claimed:
         return None
     email = OutboxEmail.objects.get(pk=email_id)
-    problem = mail_config_error()
+    problem = mail_config_error() if email.channel == OutboxChannel.EMAIL else ""
     if problem:
         email.status, email.last_error = OutboxStatus.FAILED, problem
         email.save(update_fields=["status", "last_error"])
         raise ImproperlyConfigured(problem)
     try:
-        _build_message(email).send(fail_silently=False)
+        _deliver(email)
     except Exception as exc:
         email.last_error = f"{type(exc).__name__}: {exc}"[:4000]
         if email.attempts >= max_attempts():

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ita_portal.mail.line import line_queue_many
 from ita_portal.mail.services import email_queue_many
 from measures.models import FollowUp, FollowUpStatus, Reminder, ReminderKind
 from measures.reminders import (
@@ -32,11 +33,22 @@ from measures.reminders import (
     SKIP_NOT_CANCELLED,
     SKIP_PAST,
     claim_stale_seconds,
+    followup_link,
     followups_recipients,
     reminder_due_at,
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _line_channels(followups) -> dict:
+    """Enabled LINE channels of the meetings' agencies, read from the join already made (no query)."""
+    channels = {}
+    for f in followups:
+        channel = getattr(f.agency, "line_channel", None)
+        if channel is not None and channel.enabled:
+            channels[f.agency_id] = channel
+    return channels
 
 
 def _lead_days(followup: FollowUp) -> list[int]:
@@ -188,7 +200,7 @@ def reminders_deliver(*, reminder_ids: list[int], claim_token: uuid.UUID, now: d
         followups = {
             f.pk: f
             for f in FollowUp.objects.select_for_update(of=("self",))
-            .select_related("agency", "measure")
+            .select_related("agency", "agency__line_channel", "measure")
             .filter(pk__in=mine.values("followup_id"))
             .order_by("pk")
         }
@@ -200,16 +212,22 @@ def reminders_deliver(*, reminder_ids: list[int], claim_token: uuid.UUID, now: d
         reasons = {r.pk: _skip_reason(r, followups[r.followup_id], now) for r in reminders}
         wanted = {r.followup_id for r in reminders if not reasons[r.pk]}
         recipients = followups_recipients([followups[pk] for pk in sorted(wanted)]) if wanted else {}
-        messages, sent_ids = [], []
+        messages, sent_ids, line_messages = [], [], []
         for r in reminders:
             if not reasons[r.pk] and not recipients[r.followup_id]:
                 reasons[r.pk] = SKIP_NO_RECIPIENTS
             if reasons[r.pk]:
                 continue
             followup = followups[r.followup_id]
-            messages += reminder_messages(reminder=r, followup=followup, recipients=recipients[r.followup_id])
+            mine_messages = reminder_messages(reminder=r, followup=followup, recipients=recipients[r.followup_id])
+            messages += mine_messages
             sent_ids.append(r.pk)
+            if mine_messages:
+                # The agency's LINE group (when configured) gets the reminder once, not once per person.
+                text = f"{mine_messages[0]['subject']}\n{followup_link(followup)}"
+                line_messages.append({"agency_id": followup.agency_id, "text": text, "dedupe_key": f"reminder:{r.pk}:line"})
         email_queue_many(messages=messages)
+        line_queue_many(messages=line_messages, channels=_line_channels(followups.values()))
         if sent_ids:
             Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
         skipped = defaultdict(list)

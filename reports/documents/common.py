@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ita_portal import thai
 from reports.models import Report
+from reports.signing import signature_url_of
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,10 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
             parts.append(f"โทร. {agency.phone}")
         department = " ".join(parts)
     endorsement = None
+    signed = is_signed_off(report)
     if report.state in ("approved", "published") and report.decision:
         endorsement = {
+            "signature_url": signature_url_of(report.approved_by_id) if signed else "",
             "decision": report.decision,
             "note": fmt.d(report.decision_note.strip()),
             "name": fmt.d(report.approver_name),
@@ -143,9 +146,49 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
         "proposals": [fmt.d(p) for p in lines(report.proposals)],
         "closing": fmt.d(report.closing),
         "signer_name": fmt.d(report.signer_name),
+        "signer_signature_url": signature_url_of(_signer_user_id(report)) if signed else "",
         "signer_position": fmt.d(report.signer_position),
         "endorsement": endorsement,
+        "reviews": review_notes(report, fmt, signed=signed),
     }
+
+
+def is_signed_off(report: Report) -> bool:
+    """Signature images print only on an approved document (never on a draft or review copy)."""
+    return report.state in ("approved", "published", "revoked") and bool(report.approved_by_id)
+
+
+def _signer_user_id(report: Report) -> int | None:
+    """The person whose signature block the memo prints: whoever submitted it, when the printed
+    signer name is theirs (a memo signed for someone else prints no image)."""
+    from ita_portal.agencies.models import Membership
+
+    submit = report.events.filter(action="submit").order_by("-pk").first()
+    if submit is None or not submit.actor_id:
+        return None
+    member = Membership.objects.filter(agency=report.agency, user_id=submit.actor_id).first()
+    if member is None or member.full_name.replace(" ", "") != report.signer_name.replace(" ", ""):
+        return None
+    return submit.actor_id
+
+
+def review_notes(report: Report, fmt: Fmt, *, signed: bool = False) -> list[dict]:
+    """The notes (เกษียณหนังสือ) of the chain's people who forwarded the memo in its latest round,
+    in order: note lines, name, position and the short date, as seed 000 prints them under the
+    drafter's signature and above the director's endorsement."""
+    if not report.review_round:
+        return []
+    steps = report.review_steps.filter(round=report.review_round, outcome="forward").order_by("order")
+    return [
+        {
+            "lines": [fmt.d(line) for line in lines(step.note)],
+            "name": fmt.d(step.reviewer_name),
+            "position": fmt.d(step.reviewer_position),
+            "date": fmt.date(step.done_at, abbr=True),
+            "signature_url": signature_url_of(step.reviewer_id) if signed else "",
+        }
+        for step in steps
+    ]
 
 
 def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
@@ -155,7 +198,11 @@ def head_signature(report: Report, fmt: Fmt, director=None) -> dict:
     seeds do); after approval the approver's name is printed.
     """
     if report.approver_name:
-        return {"name": fmt.d(report.approver_name), "position": fmt.d(report.approver_position or report.agency.head_title)}
+        return {
+            "name": fmt.d(report.approver_name),
+            "position": fmt.d(report.approver_position or report.agency.head_title),
+            "signature_url": signature_url_of(report.approved_by_id) if is_signed_off(report) else "",
+        }
     return {
         "name": fmt.d(director.full_name) if director else "",
         "position": fmt.d((director.position_title if director else "") or report.agency.head_title),

@@ -2,6 +2,8 @@
 
 - :mod:`reports.services.signoff` — create, edit/new version, submit, return, approve (number,
   freeze), publish, revoke, and the transition map.
+- :mod:`reports.services.routing` — the chain each kind passes through (เสนอตามลำดับชั้น), forward.
+- :mod:`reports.services.notify` — who is told of each move, through the mail outbox.
 - :mod:`reports.services.renditions` — PDF requests, the Celery-side render with progress.
 - :mod:`reports.services.previews` — the memo preview, rendered by the worker into a file named by its text.
 """
@@ -14,10 +16,13 @@ from reports.services.renditions import (
     rendition_retry,
     renditions_requeue,
 )
+from reports.services.routing import report_forward, routing_chain, routing_chain_set
 from reports.services.signoff import (
+    CHAIN_ACTIONS,
     DIRECTOR_ACTIONS,
     EDITABLE_FIELDS,
     TRANSITIONS,
+    actions_for,
     allowed_actions,
     next_document_number,
     report_approve,
@@ -32,9 +37,11 @@ from reports.services.signoff import (
 )
 
 __all__ = [
+    "CHAIN_ACTIONS",
     "DIRECTOR_ACTIONS",
     "EDITABLE_FIELDS",
     "TRANSITIONS",
+    "actions_for",
     "allowed_actions",
     "next_document_number",
     "preview_pdf",
@@ -48,10 +55,13 @@ __all__ = [
     "report_approve",
     "report_create",
     "report_defaults",
+    "report_forward",
     "report_publish",
     "report_return",
     "report_revoke",
     "report_source",
     "report_submit",
     "report_update",
+    "routing_chain",
+    "routing_chain_set",
 ]

@@ -4,7 +4,8 @@
 - :func:`rendition_freeze` does the same for the approved PDF (``is_final``), once per report.
 - :func:`rendition_render` claims a pending rendition with a conditional UPDATE (two workers never
   render the same row), renders through :func:`reports.pdf.render_pdf`, stores file, SHA-256,
-  size and pages. A finished final rendition is never rendered again.
+  size and pages. A finished final rendition is never rendered again; it is signed (PAdES, the
+  agency's key, :mod:`reports.signing`) before it is hashed.
 """
 
 from __future__ import annotations
@@ -198,6 +199,8 @@ def rendition_render(*, rendition_id: int) -> Rendition:
     logger.setLevel(logging.INFO)
     try:
         data = render_source_pdf(rendition.source_data)
+        if rendition.is_final:
+            data = _sign_final(rendition, data)
     except Exception as exc:
         log.exception("rendition %s failed", rendition_id)
         Rendition.objects.filter(pk=rendition_id).update(status=RenditionStatus.FAILED, error=str(exc)[:2000], progress=0)
@@ -221,3 +224,14 @@ def rendition_render(*, rendition_id: int) -> Rendition:
         rendition.finished_at = timezone.now()
         rendition.save()
     return rendition
+
+
+def _sign_final(rendition: Rendition, data: bytes) -> bytes:
+    """The approved PDF with the agency's PAdES signature naming the approver and the decision;
+    the frozen SHA-256 is of these signed bytes."""
+    from reports.signing import pdf_sign
+
+    report = rendition.report
+    endorsement = (rendition.source_data.get("memo") or {}).get("endorsement") or {}
+    reason = f"{endorsement.get('decision') or report.decision}: {report.subject}"[:250]
+    return pdf_sign(data, agency=report.agency, signer_name=report.approver_name, reason=reason)

@@ -26,21 +26,27 @@ from reports.models import (
     ReportEvent,
     ReportKind,
     ReportState,
+    ReviewOutcome,
 )
+from reports.services import routing
+from reports.services.notify import notify_event
 
 S = ReportState
 
 #: action → (states it may start from, state it leads to). Nothing else moves a report.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ReportAction.SUBMIT: (frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
+    ReportAction.FORWARD: (frozenset({S.SUBMITTED}), S.SUBMITTED),
     ReportAction.RETURN: (frozenset({S.SUBMITTED}), S.RETURNED),
     ReportAction.APPROVE: (frozenset({S.SUBMITTED}), S.APPROVED),
     ReportAction.PUBLISH: (frozenset({S.APPROVED, S.REVOKED}), S.PUBLISHED),
     ReportAction.REVOKE: (frozenset({S.PUBLISHED}), S.REVOKED),
 }
 
-#: Actions that need the director's right (can_approve); the others need a writer's right.
+#: Actions that need the director's right (can_approve); the others need a writer's right, except
+#: the chain's own moves (forward, and return while a reviewer holds the memo): only that reviewer.
 DIRECTOR_ACTIONS = frozenset({ReportAction.RETURN, ReportAction.APPROVE, ReportAction.PUBLISH, ReportAction.REVOKE})
+CHAIN_ACTIONS = frozenset({ReportAction.FORWARD, ReportAction.RETURN})
 
 #: Fields staff edit in the browser.
 EDITABLE_FIELDS = (
@@ -70,7 +76,24 @@ def allowed_actions(report: Report) -> list[str]:
     return [action for action, (sources, _target) in TRANSITIONS.items() if report.state in sources]
 
 
-def _log(report: Report, *, action: str, actor, from_state: str, note: str = "", pdf_sha256: str = "") -> ReportEvent:
+def actions_for(report: Report, actor) -> list[str]:
+    """The actions ``actor`` may take on ``report`` now: the map's, narrowed by rights and the chain
+    (only the pending reviewer forwards; the director approves once the chain is through)."""
+    out = []
+    pending = routing.current_step(report)
+    for action in allowed_actions(report):
+        if action == ReportAction.FORWARD:
+            ok = pending is not None and pending.reviewer_id == actor.pk
+        elif action == ReportAction.APPROVE:
+            ok = pending is None and access.can_approve(actor, report.agency)
+        else:
+            ok = _allowed(report, action, actor)
+        if ok:
+            out.append(action)
+    return out
+
+
+def log_event(report: Report, *, action: str, actor, from_state: str, note: str = "", pdf_sha256: str = "") -> ReportEvent:
     return ReportEvent.objects.create(
         report=report, action=action, from_state=from_state, to_state=report.state, actor=actor, note=note, pdf_sha256=pdf_sha256
     )
@@ -132,7 +155,7 @@ def report_create(*, agency: Agency, year: int, kind: str, actor, data: dict | N
     report = Report(agency=agency, fiscal_year=year, kind=kind, created_by=actor, state=S.DRAFT, **values)
     _validate(report)
     report.save()
-    _log(report, action=ReportAction.CREATE, actor=actor, from_state="")
+    log_event(report, action=ReportAction.CREATE, actor=actor, from_state="")
     return report
 
 
@@ -173,7 +196,7 @@ def report_update(*, report: Report, actor, data: dict) -> Report:
             setattr(new, key, value)
         _validate(new)
         new.save()
-        _log(
+        log_event(
             new, action=ReportAction.NEW_VERSION, actor=actor, from_state="", note=_("แก้ไขจากฉบับที่ %(v)s") % {"v": report.version}
         )
         return new
@@ -181,7 +204,7 @@ def report_update(*, report: Report, actor, data: dict) -> Report:
         setattr(report, key, value)
     _validate(report)
     report.save()
-    _log(report, action=ReportAction.EDIT, actor=actor, from_state=report.state)
+    log_event(report, action=ReportAction.EDIT, actor=actor, from_state=report.state)
     return report
 
 
@@ -195,18 +218,25 @@ def next_document_number(*, agency: Agency, year: int) -> int:
     return seq.last_number
 
 
-def _reviewed_sha(report: Report) -> str:
+def reviewed_sha(report: Report) -> str:
     rendition = selectors.latest_rendition(report, done_only=True)
     return rendition.sha256 if rendition else ""
 
 
-def _move(*, report: Report, action: str, actor, note: str = "") -> tuple[Report, str]:
-    """Lock, check rights and the transition map; returns the locked report and its old state."""
+def _allowed(report: Report, action: str, actor) -> bool:
     agency = report.agency
-    allowed = access.can_approve(actor, agency) if action in DIRECTOR_ACTIONS else access.can_write(actor, agency)
-    if not allowed:
-        raise PermissionDenied
+    if action == ReportAction.FORWARD:
+        return access.can_read(actor, agency)  # the service then checks it is the pending reviewer
+    if action == ReportAction.RETURN:
+        return routing.may_return(report, actor)
+    return access.can_approve(actor, agency) if action in DIRECTOR_ACTIONS else access.can_write(actor, agency)
+
+
+def move(*, report: Report, action: str, actor) -> tuple[Report, str]:
+    """Lock, check rights and the transition map; returns the locked report and its old state."""
     locked = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if not _allowed(locked, action, actor):
+        raise PermissionDenied
     sources, target = TRANSITIONS[action]
     if locked.state not in sources:
         raise ValidationError(
@@ -220,22 +250,33 @@ def _move(*, report: Report, action: str, actor, note: str = "") -> tuple[Report
 
 @transaction.atomic
 def report_submit(*, report: Report, actor, note: str = "") -> Report:
-    """Send a draft (or returned) report to the director."""
-    locked, old = _move(report=report, action=ReportAction.SUBMIT, actor=actor)
+    """Send a draft (or returned) report on its way: to the first person of the agency's chain for
+    its kind, or directly to the director when there is none. Starts a new review round."""
+    locked, old = move(report=report, action=ReportAction.SUBMIT, actor=actor)
     _validate(locked)
-    locked.save(update_fields=["state", "updated_at"])
-    _log(locked, action=ReportAction.SUBMIT, actor=actor, from_state=old, note=note, pdf_sha256=_reviewed_sha(locked))
+    routing.review_round_start(locked)
+    locked.save(update_fields=["state", "review_round", "pending_review", "updated_at"])
+    event = log_event(locked, action=ReportAction.SUBMIT, actor=actor, from_state=old, note=note, pdf_sha256=reviewed_sha(locked))
+    notify_event(report=locked, event=event)
     return locked
 
 
 @transaction.atomic
 def report_return(*, report: Report, actor, note: str) -> Report:
-    """The director sends a submitted report back for changes; the note says what to change."""
+    """Whoever holds a submitted report (the pending reviewer of the chain, or the director at its
+    end) sends it back to the drafter; the note says what to change."""
     if not (note or "").strip():
         raise ValidationError({"note": _("กรุณาระบุเหตุผลหรือสิ่งที่ต้องแก้ไขเมื่อส่งกลับ")})
-    locked, old = _move(report=report, action=ReportAction.RETURN, actor=actor)
-    locked.save(update_fields=["state", "updated_at"])
-    _log(locked, action=ReportAction.RETURN, actor=actor, from_state=old, note=note.strip(), pdf_sha256=_reviewed_sha(locked))
+    locked, old = move(report=report, action=ReportAction.RETURN, actor=actor)
+    step = routing.current_step(locked)
+    if step is not None:
+        routing.step_close(step, outcome=ReviewOutcome.RETURN, note=note)
+    locked.pending_review = None
+    locked.save(update_fields=["state", "pending_review", "updated_at"])
+    event = log_event(
+        locked, action=ReportAction.RETURN, actor=actor, from_state=old, note=note.strip(), pdf_sha256=reviewed_sha(locked)
+    )
+    notify_event(report=locked, event=event)
     return locked
 
 
@@ -256,7 +297,10 @@ def report_approve(*, report: Report, actor, decision: str = Decision.PERMIT, no
     """
     if decision not in (Decision.ACKNOWLEDGE, Decision.PERMIT, Decision.APPROVE):
         raise ValidationError({"decision": _("คำสั่งการสำหรับการอนุมัติต้องเป็น ทราบ อนุญาต หรืออนุมัติ")})
-    locked, old = _move(report=report, action=ReportAction.APPROVE, actor=actor)
+    locked, old = move(report=report, action=ReportAction.APPROVE, actor=actor)
+    step = routing.current_step(locked)
+    if step is not None:
+        raise ValidationError(_("รายงานยังอยู่ระหว่างการพิจารณาของ %(name)s ตามลำดับชั้น") % {"name": step.reviewer_name})
     if _drafted_by(locked, actor) and not locked.agency.allow_self_approval:
         raise ValidationError(_("ผู้อนุมัติต้องไม่ใช่ผู้จัดทำหรือผู้เสนอรายงานนี้ (หน่วยงานไม่อนุญาตให้อนุมัติเอกสารของตนเอง)"))
     now = timezone.now()
@@ -272,17 +316,18 @@ def report_approve(*, report: Report, actor, decision: str = Decision.PERMIT, no
     locked.approved_by = actor
     locked.approved_at = now
     locked.save()
-    _log(
+    event = log_event(
         locked,
         action=ReportAction.APPROVE,
         actor=actor,
         from_state=old,
         note=locked.decision_note,
-        pdf_sha256=_reviewed_sha(locked),
+        pdf_sha256=reviewed_sha(locked),
     )
     from reports.services.renditions import rendition_freeze
 
     rendition_freeze(report=locked, actor=actor)
+    notify_event(report=locked, event=event)
     return locked
 
 
@@ -296,21 +341,24 @@ def _final_done(report: Report) -> Rendition:
 @transaction.atomic
 def report_publish(*, report: Report, actor, note: str = "") -> Report:
     """Put an approved report's frozen PDF on the agency's public page."""
-    locked, old = _move(report=report, action=ReportAction.PUBLISH, actor=actor)
+    locked, old = move(report=report, action=ReportAction.PUBLISH, actor=actor)
     final = _final_done(locked)
     locked.published_at = timezone.now()
     locked.save(update_fields=["state", "published_at", "updated_at"])
-    _log(locked, action=ReportAction.PUBLISH, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256)
+    event = log_event(locked, action=ReportAction.PUBLISH, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256)
+    notify_event(report=locked, event=event)
     return locked
 
 
 @transaction.atomic
 def report_revoke(*, report: Report, actor, note: str = "") -> Report:
     """Take a published report off the public page (its frozen PDF and trail stay)."""
-    locked, old = _move(report=report, action=ReportAction.REVOKE, actor=actor)
+    locked, old = move(report=report, action=ReportAction.REVOKE, actor=actor)
     final = selectors.final_rendition(locked)
     locked.save(update_fields=["state", "updated_at"])
-    _log(locked, action=ReportAction.REVOKE, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256 if final else "")
+    log_event(
+        locked, action=ReportAction.REVOKE, actor=actor, from_state=old, note=note, pdf_sha256=final.sha256 if final else ""
+    )
     return locked
 
 
