@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.http import HttpRequest
 
 
 def waiting(request: HttpRequest) -> dict:
-    """``nav_waiting_count``: a callable the template calls once (one COUNT query, only when shown)."""
+    """``nav_waiting_count``: how many memos wait for the user (one COUNT query), read here and not
+    from the template. htmx fragments carry no navigation bar, so they are spared the query."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or request.headers.get("HX-Request"):
         return {}
+    from reports.selectors import waiting_for
 
-    @cache
-    def count() -> int:
-        from reports.selectors import waiting_for
-
-        return waiting_for(user).count()
-
-    return {"nav_waiting_count": count}
+    return {"nav_waiting_count": waiting_for(user).count()}

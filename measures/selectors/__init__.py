@@ -1,5 +1,6 @@
-"""Reads of measures and their follow-up, and a supervisor's area (every agency below with its
-scores and its measures), always scoped through ``ita_portal.agencies.selectors``.
+"""Reads of measures and their follow-up, always scoped through ``ita_portal.agencies.selectors``;
+the change history (``history``) and a supervisor's area (``area``) are modules of this package,
+their names re-exported here.
 
 Each page is a fixed number of queries whatever the number of rows (annotations and prefetches,
 no per-row queries); tests assert it.
@@ -13,9 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    DecimalField,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -28,7 +27,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from indicators.models import Framework, IndicatorScore
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.thai import MONTHS, WEEKDAYS, be_year
@@ -42,6 +40,7 @@ from measures.models import (
     ProgressUpdate,
     Weakness,
 )
+from measures.selectors.people import person_names, user_label
 
 
 def _annotated(qs: QuerySet[Measure]) -> QuerySet[Measure]:
@@ -198,22 +197,6 @@ def _one(qs: QuerySet, **lookup):
         raise Http404 from exc
 
 
-def person_names(user_ids: set[int], agency_id: int) -> dict[int, str]:
-    """Thai names (as the agency knows them) of users, one query; their own agency's entry wins."""
-    names: dict[int, str] = {}
-    rows = Membership.objects.filter(user_id__in=[i for i in user_ids if i]).order_by("user_id", "pk")
-    for m in rows:
-        if m.user_id not in names or m.agency_id == agency_id:
-            names[m.user_id] = m.full_name
-    return names
-
-
-def _user_label(user, names: dict[int, str]) -> str:
-    if user is None:
-        return "ระบบ"
-    return names.get(user.pk) or user.get_full_name() or user.get_username()
-
-
 def measure_detail_data(measure: Measure) -> dict:
     """Steps, progress (with evidence), meetings and evidence of a measure: a fixed number of queries."""
     steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
@@ -228,9 +211,9 @@ def measure_detail_data(measure: Measure) -> dict:
     evidence = list(measure.evidence.select_related("uploaded_by", "progress").order_by("-uploaded_at", "-pk"))
     names = person_names({p.recorded_by_id for p in progress} | {e.uploaded_by_id for e in evidence}, measure.agency_id)
     for p in progress:
-        p.recorded_by_name = _user_label(p.recorded_by, names) if p.recorded_by_id else ""
+        p.recorded_by_name = user_label(p.recorded_by, names) if p.recorded_by_id else ""
     for e in evidence:
-        e.uploaded_by_name = _user_label(e.uploaded_by, names) if e.uploaded_by_id else ""
+        e.uploaded_by_name = user_label(e.uploaded_by, names) if e.uploaded_by_id else ""
     next_plan_meeting = (
         FollowUp.objects.filter(
             agency_id=measure.agency_id,
@@ -312,198 +295,5 @@ def month_grid(*, user, agency: Agency, year: int, month: int) -> MonthGrid:
     return MonthGrid(year, month, f"{MONTHS[month - 1]} {be_year(year)}", weeks, prev, nxt)
 
 
-# --- history ----------------------------------------------------------------------------------
-
-HISTORY_LIMIT = 60
-_KINDS = {"+": "สร้าง", "~": "แก้ไข", "-": "ลบ"}
-
-
-@dataclass
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    what: str
-    action: str
-    changes: list[tuple[str, str, str]]
-
-
-def _display(model, field_name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        f = model._meta.get_field(field_name)
-    except Exception:
-        return str(value)
-    if getattr(f, "choices", None):
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "ใช่" if value else "ไม่ใช่"
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value)
-        return f"{local.day}/{local.month}/{be_year(local)} {local:%H:%M}"
-    if isinstance(value, dt.date):
-        return f"{value.day}/{value.month}/{be_year(value)}"
-    text = str(value)
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _entries(records: list, model, label_of, skip: set[str], names: dict[int, str]) -> list[HistoryEntry]:
-    """Entries from one object's history records (newest first in ``records``)."""
-    fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
-    entries = []
-    by_object: dict[int, list] = {}
-    for r in records:
-        by_object.setdefault(r.id, []).append(r)
-    for rows in by_object.values():
-        rows.sort(key=lambda r: (r.history_date, r.history_id))
-        prev = None
-        for r in rows:
-            changes = []
-            if r.history_type == "~" and prev is not None:
-                delta = r.diff_against(prev, included_fields=fields)
-                for c in delta.changes:
-                    verbose = str(model._meta.get_field(c.field).verbose_name)
-                    changes.append((verbose, _display(model, c.field, c.old), _display(model, c.field, c.new)))
-                if not changes:
-                    prev = r
-                    continue
-            entries.append(
-                HistoryEntry(
-                    when=r.history_date,
-                    who=_user_label(r.history_user, names),
-                    what=label_of(r),
-                    action=_KINDS.get(r.history_type, r.history_type),
-                    changes=changes,
-                )
-            )
-            prev = r
-    return entries
-
-
-def measure_history(measure: Measure) -> list[HistoryEntry]:
-    """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
-
-    The page reads one source, django-simple-history's tables (``HistoricalRecords`` on Measure,
-    MeasureStep, FollowUp, ProgressUpdate): it records every save, including the services' own,
-    with the user from the request. The portal keeps one trail per kind of record and never mixes
-    them on a page: simple-history for measures and their follow-up; ``ReportEvent`` for reports
-    (a sign-off log that only grows and names the state each action left); for scores, the
-    assessment's ``updated_by`` / ``updated_at`` (the last change), since scores are re-imported
-    whole. Four queries (one per history table), whatever the length of the trail.
-    """
-    skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
-    sources = [
-        (Measure.history.filter(id=measure.pk), Measure, lambda r: "มาตรการ", skip),
-        (MeasureStep.history.filter(measure_id=measure.pk), MeasureStep, lambda r: f"ขั้นตอน: {r.text[:60]}", skip | {"done_by"}),
-        (FollowUp.history.filter(measure_id=measure.pk), FollowUp, lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}", skip),
-        (
-            ProgressUpdate.history.filter(measure_id=measure.pk),
-            ProgressUpdate,
-            lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
-            skip | {"recorded_by"},
-        ),
-    ]
-    loaded = [(list(qs.select_related("history_user")), model, label, sk) for qs, model, label, sk in sources]
-    names = person_names({r.history_user_id for records, *_ in loaded for r in records}, measure.agency_id)
-    entries: list[HistoryEntry] = []
-    for records, model, label, sk in loaded:
-        entries += _entries(records, model, label, sk, names)
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:HISTORY_LIMIT]
-
-
-# --- supervisor's area -------------------------------------------------------------------------
-
-SCORE_FIELD = DecimalField(max_digits=5, decimal_places=2)
-
-AREA_SORTS = {
-    "name": (F("name").asc(), "pk"),
-    "-name": (F("name").desc(), "-pk"),
-    "code": (F("code").asc(),),
-    "-code": (F("code").desc(),),
-    # Agencies without a score go last whichever way the column is sorted (same on SQLite and PostgreSQL).
-    "score": (F("overall").asc(nulls_last=True), "name"),
-    "-score": (F("overall").desc(nulls_last=True), "name"),
-    "weakest": (F("weakest_sort").asc(nulls_last=True), "name"),
-    "-weakest": (F("weakest_sort").desc(nulls_last=True), "name"),
-    "done": (F("done_sort").asc(), "name"),
-    "-done": (F("done_sort").desc(), "name"),
-}
-
-
-def area_agencies(user, root: Agency, framework: Framework | None, year: int) -> QuerySet[Agency]:
-    """Every agency of ``root``'s subtree the user may read, with the year's ``overall``, ``grade``,
-    ``passed`` and instrument scores ``iit``/``eit``/``oit`` (for the rating bands of 2568 on,
-    ``indicators.rating``) — one LEFT JOIN: an agency has at most one assessment per framework.
-
-    The weakest indicator and the measure counts are shown for one page of agencies only, so
-    they are read for that page by :func:`area_details`; as sort keys (``weakest_sort``,
-    ``done_sort``) they are aliases, computed by the database only when the list is sorted by them.
-    """
-    qs = selectors.scope_queryset(Agency.objects.all(), user, "").filter(path__startswith=root.path, is_active=True)
-    weakest = IndicatorScore.objects.filter(assessment__agency=OuterRef("pk"), assessment__framework=framework).order_by(
-        "score", "indicator__number"
-    )
-    done = (
-        Measure.objects.filter(agency=OuterRef("pk"), fiscal_year=year, status=MeasureStatus.DONE)
-        .order_by()
-        .values("agency")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        year_assessment=FilteredRelation("assessments", condition=Q(assessments__framework=framework)),
-        overall=F("year_assessment__overall_score"),
-        grade=F("year_assessment__grade"),
-        passed=F("year_assessment__passed"),
-        iit=F("year_assessment__iit_score"),
-        eit=F("year_assessment__eit_score"),
-        oit=F("year_assessment__oit_score"),
-    ).alias(
-        weakest_sort=Subquery(weakest.values("score")[:1], output_field=SCORE_FIELD),
-        done_sort=Coalesce(Subquery(done, output_field=IntegerField()), 0),
-    )
-
-
-def area_details(agencies: list[Agency], framework: Framework | None, year: int) -> list[Agency]:
-    """Set ``weakest_number``, ``weakest_name``, ``weakest_score``, ``measures_total`` and
-    ``measures_<status>`` on ``agencies`` (one page of :func:`area_agencies`). Two queries."""
-    ids = [a.pk for a in agencies]
-    weakest: dict[int, dict] = {}
-    if ids and framework is not None:
-        rows = (
-            IndicatorScore.objects.filter(assessment__agency_id__in=ids, assessment__framework=framework)
-            .order_by("assessment__agency_id", "score", "indicator__number")
-            .values("assessment__agency_id", "score", "indicator__number", "indicator__name")
-        )
-        for row in rows:
-            weakest.setdefault(row["assessment__agency_id"], row)
-    counts: dict[tuple[int, str], int] = {}
-    if ids:
-        rows = Measure.objects.filter(agency_id__in=ids, fiscal_year=year).order_by().values_list("agency_id", "status")
-        for agency_id, status, n in rows.annotate(n=Count("pk")):
-            counts[(agency_id, status)] = n
-    for a in agencies:
-        w = weakest.get(a.pk)
-        a.weakest_number = w["indicator__number"] if w else None
-        a.weakest_name = w["indicator__name"] if w else None
-        a.weakest_score = w["score"] if w else None
-        for status in MeasureStatus.values:
-            setattr(a, f"measures_{status}", counts.get((a.pk, status), 0))
-        a.measures_total = sum(counts.get((a.pk, status), 0) for status in MeasureStatus.values)
-    return agencies
-
-
-def filter_area(qs: QuerySet[Agency], *, q: str = "", grade: str = "", result: str = "", sort: str = "name") -> QuerySet[Agency]:
-    """Apply the area dashboard's filters (text, grade, passed/failed/missing) and sort."""
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
-    if grade:
-        qs = qs.filter(grade=grade)
-    if result == "passed":
-        qs = qs.filter(passed=True)
-    elif result == "failed":
-        qs = qs.filter(passed=False)
-    elif result == "missing":
-        qs = qs.filter(overall__isnull=True)
-    return qs.order_by(*AREA_SORTS.get(sort, AREA_SORTS["name"]))
+from measures.selectors.area import AREA_SORTS, SCORE_FIELD, area_agencies, area_details, filter_area  # noqa: E402, F401
+from measures.selectors.history import HISTORY_LIMIT, HistoryEntry, measure_history  # noqa: E402, F401

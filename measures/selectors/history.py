@@ -1,0 +1,110 @@
+"""The change history of a measure and what hangs from it (steps, meetings, progress): the
+simple-history rows read once, with Thai field names and the people's Thai names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ita_portal.thai import be_year
+from measures.models import FollowUp, Measure, MeasureStep, ProgressUpdate
+from measures.selectors.people import person_names, user_label
+
+HISTORY_LIMIT = 60
+_KINDS = {"+": "สร้าง", "~": "แก้ไข", "-": "ลบ"}
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+def _display(model, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        f = model._meta.get_field(field_name)
+    except Exception:
+        return str(value)
+    if getattr(f, "choices", None):
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "ใช่" if value else "ไม่ใช่"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return f"{local.day}/{local.month}/{be_year(local)} {local:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.day}/{value.month}/{be_year(value)}"
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _entries(records: list, model, label_of, skip: set[str], names: dict[int, str]) -> list[HistoryEntry]:
+    """Entries from one object's history records (newest first in ``records``)."""
+    fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
+    entries = []
+    by_object: dict[int, list] = {}
+    for r in records:
+        by_object.setdefault(r.id, []).append(r)
+    for rows in by_object.values():
+        rows.sort(key=lambda r: (r.history_date, r.history_id))
+        prev = None
+        for r in rows:
+            changes = []
+            if r.history_type == "~" and prev is not None:
+                delta = r.diff_against(prev, included_fields=fields)
+                for c in delta.changes:
+                    verbose = str(model._meta.get_field(c.field).verbose_name)
+                    changes.append((verbose, _display(model, c.field, c.old), _display(model, c.field, c.new)))
+                if not changes:
+                    prev = r
+                    continue
+            entries.append(
+                HistoryEntry(
+                    when=r.history_date,
+                    who=user_label(r.history_user, names),
+                    what=label_of(r),
+                    action=_KINDS.get(r.history_type, r.history_type),
+                    changes=changes,
+                )
+            )
+            prev = r
+    return entries
+
+
+def measure_history(measure: Measure) -> list[HistoryEntry]:
+    """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
+
+    The page reads one source, django-simple-history's tables (``HistoricalRecords`` on Measure,
+    MeasureStep, FollowUp, ProgressUpdate): it records every save, including the services' own,
+    with the user from the request. The portal keeps one trail per kind of record and never mixes
+    them on a page: simple-history for measures and their follow-up; ``ReportEvent`` for reports
+    (a sign-off log that only grows and names the state each action left); for scores, the
+    assessment's ``updated_by`` / ``updated_at`` (the last change), since scores are re-imported
+    whole. Four queries (one per history table), whatever the length of the trail.
+    """
+    skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
+    sources = [
+        (Measure.history.filter(id=measure.pk), Measure, lambda r: "มาตรการ", skip),
+        (MeasureStep.history.filter(measure_id=measure.pk), MeasureStep, lambda r: f"ขั้นตอน: {r.text[:60]}", skip | {"done_by"}),
+        (FollowUp.history.filter(measure_id=measure.pk), FollowUp, lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}", skip),
+        (
+            ProgressUpdate.history.filter(measure_id=measure.pk),
+            ProgressUpdate,
+            lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
+            skip | {"recorded_by"},
+        ),
+    ]
+    loaded = [(list(qs.select_related("history_user")), model, label, sk) for qs, model, label, sk in sources]
+    names = person_names({r.history_user_id for records, *_ in loaded for r in records}, measure.agency_id)
+    entries: list[HistoryEntry] = []
+    for records, model, label, sk in loaded:
+        entries += _entries(records, model, label, sk, names)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:HISTORY_LIMIT]
