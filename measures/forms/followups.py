@@ -15,6 +15,7 @@ from ita_portal.forms_thai import ThaiDateField, ThaiTimeField
 from ita_portal.text_limits import BoundedTextMixin
 from measures.forms._common import AgencyScopedMixin, textarea
 from measures.models import FollowUp, Measure
+from measures.services._common import check_period
 
 
 class FollowUpForm(BoundedTextMixin, AgencyScopedMixin, forms.Form):
@@ -67,9 +68,10 @@ class FollowUpForm(BoundedTextMixin, AgencyScopedMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end < start:
-            self.add_error("end_time", _("เวลาสิ้นสุดต้องไม่ก่อนเวลาเริ่ม"))
+        try:
+            check_period(data.get("start_time"), data.get("end_time"), field="end_time", times=True)
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
     def service_kwargs(self) -> dict:
@@ -161,9 +163,10 @@ class GenerateForm(FollowUpForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น"))
+        try:
+            check_period(data.get("start"), data.get("end"), field="end")
+        except ValidationError as exc:
+            self.add_error(None, exc)
         if data.get("mode") == "monthly":
             if not data.get("days_of_month") and "days_of_month" not in self.errors:
                 self.add_error("days_of_month", _("กรุณาระบุวันที่ของเดือน เช่น 15, 30"))

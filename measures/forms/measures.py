@@ -18,6 +18,7 @@ from ita_portal.forms_thai import ThaiDateField
 from ita_portal.text_limits import BoundedTextMixin
 from measures.forms._common import AgencyScopedMixin, money_field, textarea
 from measures.models import Measure, MeasureStatus, Weakness
+from measures.services._common import check_period
 from measures.services.measures import MEASURE_FIELDS
 
 # Arguments of measure_create / measure_update that are relations rather than plain fields.
@@ -136,9 +137,10 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น"))
+        try:
+            check_period(data.get("start_date"), data.get("end_date"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
     def _post_clean(self):

@@ -1,4 +1,5 @@
-"""Checks shared by the measures services: everything a row points at belongs to its agency."""
+"""Checks shared by the measures services (and the forms that show their messages early):
+everything a row points at belongs to its agency, periods are ordered, dates fall in the fiscal year."""
 
 from __future__ import annotations
 
@@ -24,6 +25,18 @@ def check_people(agency: Agency, people: Iterable[Membership], field: str = "res
     if any(p.agency_id != agency.pk for p in people):
         raise ValidationError({field: _("เลือกได้เฉพาะบุคลากรของหน่วยงานนี้")})
     return people
+
+
+def check_period(start, end, *, field: str = "end_date", times: bool = False) -> None:
+    """An end (date or time) is not before its start: the one place this rule is written.
+
+    The services call it before saving (the database constraint stays as the last guard); the
+    forms call it too, so the message stands under the field the person typed. ``times``: the
+    message speaks of times (a meeting's hours) rather than dates.
+    """
+    if start is not None and end is not None and end < start:
+        message = _("เวลาสิ้นสุดต้องไม่ก่อนเวลาเริ่ม") if times else _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")
+        raise ValidationError({field: message})
 
 
 def check_fiscal_year(fiscal_year: int) -> None:

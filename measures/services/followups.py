@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.service_fields import apply_fields, check_fields
 from measures.models import FollowUp, FollowUpStatus, Measure
-from measures.services._common import check_divisions, check_fiscal_year, check_people, check_within_fiscal_year
+from measures.services._common import check_divisions, check_fiscal_year, check_people, check_period, check_within_fiscal_year
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # Fields whose change calendar apps must pick up (iCalendar SEQUENCE goes up).
@@ -52,8 +52,7 @@ def _renumber(agency_id: int, fiscal_year: int, measure_id: int | None) -> None:
 def _check_period(starts_at: dt.datetime, ends_at: dt.datetime | None, fiscal_year: int | None) -> None:
     if starts_at is None:
         raise ValidationError({"starts_at": _("กรุณาระบุวันเวลาประชุม")})
-    if ends_at is not None and ends_at < starts_at:
-        raise ValidationError({"ends_at": _("เวลาสิ้นสุดต้องไม่ก่อนเวลาเริ่ม")})
+    check_period(starts_at, ends_at, field="ends_at", times=True)
     # A meeting follows up the plan of its fiscal year: it is held inside that year (Bangkok dates).
     # None: the time is not being changed (an old meeting stays editable).
     if fiscal_year is not None:
@@ -196,8 +195,7 @@ def schedule_dates(
     With ``weekdays_only`` a planned Saturday or Sunday is held on the next Monday (which may fall
     a day or two after ``end``). Two planned dates landing on the same Monday are kept once.
     """
-    if end < start:
-        raise ValidationError({"end": _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")})
+    check_period(start, end, field="end")
     if days_of_month:
         if any(not 1 <= int(d) <= 31 for d in days_of_month):
             raise ValidationError({"days_of_month": _("วันที่ของเดือนต้องอยู่ระหว่าง 1 ถึง 31")})

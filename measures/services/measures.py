@@ -15,7 +15,7 @@ from indicators.models import Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.service_fields import apply_fields
 from measures.models import Measure, MeasureStep, Weakness
-from measures.services._common import check_divisions, check_fiscal_year, check_people, check_within_fiscal_year
+from measures.services._common import check_divisions, check_fiscal_year, check_people, check_period, check_within_fiscal_year
 
 # Plain fields a form may set on a measure; relations go through their own arguments.
 MEASURE_FIELDS = frozenset(
@@ -78,6 +78,7 @@ def measure_create(
     measure = Measure(agency=agency, fiscal_year=fiscal_year, title=(title or "").strip(), created_by=user)
     apply_fields(measure, fields, MEASURE_FIELDS, "measure")
     _check_links(measure, weakness, indicator)
+    check_period(measure.start_date, measure.end_date)
     check_within_fiscal_year(fiscal_year, {"start_date": measure.start_date, "end_date": measure.end_date})
     if weakness is not None and not measure.weakness_text:
         measure.weakness_text = weakness.title
@@ -121,6 +122,7 @@ def measure_update(
             measure.indicator if indicator is ... else indicator,  # type: ignore[arg-type]
         )
     if "start_date" in fields or "end_date" in fields:
+        check_period(measure.start_date, measure.end_date)
         check_within_fiscal_year(measure.fiscal_year, {k: fields[k] for k in ("start_date", "end_date") if k in fields})
     measure.full_clean()
     measure.save()
