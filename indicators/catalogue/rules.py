@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from indicators.catalogue import core
+from indicators.catalogue import validate as core  # the value parsers (a module import: no cycle)
 
 INSTRUMENT_KEYS = ("iit", "eit", "oit")
 
