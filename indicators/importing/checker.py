@@ -2,88 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from indicators.importing import limits
 from indicators.importing.limits import FileTooLarge
+from indicators.importing.parsed import ItemValue, ParsedScores, RowError  # noqa: F401  (re-exported)
+from indicators.importing.resolver import Resolver
 from indicators.importing.values import (
     _WIDE_INDICATOR,
     HEADERS,
     LONG,
-    MAX_STORED_ERRORS,
     WIDE,
     FileUnreadable,
     agency_code,
     item_code,
     normalise_header,
-    parse_result,
-    parse_score,
     parse_year,
     read_table,
 )
-from indicators.importing.values import (
-    indicator_number as read_indicator_number,
-)
-from indicators.item_text import clean_remark, clean_url
 from indicators.models import Framework, Indicator, Item
 from indicators.selectors import framework_catalogue, framework_for
 from ita_portal.agencies.models import Agency
 from ita_portal.spreadsheets import unquote_cell
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as numbered in the spreadsheet: the header is row 1
-    message: str
-
-    def __str__(self) -> str:
-        return _("แถวที่ %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-
-
-@dataclass(slots=True)
-class ItemValue:
-    passed: bool | None
-    url: str
-    remark: str
-    row: int
-
-
-@dataclass
-class ParsedScores:
-    """A checked file: values keyed by (agency id, framework id, indicator/item id), and errors."""
-
-    layout: str = ""
-    encoding: str = ""
-    row_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    frameworks: dict[int, Framework] = field(default_factory=dict)
-    indicator_scores: dict[tuple[int, int, int], tuple[Decimal, int]] = field(default_factory=dict)
-    item_results: dict[tuple[int, int, int], ItemValue] = field(default_factory=dict)
-    agencies: dict[int, str] = field(default_factory=dict)  # id → name, for the preview
-    has_url: bool = False
-    has_remark: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0 and self.row_count > 0
-
-    def add_error(self, row: int, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append(RowError(row, message))
-
-    def summary(self) -> dict:
-        return {
-            "agencies": len(self.agencies),
-            "indicator_scores": len(self.indicator_scores),
-            "item_results": len(self.item_results),
-            "years": sorted({f.fiscal_year for f in self.frameworks.values()}),
-            "agency_names": sorted(self.agencies.values())[:50],
-        }
 
 
 @dataclass
@@ -173,34 +115,7 @@ def parse_scores(
         parsed.add_error(1, str(exc))
         return parsed
     header = [normalise_header(h) for h in raw_header]
-    columns: dict[str, int] = {}
-    wide_indicators: dict[int, int] = {}  # column → indicator number
-    wide_items: dict[int, str] = {}  # column → item code
-    for index, name in enumerate(header):
-        for key, spellings in HEADERS.items():
-            if name in spellings and key not in columns:
-                columns[key] = index
-                break
-        else:
-            if match := _WIDE_INDICATOR.match(name):
-                wide_indicators[index] = int(match.group(1))
-            elif code := item_code(name):
-                wide_items[index] = code
-    if "agency_code" not in columns and "agency_name" not in columns:
-        parsed.add_error(1, _("ไม่พบคอลัมน์ รหัสหน่วยงาน (agency_code) หรือ ชื่อหน่วยงาน (agency_name)"))
-    long_layout = "indicator" in columns or "item" in columns
-    if long_layout and (wide_indicators or wide_items):
-        parsed.add_error(1, _("ไฟล์มีทั้งคอลัมน์ ตัวชี้วัดที่/ข้อ และคอลัมน์รายตัวชี้วัด ใช้ได้เพียงรูปแบบเดียว"))
-    elif long_layout:
-        parsed.layout = LONG
-        if "score" not in columns and "result" not in columns:
-            parsed.add_error(1, _("ไม่พบคอลัมน์ คะแนน (score) หรือ ผล (result)"))
-    elif wide_indicators or wide_items:
-        parsed.layout = WIDE
-    else:
-        parsed.add_error(1, _("ไม่พบคอลัมน์คะแนน: ใช้คอลัมน์ ตัวชี้วัดที่ + คะแนน หรือคอลัมน์ ตัวชี้วัดที่ 1 … ตัวชี้วัดที่ 10"))
-    if "fiscal_year" not in columns and fiscal_year is None:
-        parsed.add_error(1, _("ไม่พบคอลัมน์ ปีงบประมาณ (fiscal_year) และไม่ได้ระบุปีงบประมาณที่นำเข้า"))
+    columns, wide_indicators, wide_items = _read_columns(header, parsed, fiscal_year)
     if parsed.error_count:
         return parsed
     parsed.has_url = "url" in columns
@@ -228,7 +143,7 @@ def parse_scores(
     # each distinct value is resolved once, and a row costs a handful of dict look-ups.
     agency_cache: dict[tuple[str, str], tuple[int, str] | str] = {}
     year_cache: dict[str, tuple | str] = {}
-    resolver = _Resolver(parsed, at)
+    resolver = Resolver(parsed, at)
     long_layout = parsed.layout == LONG
 
     for number, cells in all_rows:
@@ -316,145 +231,37 @@ def _resolve_year(year_text: str, fiscal_year: int | None, catalogue: _Catalogue
     return entry
 
 
-class _Resolver:
-    """Turns one row's indicator/item cells into values, caching every distinct code it meets."""
-
-    def __init__(self, parsed: ParsedScores, at: dict[str, int]):
-        self.parsed = parsed
-        self.at = at
-        self.indicators: dict[tuple[int, str], Indicator | None] = {}
-        self.items: dict[tuple[int, str], Item | None] = {}
-        self.results: dict[str, bool | str] = {}
-
-    def indicator(self, framework: Framework, numbers: dict[int, Indicator], text: str) -> Indicator | None:
-        key = (framework.pk, text)
-        if key not in self.indicators:
-            number = read_indicator_number(text)
-            self.indicators[key] = numbers.get(number) if number is not None else None
-        return self.indicators[key]
-
-    def item(self, framework: Framework, codes: dict[str, Item], text: str) -> Item | None:
-        key = (framework.pk, text)
-        if key not in self.items:
-            code = item_code(text)
-            self.items[key] = codes.get(code) if code else None
-        return self.items[key]
-
-    def score(self, number: int, key: tuple[int, int, int], text: str, indicator_number: int) -> None:
-        parsed = self.parsed
-        try:
-            score = parse_score(text)
-        except ValueError as exc:
-            parsed.add_error(number, f"{_indicator_label(indicator_number)}: {exc}")
-            return
-        first = parsed.indicator_scores.get(key)
-        if first is not None:
-            parsed.add_error(
-                number, _("%(label)s ซ้ำกับแถวที่ %(row)s") % {"label": _indicator_label(indicator_number), "row": first[1]}
-            )
-            return
-        parsed.indicator_scores[key] = (score, number)
-
-    def result(self, number: int, key: tuple[int, int, int], text: str, code: str, url: str = "", remark: str = "") -> None:
-        parsed = self.parsed
-        value = self.results.get(text)
-        if value is None:
-            try:
-                value = parse_result(text)
-            except ValueError as exc:
-                value = str(exc)
-            self.results[text] = value
-        if isinstance(value, str):
-            parsed.add_error(number, f"{_item_label(code)}: {value}")
-            return
-        first = parsed.item_results.get(key)
-        if first is not None:
-            parsed.add_error(number, _("%(label)s ซ้ำกับแถวที่ %(row)s") % {"label": _item_label(code), "row": first.row})
-            return
-        try:  # the database's own rules, so that a preview that passes is a commit that passes
-            url, remark = (clean_url(url) if url else ""), (clean_remark(remark) if remark else "")
-        except ValueError as exc:
-            parsed.add_error(number, f"{_item_label(code)}: {exc}")
-            return
-        parsed.item_results[key] = ItemValue(passed=value, url=url, remark=remark, row=number)
-
-    def long_row(self, number, cells, agency_id, entry) -> None:
-        framework, numbers, codes = entry
-        parsed, at = self.parsed, self.at
-        indicator_text, item_text = cells[at["indicator"]].strip(), cells[at["item"]].strip()
-        value = cells[at["score"]].strip() or cells[at["result"]].strip()
-        if indicator_text and item_text:
-            parsed.add_error(number, _("ระบุได้เพียง ตัวชี้วัดที่ หรือ ข้อ อย่างใดอย่างหนึ่งต่อแถว"))
-        elif indicator_text:
-            indicator = self.indicator(framework, numbers, indicator_text)
-            if indicator is None:
-                parsed.add_error(
-                    number,
-                    _("ไม่พบตัวชี้วัดที่ “%(value)s” ในกรอบการประเมินปี %(year)s")
-                    % {"value": indicator_text, "year": framework.fiscal_year},
-                )
-            elif not value:
-                parsed.add_error(number, _("ตัวชี้วัดที่ %(n)s: ไม่ได้กรอกคะแนน") % {"n": indicator.number})
-            else:
-                self.score(number, (agency_id, framework.pk, indicator.pk), value, indicator.number)
-        elif item_text:
-            item = self.item(framework, codes, item_text)
-            if item is None:
-                parsed.add_error(
-                    number,
-                    _("ไม่พบข้อ “%(value)s” ในกรอบการประเมินปี %(year)s") % {"value": item_text, "year": framework.fiscal_year},
-                )
-            elif not value:
-                parsed.add_error(number, _("ข้อ %(code)s: ไม่ได้กรอกผล") % {"code": item.code})
-            else:
-                self.result(
-                    number,
-                    (agency_id, framework.pk, item.pk),
-                    value,
-                    item.code,
-                    unquote_cell(cells[at["url"]].strip()),
-                    unquote_cell(cells[at["remark"]].strip()),
-                )
+def _read_columns(
+    header: list[str], parsed: ParsedScores, fiscal_year: int | None
+) -> tuple[dict[str, int], dict[int, int], dict[int, str]]:
+    """Which column holds what (named columns; the wide layout's indicator and item columns), and
+    the file's layout set on ``parsed``; a header that cannot work is an error on line 1."""
+    columns: dict[str, int] = {}
+    wide_indicators: dict[int, int] = {}  # column → indicator number
+    wide_items: dict[int, str] = {}  # column → item code
+    for index, name in enumerate(header):
+        for key, spellings in HEADERS.items():
+            if name in spellings and key not in columns:
+                columns[key] = index
+                break
         else:
-            parsed.add_error(number, _("ไม่ได้ระบุ ตัวชี้วัดที่ หรือ ข้อ"))
-
-    def wide_row(self, number, cells, wide_indicators, wide_items, agency_id, entry) -> None:
-        framework, numbers, codes = entry
-        parsed = self.parsed
-        found = False
-        for index, indicator_number in wide_indicators.items():
-            text = cells[index].strip()
-            if not text:
-                continue
-            found = True
-            indicator = numbers.get(indicator_number)
-            if indicator is None:
-                parsed.add_error(
-                    number,
-                    _("ไม่พบ%(label)s ในกรอบการประเมินปี %(year)s")
-                    % {"label": _indicator_label(indicator_number), "year": framework.fiscal_year},
-                )
-                continue
-            self.score(number, (agency_id, framework.pk, indicator.pk), text, indicator_number)
-        for index, code in wide_items.items():
-            text = cells[index].strip()
-            if not text:
-                continue
-            found = True
-            item = codes.get(code)
-            if item is None:
-                parsed.add_error(
-                    number, _("ไม่พบข้อ %(code)s ในกรอบการประเมินปี %(year)s") % {"code": code, "year": framework.fiscal_year}
-                )
-                continue
-            self.result(number, (agency_id, framework.pk, item.pk), text, code)
-        if not found:
-            parsed.add_error(number, _("แถวนี้ไม่มีคะแนนหรือผลรายข้อ"))
-
-
-def _indicator_label(number: int) -> str:
-    return _("ตัวชี้วัดที่ %(n)s") % {"n": number}
-
-
-def _item_label(code: str) -> str:
-    return _("ข้อ %(code)s") % {"code": code}
+            if match := _WIDE_INDICATOR.match(name):
+                wide_indicators[index] = int(match.group(1))
+            elif code := item_code(name):
+                wide_items[index] = code
+    if "agency_code" not in columns and "agency_name" not in columns:
+        parsed.add_error(1, _("ไม่พบคอลัมน์ รหัสหน่วยงาน (agency_code) หรือ ชื่อหน่วยงาน (agency_name)"))
+    long_layout = "indicator" in columns or "item" in columns
+    if long_layout and (wide_indicators or wide_items):
+        parsed.add_error(1, _("ไฟล์มีทั้งคอลัมน์ ตัวชี้วัดที่/ข้อ และคอลัมน์รายตัวชี้วัด ใช้ได้เพียงรูปแบบเดียว"))
+    elif long_layout:
+        parsed.layout = LONG
+        if "score" not in columns and "result" not in columns:
+            parsed.add_error(1, _("ไม่พบคอลัมน์ คะแนน (score) หรือ ผล (result)"))
+    elif wide_indicators or wide_items:
+        parsed.layout = WIDE
+    else:
+        parsed.add_error(1, _("ไม่พบคอลัมน์คะแนน: ใช้คอลัมน์ ตัวชี้วัดที่ + คะแนน หรือคอลัมน์ ตัวชี้วัดที่ 1 … ตัวชี้วัดที่ 10"))
+    if "fiscal_year" not in columns and fiscal_year is None:
+        parsed.add_error(1, _("ไม่พบคอลัมน์ ปีงบประมาณ (fiscal_year) และไม่ได้ระบุปีงบประมาณที่นำเข้า"))
+    return columns, wide_indicators, wide_items
