@@ -200,7 +200,8 @@ def test_settings_switch_storage_sessions_cache_and_pdf_queue(tmp_path):
     local = _probe(ITA_VAR_DIR=str(tmp_path))
     assert local["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert local["sessions"] == "django.contrib.sessions.backends.db"
-    assert local["routes"] == {"reports.render_rendition": {"queue": "pdf"}}
+    # PDF work (approved renditions and memo previews) has its own queue.
+    assert local["routes"] == {"reports.render_rendition": {"queue": "pdf"}, "reports.render_preview": {"queue": "pdf"}}
 
     s3 = _probe(
         ITA_VAR_DIR=str(tmp_path), STORAGE_URL="s3://k:s%2Fx@ita-files/portal?endpoint_url=https://s3.example.go.th&region=th-1"
