@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv system-deps migrate demo web worker beat lint check bench clean messages
+.PHONY: run test venv system-deps js-deps migrate demo web worker beat lint check bench clean messages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,15 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 # Debian packages the portal and its tests use: poppler (read PDFs), Chromium (browser tests),
-# gettext (translations), Pango (WeasyPrint). Installed when missing and we are root on Debian.
+# gettext (translations), Pango (WeasyPrint), Node.js + npm (pdf.js reads the PDFs back in the
+# tests; pdfjs-dist wants Node >= 20.19). Installed when missing and we are root on Debian.
 system-deps:
 	@missing=""; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -58,7 +61,17 @@ run: system-deps demo
 	@echo "Starting the portal on $$SITE_URL/ with a Celery worker and beat (Ctrl-C stops all)."
 	@exec $(VENV)/bin/honcho start -f Procfile
 
-test: system-deps venv
+# pdf.js (pdfjs-dist) for the tests that read PDFs back as Firefox does: the versions locked in
+# tests/js/package-lock.json (with @napi-rs/canvas, which pdf.js needs for DOMMatrix even to read
+# text), installed again when the lock file changes.
+JS_STAMP := tests/js/node_modules/.installed
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(JS_STAMP)
+
+js-deps: system-deps $(JS_STAMP)
+
+test: system-deps venv js-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -78,7 +91,7 @@ messages: venv
 	msgfmt --check -o locale/en/LC_MESSAGES/django.mo $(PO)
 	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
 
-bench: venv
+bench: venv js-deps
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:

@@ -1,13 +1,15 @@
 """Helpers for tests and the bench: extract and inspect PDFs made by :func:`reports.pdf.render_pdf`.
 
 ``pdftotext``/``pdffonts``/``pdfinfo``/``pdftoppm`` are poppler-utils (installed on the machine);
-pypdf is pinned in requirements.txt.
+pypdf and pypdfium2 (PDFium, Chrome's PDF engine) are pinned in requirements.txt; pdf.js
+(Firefox's) is ``pdfjs-dist`` under Node, installed in ``tests/js/`` by ``make test``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -27,6 +29,8 @@ __all__ = [
     "page_images",
     "pdffonts",
     "pdfinfo",
+    "pdfium_text",
+    "pdfjs_texts",
     "pdftotext_text",
     "pypdf_text",
     "stock_weasyprint",
@@ -43,7 +47,7 @@ _TONE_BEFORE_AM_RE = re.compile(f"([{_TONES}]){NIKHAHIT}{SARA_AA}")
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise RuntimeError(f"{name} not found: install poppler-utils")
+        raise RuntimeError(f"{name} not found: install {'Node.js' if name == 'node' else 'poppler-utils'}")
     return path
 
 
@@ -77,6 +81,45 @@ def pypdf_text(pdf_bytes: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(pdf_bytes))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def pdfium_text(pdf_bytes: bytes) -> str:
+    """Text as PDFium (Chrome, Edge) extracts it, page by page, through pypdfium2.
+
+    PDFium takes a "-" ending a line for a hyphenation and gives it back as U+FFFE, joined to
+    the next line ("E-⏎Service" → "E\ufffeService"); it is turned back into the "-" drawn."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        pages = []
+        for page in document:
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_range().replace("\ufffe", "-"))
+            text_page.close()
+            page.close()
+        return "\n".join(pages)
+    finally:
+        document.close()
+
+
+PDFJS_DIR = Path(__file__).resolve().parent / "js"
+
+
+def pdfjs_texts(*pdfs: bytes) -> list[str]:
+    """Text of each PDF as pdf.js (Firefox's PDF viewer) extracts it: ``tests/js/pdf_text.mjs``
+    under Node, one Node process for all of them (pdf.js ignores /ActualText)."""
+    node = _tool("node")
+    if not (PDFJS_DIR / "node_modules" / "pdfjs-dist").is_dir():
+        raise RuntimeError("pdfjs-dist not installed: run `npm ci` in tests/js (make test does)")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for number, data in enumerate(pdfs):
+            path = Path(tmp) / f"{number}.pdf"
+            path.write_bytes(data)
+            paths.append(str(path))
+        out = subprocess.run([node, str(PDFJS_DIR / "pdf_text.mjs"), *paths], check=True, capture_output=True).stdout
+    return ["\n".join(pages) for pages in json.loads(out)]
 
 
 def compose_sara_am(text: str) -> str:

@@ -3,7 +3,7 @@
 Upstream draws a line in one 200-line function; this copy keeps its operators and their order
 exactly and differs only in the blocks marked ``# THAI PATCH`` (see :mod:`reports.pdf.thai`):
 the ToUnicode map from :func:`~reports.pdf.thai.tounicode.glyph_texts`, ActualText spans around
-the groups of :func:`~reports.pdf.thai.glyphs.glyph_groups`, the ``Tc``/``TJ`` spacing of
+the groups of :func:`~reports.pdf.thai.glyphs.glyph_groups`, the ``TJ`` spacing of
 distributed justification, and caches that make it as fast as stock WeasyPrint.
 
 The steps, in drawing order:
@@ -11,7 +11,7 @@ The steps, in drawing order:
 1. :func:`~reports.pdf.thai.upstream.first_line_of` — the layout's first line, ellipsized as
    asked (upstream, unchanged);
 2. :func:`_line_of` — what every run of the line shares: its text, grapheme starts and the
-   justification it was given (``Tc``);
+   justification it was given;
 3. :func:`_face_of` — on each change of font: the font, its size and its maps;
 4. :func:`_draw_run` — one run's glyphs, group by group, glyphs drawn before written again
    from the cache;
@@ -28,6 +28,7 @@ import typing
 from weasyprint.logger import LOGGER
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
+from .clones import SARA_AM_UTF8, Clones, clone_id, clones_of, sara_am_clones
 from .glyphs import EMPTY, UNKNOWN, actual_text_operator, glyph_groups, glyph_records
 from .graphemes import SPACE_BYTE_RE, graphemes
 from .tounicode import glyph_texts
@@ -76,8 +77,6 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     # THAI PATCH: the last operator may now be empty (a span closed the list).
     if string:
         line.append(b"[" + string.encode() + b"] TJ")
-    if line.spacing:
-        line.append(b"0 Tc")
 
     return emojis
 
@@ -95,7 +94,7 @@ class _Line(typing.NamedTuple):
     # Byte offsets where a grapheme cluster starts, on this line only (the layout text may
     # hold the rest of the paragraph).
     grapheme_starts: frozenset[int]
-    # Distributed justification: the Tc of the line (0 when it is not spread), where its gaps
+    # Distributed justification: the gap of the line (0 when it is not spread), where its gaps
     # end, and the grapheme starts next to a space where ActualText groups may end (or None).
     spacing: float
     gap_ends: list[int]
@@ -103,12 +102,13 @@ class _Line(typing.NamedTuple):
 
 
 def _line_of(stream, textbox, first_line) -> _Line:
-    """THAI PATCH: the line's text, graphemes and justification, and its ``Tc`` operator.
+    """THAI PATCH: the line's text, graphemes and justification.
 
     Thai distributed justification (see :mod:`reports.pdf.thai.justify`): the extra space of
     the line goes after every grapheme cluster except spaces and the line's last one; it is
-    drawn with Tc (character spacing), cancelled by a positive TJ adjustment after glyphs that
-    are not the last of a grapheme, so text extractors don't see word gaps.
+    drawn as a TJ adjustment after the last glyph of each grapheme. Not with Tc (character
+    spacing) cancelled after the other glyphs: pdf.js adds Tc to every TJ adjustment as well,
+    so the offsets of the marks looked like word gaps to it ("ส่ วน", "พื้ นที่").
     """
     append = stream.stream.append
     utf8_text = textbox.pango_layout.text.encode()
@@ -133,7 +133,6 @@ def _line_of(stream, textbox, first_line) -> _Line:
             )
             if textbox.thai_gapless_end and gap_ends and gap_ends[-1] == len(box_bytes):
                 gap_ends.pop()
-            append(f"{spacing:f} Tc".encode())
     return _Line(stream, textbox, append, utf8_text, grapheme_starts, spacing, gap_ends, space_starts)
 
 
@@ -153,6 +152,8 @@ class _Face(typing.NamedTuple):
     # advances, once it is in the font's maps: computed once per font and size, not for every
     # glyph drawn (pango fonts of several sizes share a Font).
     pieces: dict[tuple[int, int, int, int], tuple[str, float]]
+    # THAI PATCH: the font's glyph clones (see reports.pdf.thai.clones), None if it has none.
+    clones: Clones | None
 
 
 def _face_of(stream, textbox, pango_font) -> _Face:
@@ -179,7 +180,17 @@ def _face_of(stream, textbox, pango_font) -> _Face:
         font.bitmap,
         font.svg or font.png or font.colr,
         pieces,
+        clones_of(font),
     )
+
+
+def _logical_width(stream, face: _Face, glyph_id: int) -> int:
+    """The glyph's advance in 1/1000 em, as WeasyPrint computes it (cached in the font's widths)."""
+    width = face.font_widths.get(glyph_id)
+    if width is None:
+        pango.pango_font_get_glyph_extents(face.pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+        width = face.font_widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / face.font_size)
+    return width
 
 
 class _Run(typing.NamedTuple):
@@ -218,6 +229,22 @@ def _draw_run(line: _Line, face: _Face, glyph_item, string: str, x_advance: floa
     gids = [key[0] for key in keys]
     starts = sorted(set(cl))
     cluster_end = dict(zip(starts, [*starts[1:], item.length], strict=True))
+    if face.clones is not None and SARA_AM_UTF8 in line.utf8_text[item_offset : item_offset + item.length]:
+        # THAI PATCH: the glyphs of ำ drawn as clones that read back as ำ (see clones).
+        replaced = sara_am_clones(
+            face.font,
+            face.clones,
+            cl,
+            gids,
+            cluster_end,
+            item_offset,
+            line.utf8_text,
+            face.known_texts,
+            lambda glyph: _logical_width(line.stream, face, glyph),
+        )
+        for index, cid in replaced.items():
+            gids[index] = cid
+            keys[index] = (cid, *keys[index][1:])
     groups = glyph_groups(
         cl,
         gids,
@@ -257,11 +284,10 @@ def _draw_run(line: _Line, face: _Face, glyph_item, string: str, x_advance: floa
             piece = pieces.get(keys[i])
             if piece is not None:
                 string += piece[0]
-                if spacing:
-                    adjust = -(gaps - 1) * unit
-                    if adjust:
-                        string += f">{adjust}<"
-                    x_advance += spacing / font_size - adjust / 1000
+                if gaps:
+                    adjust = -gaps * unit
+                    string += f">{adjust}<"
+                    x_advance -= adjust / 1000
                 x_advance += piece[1]
                 continue
 
@@ -284,16 +310,15 @@ def _draw_new_glyph(line, face, run, i, alone, string, x_advance, gaps, unit, em
     """Draw glyph ``i`` of ``run``, not drawn before at this size and geometry, as WeasyPrint
     does (offsets, rise, widths, kerning, colour glyphs), and remember what it wrote."""
     glyph_id, width, x_offset, y_offset = run.keys[i]
-    font_size, spacing = face.font_size, line.spacing
+    font_size = face.font_size
 
     # Display zero-width empty glyph.
     if glyph_id == EMPTY:
         string += f">{-width / font_size}<"
-        if spacing:  # THAI PATCH: justification
-            adjust = -gaps * unit  # no glyph drawn, so no Tc
-            if adjust:
-                string += f">{adjust}<"
-                x_advance -= adjust / 1000
+        if gaps:  # THAI PATCH: justification
+            adjust = -gaps * unit
+            string += f">{adjust}<"
+            x_advance -= adjust / 1000
         return string, x_advance
 
     glyph_id = _map_glyph(face, run, i, glyph_id, width, alone, line.utf8_text)
@@ -310,12 +335,7 @@ def _draw_new_glyph(line, face, run, i, alone, string, x_advance, gaps, unit, em
         string += f"{glyph_id:02x}" if face.bitmap else f"{glyph_id:04x}"
 
     # Get glyph logical widths.
-    font_widths = face.font_widths
-    logical_width = font_widths.get(glyph_id)
-    if logical_width is None:
-        stream = line.stream
-        pango.pango_font_get_glyph_extents(face.pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-        logical_width = font_widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+    logical_width = _logical_width(line.stream, face, glyph_id)
 
     # Set kerning, word spacing, letter spacing.
     kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
@@ -325,11 +345,10 @@ def _draw_new_glyph(line, face, run, i, alone, string, x_advance, gaps, unit, em
     if not rise and not face.color_glyphs and run.gids[i] == glyph_id:
         # THAI PATCH (speed): remember it (a glyph id changed for .notdef is not).
         face.pieces[run.keys[i]] = (string[piece_start:], advance)
-    if spacing:  # THAI PATCH: justification
-        adjust = -(gaps - 1) * unit
-        if adjust:
-            string += f">{adjust}<"
-        x_advance += spacing / font_size - adjust / 1000
+    if gaps:  # THAI PATCH: justification
+        adjust = -gaps * unit
+        string += f">{adjust}<"
+        x_advance -= adjust / 1000
 
     # Create list of emojis.
     if face.color_glyphs:
@@ -351,8 +370,16 @@ def _map_glyph(face, run, i, glyph_id, width, alone, utf8_text) -> int:
             chr(codepoint),
             codepoint,
         )
-        glyph_id = face.font.get_unused_glyph_id(codepoint)
-        font_widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+        notdef_width = round(width * 1000 * FROM_UNITS / font_size)
+        # THAI PATCH: a clone of .notdef reading back as the character, which keeps the font's
+        # Identity-H encoding (see reports.pdf.thai.clones); WeasyPrint's id otherwise.
+        clone = None if face.clones is None else clone_id(face.font, face.clones, 0, chr(codepoint), notdef_width)
+        if clone is None:
+            glyph_id = face.font.get_unused_glyph_id(codepoint)
+        else:
+            # Still listed as missing: the subset then keeps .notdef's outline.
+            glyph_id = face.font.missing[codepoint] = clone
+        font_widths[glyph_id] = notdef_width
         if 0 not in font_widths:
             # "width" is actually Pango’s get_approximate_char_width. Force
             # .notdef’s to use this width, even if it’s not the right, as we

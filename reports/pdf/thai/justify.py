@@ -15,7 +15,7 @@ from weasyprint.layout import inline as inline_module
 
 from .graphemes import BLANK, graphemes
 
-__all__ = ["MAX_GAP_EM", "gaps_in", "justify_line"]
+__all__ = ["MAX_GAP_EM", "READ_BACK_GAP_EM", "gaps_in", "justify_line"]
 
 # WeasyPrint's own, taken when this module is first imported: before ``install()`` (which
 # imports it) can have replaced it.
@@ -25,6 +25,11 @@ _stock_justify_line = inline_module.justify_line
 #: Widest extra space allowed between two grapheme clusters of a justified line, in em. A line
 #: that would need more stays left-aligned.
 MAX_GAP_EM = 0.5
+
+#: Widest gap between grapheme clusters that readers still take for no gap: pdf.js reads a
+#: shift of 0.102 em or more as a space, pypdf one of half a space (Sarabun: 0.115 em). A line
+#: that needs more puts the rest on its spaces (as WeasyPrint does), if it has any.
+READ_BACK_GAP_EM = 0.095
 
 
 def _is_distributed(style) -> bool:
@@ -80,8 +85,10 @@ def justify_line(context, line, extra_width):
     ``--thai-justify: distribute`` (set by the ``.thai-distributed`` class) the extra width is
     spread evenly after every grapheme cluster of the line (never inside a cluster, never
     between a base and its marks, not after spaces, not after the last one), as in Word's
-    "Thai Distributed". A line that would need more than :data:`MAX_GAP_EM` per gap stays
-    left-aligned; right-to-left lines keep WeasyPrint's behaviour.
+    "Thai Distributed". Past :data:`READ_BACK_GAP_EM` per gap the rest widens the line's
+    spaces, if it has any (wider gaps would read back as spaces in pdf.js and pypdf); a line
+    that would need more than :data:`MAX_GAP_EM` per gap stays left-aligned; right-to-left
+    lines keep WeasyPrint's behaviour.
     """
     if _is_distributed(line.style) and line.style["direction"] == "ltr":
         leaves = list(_in_flow_leaves(line))
@@ -92,7 +99,15 @@ def justify_line(context, line, extra_width):
             gaps_in(leaf.text, line_last=leaf is last) if isinstance(leaf, boxes.TextBox) else int(leaf is not last)
             for leaf in leaves
         )
-        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * line.style["font_size"]:
-            _add_grapheme_spacing(line, extra_width / gaps, 0, last)
+        font_size = line.style["font_size"]
+        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
+            spacing = extra_width / gaps
+            cap = READ_BACK_GAP_EM * font_size
+            spaces = inline_module.count_expandable_spaces(line) if spacing > cap else 0
+            if spaces:
+                _add_grapheme_spacing(line, cap, 0, last)
+                inline_module.add_word_spacing(context, line, (extra_width - cap * gaps) / spaces, 0)
+            else:
+                _add_grapheme_spacing(line, spacing, 0, last)
         return
     return _stock_justify_line(context, line, extra_width)

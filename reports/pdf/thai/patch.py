@@ -1,5 +1,5 @@
-"""Installing the patch: WeasyPrint's ``draw_first_line`` and ``justify_line`` replaced by this
-package's, for the exact WeasyPrint version they were written against, and put back on demand
+"""Installing the patch: WeasyPrint's ``draw_first_line``, ``justify_line`` and the fonts'
+``_build_vector_font_dictionary`` replaced by this package's, for the exact WeasyPrint version they were written against, and put back on demand
 (tests and the bench compare with stock output)."""
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import threading
 import weasyprint
 from weasyprint.draw import text as draw_text_module
 from weasyprint.layout import inline as inline_module
+from weasyprint.pdf import fonts as pdf_fonts_module
 
+from . import clones
 from .draw import draw_first_line
 from .glyphs import actual_text_operator
 from .graphemes import graphemes
@@ -58,6 +60,7 @@ def install() -> None:
             _original_justify_line = inline_module.justify_line
             draw_text_module.draw_first_line = draw_first_line
             inline_module.justify_line = justify_line
+            pdf_fonts_module._build_vector_font_dictionary = clones.build_vector_font_dictionary
 
 
 def uninstall() -> None:
@@ -67,6 +70,7 @@ def uninstall() -> None:
         if _original is not None:
             draw_text_module.draw_first_line = _original
             inline_module.justify_line = _original_justify_line
+            pdf_fonts_module._build_vector_font_dictionary = clones.stock_build_vector_font_dictionary
             _original = _original_justify_line = None
 
 
