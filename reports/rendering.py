@@ -39,6 +39,31 @@ def stylesheets(source: dict) -> list:
     return [MEMO_CSS, _PAGE_NUMBERS.format(style=style)]
 
 
+#: Keys of ``source_data`` whose values name a person, a division or the agency.
+_NAME_KEYS = frozenset({"signer_name", "name", "agency", "department", "department_parts", "responsible", "division"})
+
+
+def protected_words(source: dict) -> set[str]:
+    """The names a document prints (people, divisions, the agency), which its lines never split
+    where a line can hold them: each name whole, and each part of a person's name."""
+    words: set[str] = set()
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and key in _NAME_KEYS and value.strip():
+            name = " ".join(value.strip("() ").split())
+            words.add(name)
+            words.update(name.split(" "))
+
+    walk(source)
+    return words
+
+
 def render_source_pdf(source: dict, *, memo_only: bool = False) -> bytes:
     """PDF bytes of a document (or of its memo alone, for the quick preview)."""
     # Imported here, not at the top: this module is reachable from the URLconf (views → services),
@@ -46,7 +71,7 @@ def render_source_pdf(source: dict, *, memo_only: bool = False) -> bytes:
     # that render a PDF (the memo preview); Celery workers import it on their first rendering.
     from reports.pdf import render_pdf
 
-    return render_pdf(render_html(source, memo_only=memo_only), stylesheets=stylesheets(source))
+    return render_pdf(render_html(source, memo_only=memo_only), stylesheets=stylesheets(source), words=protected_words(source))
 
 
 def sha256_hex(data: bytes) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "pdfjs_texts",
     "pdftotext_text",
     "pypdf_text",
+    "stock_drawing",
     "stock_weasyprint",
 ]
 
@@ -218,6 +219,22 @@ def stock_weasyprint():
     compare with the portal's patched output). Not thread-safe: tests and bench only."""
     with thai.suspended():
         yield
+
+
+@contextlib.contextmanager
+def stock_drawing():
+    """Stock WeasyPrint's drawing, justification and fonts, but the portal's Thai line breaks
+    (:mod:`reports.pdf.thai.linebreak`): the same lines as the portal's, to compare pixels."""
+    from weasyprint.text import line_break
+
+    from reports.pdf.thai import linebreak
+
+    with thai.suspended():
+        line_break.Layout.set_text = linebreak.set_text
+        try:
+            yield
+        finally:
+            line_break.Layout.set_text = linebreak.stock_set_text
 
 
 def glyph_runs(pdf_bytes: bytes) -> list[list[dict]]:

@@ -4,14 +4,16 @@
   ``templates/reports/pdf/base.css``, which is always the first stylesheet).
 - Nothing is fetched from the network: :class:`LocalOnlyFetcher` serves only the portal's static
   files, its media files, ``data:`` URLs and files under explicitly allowed folders.
-- Thai text extracts exactly (see :mod:`reports.pdf.thai`) and ``.thai-distributed``
-  paragraphs get Thai distributed justification (same package).
+- Thai text extracts exactly (see :mod:`reports.pdf.thai`), ``.thai-distributed``
+  paragraphs get Thai distributed justification, and Thai lines break between dictionary words,
+  never inside one of the render's own ``words`` (names of people, divisions, the agency).
 """
 
 from __future__ import annotations
 
 import mimetypes
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -131,6 +133,7 @@ def render_pdf(
     base_url: str | None = None,
     stylesheets: list | None = None,
     allowed_dirs: list[Path] | tuple[Path, ...] = (),
+    words: Iterable[str] = (),
 ) -> bytes:
     """Render ``html`` to PDF bytes through the portal's PDF layer.
 
@@ -138,7 +141,8 @@ def render_pdf(
     ``/media/`` paths are served from the portal's own files). ``stylesheets`` are extra
     stylesheets after ``base.css``: ``weasyprint.CSS`` objects, file paths, or CSS strings
     (a string containing ``{`` is taken as CSS text). ``allowed_dirs`` lets a caller (the
-    ``render_html_pdf`` command) serve files from one more local folder.
+    ``render_html_pdf`` command) serve files from one more local folder. ``words`` are never
+    split across lines where a line can hold them (people's and divisions' names).
     """
     from . import thai
 
@@ -167,9 +171,10 @@ def render_pdf(
                     font_config=font_config,
                 )
             )
-    document = weasyprint.HTML(
-        string=html,
-        base_url=base_url or DEFAULT_BASE_URL,
-        url_fetcher=fetcher,
-    ).render(stylesheets=css, font_config=font_config)
+    with thai.protected_words(words):
+        document = weasyprint.HTML(
+            string=html,
+            base_url=base_url or DEFAULT_BASE_URL,
+            url_fetcher=fetcher,
+        ).render(stylesheets=css, font_config=font_config)
     return document.write_pdf()

@@ -81,6 +81,7 @@ Modules, one per concern
 
 from reports.pdf.thai.graphemes import grapheme_count
 from reports.pdf.thai.justify import MAX_GAP_EM
+from reports.pdf.thai.linebreak import protected_words
 from reports.pdf.thai.patch import (
     WEASYPRINT_VERSION,
     UnsupportedWeasyPrintVersion,
@@ -101,6 +102,7 @@ __all__ = [
     "grapheme_count",
     "install",
     "installed",
+    "protected_words",
     "suspended",
     "uninstall",
 ]

@@ -85,8 +85,9 @@ def justify_line(context, line, extra_width):
     ``--thai-justify: distribute`` (set by the ``.thai-distributed`` class) the extra width is
     spread evenly after every grapheme cluster of the line (never inside a cluster, never
     between a base and its marks, not after spaces, not after the last one), as in Word's
-    "Thai Distributed". Past :data:`READ_BACK_GAP_EM` per gap the rest widens the line's
-    spaces, if it has any (wider gaps would read back as spaces in pdf.js and pypdf); a line
+    "Thai Distributed". Past :data:`READ_BACK_GAP_EM` per gap (wider gaps between graphemes
+    would read back as spaces in pdf.js and pypdf) the rest widens the line's spaces, if it has
+    any, by up to :data:`MAX_GAP_EM` each, and what is still left stays at the line's end; a line
     that would need more than :data:`MAX_GAP_EM` per gap stays left-aligned; right-to-left
     lines keep WeasyPrint's behaviour.
     """
@@ -101,13 +102,12 @@ def justify_line(context, line, extra_width):
         )
         font_size = line.style["font_size"]
         if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
-            spacing = extra_width / gaps
-            cap = READ_BACK_GAP_EM * font_size
-            spaces = inline_module.count_expandable_spaces(line) if spacing > cap else 0
-            if spaces:
-                _add_grapheme_spacing(line, cap, 0, last)
-                inline_module.add_word_spacing(context, line, (extra_width - cap * gaps) / spaces, 0)
-            else:
-                _add_grapheme_spacing(line, spacing, 0, last)
+            # Gaps up to the read-back cap, then spaces up to MAX_GAP_EM each; what is left
+            # stays at the line's end (wider gaps between graphemes would read back as spaces).
+            spacing = min(extra_width / gaps, READ_BACK_GAP_EM * font_size)
+            _add_grapheme_spacing(line, spacing, 0, last)
+            rest = extra_width - spacing * gaps
+            if rest > 1e-6 and (spaces := inline_module.count_expandable_spaces(line)):
+                inline_module.add_word_spacing(context, line, min(rest / spaces, MAX_GAP_EM * font_size), 0)
         return
     return _stock_justify_line(context, line, extra_width)

@@ -1,5 +1,5 @@
 """Installing the patch: WeasyPrint's ``draw_first_line``, ``justify_line`` and the fonts'
-``_build_vector_font_dictionary`` replaced by this package's, for the exact WeasyPrint version they were written against, and put back on demand
+``_build_vector_font_dictionary`` and the text layouts' ``set_text`` replaced by this package's, for the exact WeasyPrint version they were written against, and put back on demand
 (tests and the bench compare with stock output)."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import weasyprint
 from weasyprint.draw import text as draw_text_module
 from weasyprint.layout import inline as inline_module
 from weasyprint.pdf import fonts as pdf_fonts_module
+from weasyprint.text import line_break as line_break_module
 
-from . import clones
+from . import clones, linebreak
 from .draw import draw_first_line
 from .glyphs import actual_text_operator
 from .graphemes import graphemes
@@ -61,6 +62,7 @@ def install() -> None:
             draw_text_module.draw_first_line = draw_first_line
             inline_module.justify_line = justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.build_vector_font_dictionary
+            line_break_module.Layout.set_text = linebreak.set_text
 
 
 def uninstall() -> None:
@@ -71,6 +73,7 @@ def uninstall() -> None:
             draw_text_module.draw_first_line = _original
             inline_module.justify_line = _original_justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.stock_build_vector_font_dictionary
+            line_break_module.Layout.set_text = linebreak.stock_set_text
             _original = _original_justify_line = None
 
 

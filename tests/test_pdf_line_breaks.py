@@ -1,0 +1,130 @@
+"""Issue 11: Thai lines break between dictionary words (pythainlp newmm), and never inside a name
+of the document's people, divisions or agency — measured from the PDFs' line texts.
+
+Every field of the five report kinds (memo prose, header fields, table cells; as
+``tests/test_reports_text_extraction.py`` lists them) is found in the content-stream text
+(``pdftotext -raw``) as a run of whole lines; each line break inside the run is on a newmm word
+boundary of the field, or next to a space. Names (what :func:`reports.rendering.protected_words`
+gives the render) are short enough for every column here, so no break may fall inside one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pythainlp.tokenize import word_tokenize
+
+from reports.models import ReportKind
+from reports.pdf import render_pdf
+from reports.rendering import protected_words
+from tests.pdf_helpers import pdftotext_text
+from tests.test_reports_text_extraction import _attachment_fields, _memo_fields, _memo_prose, _render
+
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
+
+
+_THAI_RE = re.compile("[\u0e01-\u0e5b]")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _line_runs(field: str, lines: list[str]) -> list[int] | None:
+    """Where the lines of ``field`` break, as offsets into ``field``, if a run of whole lines
+    of the text spells it (whitespace aside); else None."""
+    target = _squash(field)
+    squashed = [_squash(line) for line in lines]
+    for start, first in enumerate(squashed):
+        if not first or not target.startswith(first):
+            continue
+        covered, ends = "", []
+        for piece in squashed[start:]:
+            if not piece or not target.startswith(covered + piece):
+                break
+            covered += piece
+            ends.append(len(covered))
+        if covered == target and len(ends) > 1:
+            # Offsets in the squashed field → offsets in the field itself.
+            positions = [k for k, char in enumerate(field) if not char.isspace()]
+            return [positions[end] for end in ends[:-1]]
+    return None
+
+
+def _breaks(pdf: bytes, fields: list[str]) -> list[tuple[str, int]]:
+    lines = [line.strip() for line in pdftotext_text(pdf, raw=True).splitlines()]
+    found = []
+    for field in dict.fromkeys(f for f in fields if f and re.search("[\u0e01-\u0e5b]", f)):
+        for offset in _line_runs(field, lines) or ():
+            # Only Thai breaks (a Latin run such as a URL breaks by its own rules).
+            if _THAI_RE.match(field[offset - 1]) and _THAI_RE.match(field[offset]):
+                found.append((field, offset))
+    return found
+
+
+def _on_word_boundary(field: str, offset: int) -> bool:
+    if field[offset - 1].isspace() or field[offset].isspace():
+        return True
+    ends, position = set(), 0
+    for token in word_tokenize(field, engine="newmm"):
+        position += len(token)
+        ends.add(position)
+    return offset in ends
+
+
+def _inside_a_name(field: str, offset: int, names: set[str]) -> str | None:
+    for name in names:
+        for match in re.finditer(re.escape(name), field):
+            if match.start() < offset < match.end() and not field[offset - 1].isspace() and not field[offset].isspace():
+                return name
+    return None
+
+
+def _fields(kind, source) -> list[str]:
+    return [*_memo_prose(source), *_memo_fields(source), *_attachment_fields(kind, source["attachment"])]
+
+
+@pytest.mark.parametrize("kind", ReportKind.values)
+def test_lines_break_between_words_and_never_inside_a_name(world, kind):
+    source, pdf = _render(world, kind, thai=True)
+    breaks = _breaks(pdf, _fields(kind, source))
+    assert len(breaks) >= 10, "the check must see the document's wrapped lines"
+    off = [(field[max(0, k - 12) : k] + "|" + field[k : k + 12]) for field, k in breaks if not _on_word_boundary(field, k)]
+    assert len(off) <= 0.05 * len(breaks), f"{len(off)} of {len(breaks)} breaks inside a word: {off[:8]}"
+    names = {n for n in protected_words(source) if len(n) > 2}
+    inside = [
+        (name, field[k - 8 : k] + "|" + field[k : k + 8]) for field, k in breaks if (name := _inside_a_name(field, k, names))
+    ]
+    assert not inside
+
+
+def test_a_paragraph_breaks_only_between_words():
+    paragraph = (
+        "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาได้ดำเนินการประเมินคุณธรรมและความโปร่งใสในการดำเนินงาน"
+        "ของหน่วยงานภาครัฐ โดยผู้บริหารและผู้อำนวยการกลุ่มอำนวยการได้กำหนดมาตรการส่งเสริมคุณธรรม"
+        "และความโปร่งใสภายในหน่วยงาน เพื่อให้การดำเนินการเป็นไปอย่างมีประสิทธิภาพ"
+    )
+    for width in ("5cm", "6cm", "8cm"):
+        breaks = _breaks(render_pdf(f'<p style="width: {width}">{paragraph}</p>'), [paragraph])
+        assert len(breaks) >= 3
+        assert all(_on_word_boundary(paragraph, k) for _, k in breaks), width
+
+
+def test_a_name_given_to_the_render_is_never_split():
+    """A name newmm does not know (กมลนภา) breaks as libthai likes, unless given as a word."""
+    names = ["นางสาวกมลนภา", "ศรีสุวรรณภูมิประเสริฐ", "กลุ่มอำนวยการ"]
+    cell = "ผู้รับผิดชอบ นางสาวกมลนภา ศรีสุวรรณภูมิประเสริฐ กลุ่มอำนวยการ ติดตามผลการดำเนินงาน"
+    for width in ("5.5cm", "6cm", "6.5cm", "7cm"):
+        html = f'<p style="width: {width}">{cell}</p>'
+        breaks = _breaks(render_pdf(html, words=names), [cell])
+        assert breaks
+        assert not [k for _, k in breaks if _inside_a_name(cell, k, set(names))], width
+
+
+def test_a_word_wider_than_the_column_still_breaks():
+    """A protected word that cannot fit stays breakable: nothing runs past the column."""
+    word = "ศรีสุวรรณภูมิประเสริฐวัฒนากุล"
+    pdf = render_pdf(f'<p style="width: 2cm">{word}</p>', words=[word])
+    lines = [line for line in pdftotext_text(pdf, raw=True).splitlines() if line.strip()]
+    assert len(lines) > 1 and "".join(lines) == word
