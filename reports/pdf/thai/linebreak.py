@@ -27,11 +27,25 @@ import typing
 from weasyprint.text import line_break as line_break_module
 from weasyprint.text.ffi import ffi, pango
 
-__all__ = ["EM_PER_LETTER", "protected_words", "set_text", "stock_set_text", "word_spans"]
+__all__ = [
+    "EM_PER_LETTER",
+    "MIN_CONTENT_EM",
+    "protected_words",
+    "set_text",
+    "split_first_line",
+    "stock_set_text",
+    "stock_split_first_line",
+    "word_spans",
+]
 
 ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);")
 
 stock_set_text = line_break_module.Layout.set_text
+stock_split_first_line = line_break_module.split_first_line
+
+#: Widest span kept whole when WeasyPrint measures a text's min-content width (a layout of no
+#: width, e.g. for table columns): names up to this stay whole, longer ones may break.
+MIN_CONTENT_EM = 12.0
 
 #: Estimated width of a Thai letter (marks excluded) in em, to tell whether a span fits a line:
 #: a little over Sarabun's (0.55 em a letter in names, regular and bold alike), so a span that
@@ -43,6 +57,18 @@ _THAI_RE = re.compile("[\u0e01-\u0e5b]")
 _MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 _words: contextvars.ContextVar[re.Pattern | None] = contextvars.ContextVar("thai_protected_words", default=None)
+# The text WeasyPrint is splitting into lines (the rest of a paragraph): the layouts it makes
+# hold windows of it (its first few lines, then its first line), segmented as part of it.
+_splitting: contextvars.ContextVar[str | None] = contextvars.ContextVar("thai_splitting", default=None)
+
+
+def split_first_line(text, *args, **kwargs):
+    """WeasyPrint's ``split_first_line``, with the text it splits known to :func:`set_text`."""
+    token = _splitting.set(text)
+    try:
+        return stock_split_first_line(text, *args, **kwargs)
+    finally:
+        _splitting.reset(token)
 
 
 @contextlib.contextmanager
@@ -67,16 +93,27 @@ def _tokenize():
 _recent: collections.OrderedDict[str, tuple[tuple[int, int], ...]] = collections.OrderedDict()
 
 
+def _reused_spans(text: str) -> tuple[tuple[int, int], ...] | None:
+    """The spans of ``text`` from a recent segmentation of a text holding it (WeasyPrint lays
+    out a paragraph, then its rest from each line break on), clipped to ``text``."""
+    for earlier, earlier_spans in reversed(_recent.items()):
+        cut = earlier.find(text)
+        if cut < 0:
+            continue
+        end = cut + len(text)
+        return tuple(
+            (max(s, cut) - cut, min(e, end) - cut)
+            for s, e in earlier_spans
+            if s < end and e > cut and min(e, end) - max(s, cut) > 1
+        )
+    return None
+
+
 def _newmm_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans = _recent.get(text)
     if spans is not None:
         return spans
-    for earlier, earlier_spans in reversed(_recent.items()):
-        if len(earlier) > len(text) and earlier.endswith(text):
-            cut = len(earlier) - len(text)
-            if any(start == cut for start, _ in earlier_spans) or not earlier_spans:
-                spans = tuple((s - cut, e - cut) for s, e in earlier_spans if s >= cut)
-                break
+    spans = _reused_spans(text)
     if spans is None:
         offsets, position = [], 0
         for token in _tokenize()(text):
@@ -86,7 +123,7 @@ def _newmm_spans(text: str) -> tuple[tuple[int, int], ...]:
             position = end
         spans = tuple(offsets)
     _recent[text] = spans
-    if len(_recent) > 64:
+    if len(_recent) > 256:
         _recent.popitem(last=False)
     return spans
 
@@ -94,7 +131,13 @@ def _newmm_spans(text: str) -> tuple[tuple[int, int], ...]:
 def word_spans(text: str, words: re.Pattern | None = None) -> list[tuple[int, int]]:
     """Character spans of ``text`` that must not be broken: newmm's multi-letter Thai words and
     the occurrences of ``words``."""
-    spans = list(_newmm_spans(text))
+    whole = _splitting.get()
+    if whole is not None and len(whole) > len(text) and whole.startswith(text):
+        # A window of the text being split: its spans, the last word clipped at the window's end.
+        end = len(text)
+        spans = [(s, min(e, end)) for s, e in _newmm_spans(whole) if s < end and min(e, end) - s > 1]
+    else:
+        spans = list(_newmm_spans(text))
     if words is not None:
         spans.extend(match.span() for match in words.finditer(text))
     return spans
@@ -112,8 +155,16 @@ def set_text(self, text, justify=False):
     if not text or not _THAI_RE.search(text):
         return
     font_size = self.style["font_size"] or 1
-    max_em = self.max_width / font_size if self.max_width else None
-    spans = [(s, e) for s, e in word_spans(text, _words.get()) if max_em is None or _width_em(text[s:e]) <= max_em]
+    if self.max_width is None:
+        max_em = None
+    else:
+        max_em = self.max_width / font_size if self.max_width > 0 else MIN_CONTENT_EM
+    # Only the first line's break is used (WeasyPrint lays the rest out again): spans past what
+    # two lines can hold (at 0.25 em a character, the narrowest Thai text) need no attribute.
+    limit = len(text) if max_em is None else int(2 * max_em / 0.25) + 1
+    spans = [
+        (s, e) for s, e in word_spans(text, _words.get()) if s < limit and (max_em is None or _width_em(text[s:e]) <= max_em)
+    ]
     if not spans:
         return
     attr_list = pango.pango_layout_get_attributes(self.layout)

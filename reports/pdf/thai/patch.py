@@ -10,6 +10,7 @@ import threading
 import weasyprint
 from weasyprint.draw import text as draw_text_module
 from weasyprint.layout import inline as inline_module
+from weasyprint.layout import preferred as preferred_module
 from weasyprint.pdf import fonts as pdf_fonts_module
 from weasyprint.text import line_break as line_break_module
 
@@ -63,6 +64,8 @@ def install() -> None:
             inline_module.justify_line = justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.build_vector_font_dictionary
             line_break_module.Layout.set_text = linebreak.set_text
+            for module in (line_break_module, inline_module, preferred_module):
+                module.split_first_line = linebreak.split_first_line
 
 
 def uninstall() -> None:
@@ -74,6 +77,8 @@ def uninstall() -> None:
             inline_module.justify_line = _original_justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.stock_build_vector_font_dictionary
             line_break_module.Layout.set_text = linebreak.stock_set_text
+            for module in (line_break_module, inline_module, preferred_module):
+                module.split_first_line = linebreak.stock_split_first_line
             _original = _original_justify_line = None
 
 
