@@ -28,11 +28,17 @@ The fix (this package)
    is ambiguous and left out), else the conventional Thai PUA table, else a ``uniXXXX`` glyph
    name. Only glyphs none of that explains fall back to WeasyPrint's old rule, and only when the
    glyph is alone in its cluster.
-2. Where the glyphs of a cluster do not read back as the cluster's text (น ํ ้ า for น้ำ), the
-   cluster's glyphs are wrapped in ``/Span << /ActualText (…) >> BDC … EMC`` marked content
-   carrying the exact source text. Readers that honour ActualText (poppler's pdftotext,
-   Acrobat, pdf.js) copy exactly what was typed; readers that don't (pypdf) read the glyph
-   map, which is now right glyph by glyph (ํ + า, which composes back to ำ).
+2. The glyphs of a sara am (HarfBuzz draws ำ as ํ + า, the same glyphs as a lone ํ and า) are
+   drawn as *clones*: extra character ids mapped to the same glyphs by the font's
+   ``CIDToGIDMap``, whose ToUnicode entries read nothing (the nikhahit), the tone alone (a
+   nikhahit+tone ligature) and ``ำ`` (the sara aa) — see :mod:`~reports.pdf.thai.clones`. A
+   character no font has is a clone of ``.notdef`` reading back as itself, so the fonts keep
+   ``Identity-H`` (WeasyPrint's custom encoding CMap made pypdf misread whole documents).
+   Readers that ignore ActualText (pdf.js — Firefox —, pypdf) so read the text exactly, glyph
+   by glyph, with nothing composed back.
+3. Where the glyphs of a cluster still do not read back in order (several glyphs in one
+   grapheme), they are wrapped in ``/Span << /ActualText (…) >> BDC … EMC`` marked content
+   carrying the exact source text, which poppler, PDFium (Chrome) and MuPDF copy.
 
 Nothing else changes: the same glyphs, positions and operators are written, only split into
 more ``TJ`` operators around the marked content, so pages render identically.
@@ -44,15 +50,23 @@ justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`
 ``.thai-distributed`` class of ``templates/reports/pdf/base.css``),
 :func:`~reports.pdf.thai.justify.justify_line` spreads the extra width after every grapheme
 cluster of the line instead (never inside a cluster, never after a space or the line's last
-cluster), up to :data:`~reports.pdf.thai.justify.MAX_GAP_EM` per gap;
-:func:`~reports.pdf.thai.draw.draw_first_line` draws it with ``Tc`` character spacing, cancelled
-by a positive ``TJ`` adjustment after glyphs that are not the last of their grapheme (so marks
-stay on their base), and wraps each run between spaces in one ActualText span, so that readers
-do not take the spread for word gaps.
+cluster), up to :data:`~reports.pdf.thai.justify.READ_BACK_GAP_EM` per gap (wider gaps read back
+as spaces in pdf.js and pypdf; the rest widens the spaces, up to
+:data:`~reports.pdf.thai.justify.MAX_GAP_EM`); :func:`~reports.pdf.thai.draw.draw_first_line`
+draws it as a ``TJ`` adjustment after each grapheme's last glyph (not with ``Tc``, which pdf.js
+also adds to every ``TJ`` adjustment), and wraps each run between spaces in one ActualText span.
+
+Thai line breaks (a third fix)
+------------------------------
+Pango breaks Thai with libthai's dictionary; :mod:`~reports.pdf.thai.linebreak` marks every
+newmm word and every name the render was given (``render_pdf(words=…)``) with Pango's
+``allow_breaks=FALSE``, so lines break between dictionary words and never inside a person's,
+division's or agency's name that fits the line.
 
 Speed
 -----
-The patched drawing costs about as much as stock WeasyPrint's (``bench/bench_pdf_text.py``):
+The patched drawing costs about as much as stock WeasyPrint's; the word segmentation of the line
+breaks (newmm, once per paragraph) is what the patch adds (``bench/bench_pdf_text.py``):
 Pango's glyph array is unpacked in one ``struct`` call per run
 (:func:`~reports.pdf.thai.glyphs.glyph_records`) instead of four cffi attribute reads per glyph;
 what a glyph writes (offset, id, kerning) and its advance are computed once per font, size and
@@ -73,6 +87,9 @@ Modules, one per concern
 - :mod:`~reports.pdf.thai.tounicode` — the ToUnicode map read from the font (cmap, GSUB, Thai PUA);
 - :mod:`~reports.pdf.thai.graphemes` — grapheme clusters of line texts (cached);
 - :mod:`~reports.pdf.thai.glyphs` — Pango's glyph runs unpacked and split into ActualText groups;
+- :mod:`~reports.pdf.thai.clones` — extra character ids (sara am, missing characters) and the
+  fonts' ``CIDToGIDMap``;
+- :mod:`~reports.pdf.thai.linebreak` — line breaks on newmm words and the render's names;
 - :mod:`~reports.pdf.thai.draw` — the patched copy of ``draw_first_line``, in named steps,
   with :mod:`~reports.pdf.thai.upstream` holding the parts copied unchanged;
 - :mod:`~reports.pdf.thai.justify` — Thai distributed justification;

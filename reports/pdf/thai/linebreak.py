@@ -133,9 +133,10 @@ def word_spans(text: str, words: re.Pattern | None = None) -> list[tuple[int, in
     the occurrences of ``words``."""
     whole = _splitting.get()
     if whole is not None and len(whole) > len(text) and whole.startswith(text):
-        # A window of the text being split: its spans, the last word clipped at the window's end.
+        # A window of the text being split: its spans, but a word the window cuts (left
+        # breakable, as WeasyPrint expects of a window: else it lays the whole text out again).
         end = len(text)
-        spans = [(s, min(e, end)) for s, e in _newmm_spans(whole) if s < end and min(e, end) - s > 1]
+        spans = [(s, e) for s, e in _newmm_spans(whole) if e <= end]
     else:
         spans = list(_newmm_spans(text))
     if words is not None:
