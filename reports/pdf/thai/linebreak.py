@@ -21,6 +21,7 @@ import collections
 import contextlib
 import contextvars
 import functools
+import itertools
 import re
 import typing
 
@@ -171,12 +172,10 @@ def set_text(self, text, justify=False):
     attr_list = pango.pango_layout_get_attributes(self.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    if text.isascii():
-        byte_at = range(len(text) + 1)
-    else:
-        byte_at = [0]
-        for char in text:
-            byte_at.append(byte_at[-1] + len(char.encode()))
+    # UTF-8 offsets of the characters, only as far as the last span (not the whole rest of a
+    # paragraph, for every line of it).
+    head = text[: max(end for _, end in spans)]
+    byte_at = range(len(head) + 1) if head.isascii() else [0, *itertools.accumulate(len(char.encode()) for char in head)]
     for start, end in spans:
         attr = pango.pango_attr_allow_breaks_new(False)
         attr.start_index, attr.end_index = byte_at[start], byte_at[end]
