@@ -12,14 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
 
 DATE_PLACEHOLDER = "วว/ดด/ปปปป เช่น 15/6/2567"
-DATE_HELP = _("ปีพุทธศักราช พิมพ์ได้ทั้งเลขไทยและเลขอารบิก เช่น ๑๕/๐๖/๒๕๖๗ หรือ 15/6/2567")
+DATE_HELP = _("ปีพุทธศักราช พิมพ์ได้ทั้งเลขไทยและเลขอารบิก เช่น ๑๕/๐๖/๒๕๖๗, 15/6/2567 หรือ 15 มิ.ย. 2567 หรือเลือกจากปฏิทิน (Alt+↓)")
 
 
 class ThaiDateInput(forms.TextInput):
+    """A text field (any typed form is read by the parser); static/js/thai-datepicker.js adds a
+    Buddhist-Era calendar button beside every ``input.thai-date``."""
+
     input_type = "text"
 
     def __init__(self, attrs=None):
-        base = {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "class": "thai-date"}
+        base = {"placeholder": DATE_PLACEHOLDER, "autocomplete": "off", "class": "thai-date"}
         super().__init__({**base, **(attrs or {})})
 
     def format_value(self, value):
@@ -29,8 +32,9 @@ class ThaiDateInput(forms.TextInput):
 
 
 class ThaiDateField(forms.Field):
-    """A date typed in the Buddhist Era (``๑๕/๐๖/๒๕๖๗``, ``15/6/2567``); CE years are refused
-    with a message naming the BE year probably meant (``ita_portal.thai.parse_be_date``)."""
+    """A date typed in the Buddhist Era (``๑๕/๐๖/๒๕๖๗``, ``15/6/2567``, ``1 มิ.ย. 2567``); CE years
+    in any layout are refused with a message naming the BE date probably meant
+    (``ita_portal.thai.parse_be_date``, the one parser)."""
 
     widget = ThaiDateInput
 

@@ -124,8 +124,52 @@ class ThaiDateError(ValueError):
     """A typed date that cannot be read; the message is Thai and safe to show to the user."""
 
 
-_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
-_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_SEP = r"\s*[/.\-]\s*"
+_DATE_RE = re.compile(rf"^(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2}}|\d{{4}})$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORDS_RE = re.compile(r"^(\d{1,2})\s*([^\d\s][^\d]*?)\s*(?:(พ\.?\s*ศ\.?|ค\.?\s*ศ\.?)\s*)?(\d{2}|\d{4})$")
+
+
+def _month_key(word: str) -> str:
+    return re.sub(r"[\s.]", "", word)
+
+
+# Every way officers write a month: full names, abbreviations with or without dots.
+_MONTH_WORDS = {_month_key(name): i for i, name in enumerate(MONTHS, 1)}
+_MONTH_WORDS.update({_month_key(abbr): i for i, abbr in enumerate(MONTHS_ABBR, 1)})
+# …and the spoken short forms (มิถุนา, ธันวา): the name without its -คม/-ยน/-พันธ์ ending.
+_MONTH_WORDS.update({re.sub(r"(คม|ยน|พันธ์)$", "", name): i for i, name in enumerate(MONTHS, 1)})
+
+FORMAT_MESSAGE = "รูปแบบวันที่ไม่ถูกต้อง กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567, ๑๕/๐๖/๒๕๖๗ หรือ 15 มิ.ย. 2567"
+
+
+def _ce_refusal(year: int, month: int, day: int) -> ThaiDateError:
+    """A Christian-era year is never taken silently: say so and name the BE date probably meant."""
+    try:
+        meant = f" (น่าจะเป็น {format_short_date(dt.date(year, month, day))})"
+    except ValueError:
+        meant = f" (น่าจะเป็น พ.ศ. {year + BE_OFFSET})"
+    return ThaiDateError(f"ปี {year} เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช{meant}")
+
+
+def _split(raw: str) -> tuple[int, int, str, bool]:
+    """(day, month, year as typed, year written after ค.ศ.) from any accepted layout."""
+    iso = _ISO_RE.match(raw)
+    if iso:
+        year, month, day = iso.groups()
+        return int(day), int(month), year, False
+    numeric = _DATE_RE.match(raw)
+    if numeric:
+        day, month, year = numeric.groups()
+        return int(day), int(month), year, False
+    words = _WORDS_RE.match(raw)
+    if words:
+        day, month_word, era, year = words.groups()
+        month = _MONTH_WORDS.get(_month_key(month_word))
+        if month is None:
+            raise ThaiDateError(f"ไม่รู้จักชื่อเดือน “{month_word}” {FORMAT_MESSAGE}")
+        return int(day), month, year, bool(era and era.startswith("ค"))
+    raise ThaiDateError(FORMAT_MESSAGE)
 
 
 #: The years any date in the portal may have (measures, steps, meetings, reports, progress):
@@ -138,43 +182,29 @@ def _out_of_window(year: int) -> str:
 
 
 def parse_be_date(text: str) -> dt.date:
-    """Read a date typed the Thai way: ``15/6/2567``, ``๑๕/๐๖/๒๕๖๗``, ``15-06-67``.
+    """Read a date typed the Thai way, the one parser of every date field and import.
 
-    Years are Buddhist Era. A four-digit year between 1900 and 2200 is a Christian-era year: it is
-    recognised and refused with a message saying which BE year was probably meant, because taking
-    it silently would move the date by 543 years. Two-digit years are read as BE 25xx.
-    ISO dates (``2024-06-15``) come from browsers' own date pickers and are Christian era by
-    definition, so they are accepted as such; an ISO date whose year is in the BE window is a BE
-    year typed in ISO order. Every year must lie in ``BE_YEAR_MIN``–``BE_YEAR_MAX``
+    Accepted: ``15/6/2567``, ``๑๕/๐๖/๒๕๖๗``, ``15-06-67``, ``15.6.67``, ``1 มิ.ย. 2567``,
+    ``1 มิถุนายน พ.ศ. 2567``, ``๑ มิ.ย. ๖๗`` and year-first BE ``2567-06-15`` (the date picker
+    itself writes ``dd/mm/BBBB``, converting the browser's CE value before it reaches the field).
+    Two-digit years are BE 25xx. A Christian-era year (1900–2200, in any layout, ISO included,
+    or written after ค.ศ.) is refused with a message naming the BE date probably meant, because
+    taking it silently moves the date by 543 years. Every year must lie in ``BE_YEAR_MIN``–``BE_YEAR_MAX``
     (``9999-12-31`` is refused, not moved to 9456).
     """
-    raw = to_arabic_digits(text or "").strip()
+    raw = re.sub(r"\s+", " ", to_arabic_digits(text or "").strip())
     if not raw:
         raise ThaiDateError("กรุณาระบุวันที่")
-    iso = _ISO_RE.match(raw)
-    if iso:
-        year, month, day = (int(g) for g in iso.groups())
-        if BE_YEAR_MIN <= year <= BE_YEAR_MAX:  # someone typed a BE year in ISO order
-            year -= BE_OFFSET
-        elif not BE_YEAR_MIN - BE_OFFSET <= year <= BE_YEAR_MAX - BE_OFFSET:
-            raise ThaiDateError(_out_of_window(year))
-        try:
-            return dt.date(year, month, day)
-        except ValueError as exc:
-            raise ThaiDateError(f"ไม่มีวันที่ {text} ในปฏิทิน") from exc
-    match = _DATE_RE.match(raw)
-    if not match:
-        raise ThaiDateError("รูปแบบวันที่ไม่ถูกต้อง กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567 หรือ ๑๕/๐๖/๒๕๖๗")
-    day, month, year_text = match.groups()
+    day, month, year_text, written_ce = _split(raw)
     year = int(year_text)
     if len(year_text) == 2:
         year += 2500
-    elif 1900 <= year <= 2200:
-        raise ThaiDateError(f"ปี {year} เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น พ.ศ. {year + BE_OFFSET})")
-    elif not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
+    elif written_ce or 1900 <= year <= 2200:
+        raise _ce_refusal(year, month, day)
+    if not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
         raise ThaiDateError(_out_of_window(year))
     try:
-        return dt.date(year - BE_OFFSET, int(month), int(day))
+        return dt.date(year - BE_OFFSET, month, day)
     except ValueError as exc:
         raise ThaiDateError(f"ไม่มีวันที่ {text.strip()} ในปฏิทิน") from exc
 

@@ -35,7 +35,7 @@ class TestThaiDateField:
             ("15/6/2567", dt.date(2024, 6, 15)),
             ("30.5.2567", dt.date(2024, 5, 30)),
             ("๓๐/๕/๖๗", dt.date(2024, 5, 30)),
-            ("2024-06-15", dt.date(2024, 6, 15)),  # a browser date picker (CE by definition)
+            ("1 มิ.ย. 2567", dt.date(2024, 6, 1)),
         ],
     )
     def test_accepts_be_dates(self, typed, expected):
@@ -44,7 +44,12 @@ class TestThaiDateField:
     def test_rejects_ce_year_naming_the_be_year(self):
         with pytest.raises(ValidationError) as exc:
             ThaiDateField().clean("15/6/2024")
-        assert exc.value.messages == ["ปี 2024 เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น พ.ศ. 2567)"]
+        assert exc.value.messages == ["ปี 2024 เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น 15/06/2567)"]
+
+    def test_rejects_ce_iso_date_never_silently(self):
+        with pytest.raises(ValidationError) as exc:
+            ThaiDateField().clean("2024-12-02")
+        assert exc.value.messages == ["ปี 2024 เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น 02/12/2567)"]
 
     def test_rejects_impossible_date(self):
         with pytest.raises(ValidationError) as exc:
