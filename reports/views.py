@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
+from ita_portal.form_tokens import save_once
 from reports import selectors, services
 from reports.forms import ApproveForm, ForwardForm, NoteForm, ReportForm, ReturnForm
 from reports.models import Rendition, RenditionStatus, ReportAction, ReportKind
@@ -72,14 +73,21 @@ def report_create(request: HttpRequest, agency_id: int, year: int, kind: str) ->
         raise Http404
     initial = services.report_defaults(agency=agency, year=year, kind=kind, actor=request.user)
     form = ReportForm(request.POST or None, initial=initial, agency=agency, year=year, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(agency=agency, year=year, kind=kind, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+    if request.method == "POST":
+
+        def save():
+            if not form.is_valid():
+                return None
+            try:
+                report = services.report_create(agency=agency, year=year, kind=kind, actor=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+                return None
             messages.success(request, _("สร้างรายงานฉบับร่างแล้ว"))
             return redirect(_detail_url(report))
+
+        if response := save_once(request, save, fallback=reverse("reports:report_list", args=[agency.pk, year])):
+            return response
     return render(
         request,
         "reports/report_form.html",

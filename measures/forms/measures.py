@@ -37,6 +37,7 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
     start_date = ThaiDateField(label=_("วันเริ่มต้น"), required=False)
     end_date = ThaiDateField(label=_("วันสิ้นสุด"), required=False)
     budget_planned = money_field(_("งบประมาณที่วางแผน (บาท)"), _("ใส่ 0 หากไม่ใช้งบประมาณ"))
+    confirm_same_title = forms.BooleanField(label=_("ยืนยันบันทึก แม้มีมาตรการชื่อเดียวกันในแผนปีนี้แล้ว"), required=False)
 
     class Meta:
         model = Measure
@@ -89,6 +90,10 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
         self.fields["items"].required = False
         if self.instance.pk:
             self.fields.pop("steps_text")
+        # A second measure of the same title in the same plan is usually a slip: ask before saving it.
+        self.same_title = self._same_title()
+        if not self.same_title:
+            self.fields.pop("confirm_same_title")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -102,6 +107,7 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
             Fieldset(
                 _("มาตรการและการวิเคราะห์"),
                 "title",
+                *(["confirm_same_title"] if self.same_title else []),
                 Row(Column("weakness_text", css_class="col-md-6"), Column("improvement_text", css_class="col-md-6")),
                 "guideline",
                 "objective",
@@ -125,6 +131,12 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
             Fieldset(_("ข้อจำกัดและการกำกับติดตาม"), "limitations", "monitoring_approach"),
         )
 
+    def _same_title(self) -> Measure | None:
+        title = (self.data.get("title") or "").strip() if self.is_bound else ""
+        if not title or self.instance.pk:
+            return None
+        return Measure.objects.filter(agency=self.agency, fiscal_year=self.fiscal_year, title=title).order_by("pk").first()
+
     def clean_budget_planned(self):
         value = self.cleaned_data.get("budget_planned")
         return value if value is not None else 0
@@ -141,6 +153,13 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
             check_period(data.get("start_date"), data.get("end_date"))
         except ValidationError as exc:
             self.add_error(None, exc)
+        if self.same_title and not data.get("confirm_same_title"):
+            self.add_error(
+                "title",
+                _("แผนปีนี้มีมาตรการชื่อนี้แล้ว (ลำดับที่ %(order)s) หากตั้งใจบันทึกอีกรายการ ให้ทำเครื่องหมายยืนยันด้านล่าง")
+                % {"order": self.same_title.order},
+            )
+        data.pop("confirm_same_title", None)
         return data
 
     def _post_clean(self):

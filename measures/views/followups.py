@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
+from ita_portal.form_tokens import save_once
 from measures import selectors, services
 from measures.forms.followups import FollowUpForm, GenerateForm, MinutesForm
 from measures.models import Measure
@@ -103,14 +105,22 @@ def followup_create(request: HttpRequest, agency_id: int, year: int) -> HttpResp
         fiscal_year=year,
         initial=_initial_measure(request, agency, year),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            followup = services.followup_create(agency=agency, fiscal_year=year, user=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+
+        def save():
+            if not form.is_valid():
+                return None
+            try:
+                followup = services.followup_create(agency=agency, fiscal_year=year, user=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return None
             messages.success(request, _("บันทึกการกำกับติดตาม ครั้งที่ %(n)s เรียบร้อยแล้ว") % {"n": followup.number})
             return _back(agency, year, followup.measure)
+
+        fallback = reverse("measures:followup_list", args=[agency.pk, year])
+        if response := save_once(request, save, fallback=fallback):
+            return response
     return render(request, "measures/followup_form.html", {"agency": agency, "year": year, "form": form, "followup": None})
 
 
@@ -200,9 +210,13 @@ def followup_generate(request: HttpRequest, agency_id: int, year: int) -> HttpRe
                 ]
             else:
                 data.pop("note", None)
-                created = services.followups_generate(agency=agency, fiscal_year=year, user=request.user, **data)
-                messages.success(request, _("สร้างการกำกับติดตาม %(n)s ครั้งเรียบร้อยแล้ว") % {"n": len(created)})
-                return _back(agency, year, data.get("measure"))
+
+                def save():
+                    created = services.followups_generate(agency=agency, fiscal_year=year, user=request.user, **data)
+                    messages.success(request, _("สร้างการกำกับติดตาม %(n)s ครั้งเรียบร้อยแล้ว") % {"n": len(created)})
+                    return _back(agency, year, data.get("measure"))
+
+                return save_once(request, save, fallback=reverse("measures:followup_list", args=[agency.pk, year]))
         except ValidationError as exc:
             add_service_errors(form, exc)
             preview = None

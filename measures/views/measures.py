@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
+from ita_portal.form_tokens import save_once
 from measures import selectors, services
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
@@ -99,16 +100,24 @@ def measure_create(request: HttpRequest, agency_id: int, year: int) -> HttpRespo
             "improvement_text": weakness.analysis,
         }
     form = MeasureForm(request.POST if request.method == "POST" else None, agency=agency, fiscal_year=year, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.measure_create(
-                agency=agency, fiscal_year=year, user=request.user, steps=form.steps(), **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+
+        def save():
+            if not form.is_valid():
+                return None
+            try:
+                measure = services.measure_create(
+                    agency=agency, fiscal_year=year, user=request.user, steps=form.steps(), **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return None
             messages.success(request, _("บันทึกมาตรการเรียบร้อยแล้ว"))
             return redirect(_detail_url(measure))
+
+        fallback = reverse("measures:measure_list", args=[agency.pk, year])
+        if response := save_once(request, save, fallback=fallback):
+            return response
     return render(request, "measures/measure_form.html", {"agency": agency, "year": year, "form": form, "measure": None})
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ita_portal.form_tokens import save_once
 from measures import selectors, services
 from measures.forms.progress import EvidenceForm, ProgressForm
 from measures.models import Evidence, EvidenceKind
@@ -30,20 +31,27 @@ def progress_create(request: HttpRequest, agency_id: int, year: int, pk: int) ->
     agency = agency_for(request, agency_id)
     measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, write=True)
     form = ProgressForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_record(
-                measure=measure,
-                user=request.user,
-                files=form.cleaned_data.get("files") or [],
-                links=getattr(form, "links", []),
-                **form.service_kwargs(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+
+        def save():
+            if not form.is_valid():
+                return None
+            try:
+                services.progress_record(
+                    measure=measure,
+                    user=request.user,
+                    files=form.cleaned_data.get("files") or [],
+                    links=getattr(form, "links", []),
+                    **form.service_kwargs(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return None
             messages.success(request, _("บันทึกความก้าวหน้าเรียบร้อยแล้ว"))
             return redirect(_detail_url(measure, "#progress"))
+
+        if response := save_once(request, save, fallback=_detail_url(measure, "#progress")):
+            return response
     return render(
         request,
         "measures/progress_form.html",

