@@ -75,11 +75,31 @@ def test_thai_digits():
         ("1234.5", "plain", "1,234.50"),
         (Decimal("1000"), "text", "หนึ่งพันบาทถ้วน"),
         (Decimal("0"), "", "0.00 บาท"),
+        (Decimal("0"), "dash", "-"),
+        (None, "dash", "-"),
+        (Decimal("500"), "dash", "500.00 บาท"),
         ("abc", "", ""),
     ],
 )
 def test_baht(value, arg, expected):
     assert thai_tags.baht(value, arg) == expected
+
+
+def test_baht_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert thai_tags.baht(Decimal("12500")) == "12,500.00 baht"
+
+
+@pytest.mark.django_db
+def test_measure_without_budget_shows_a_dash(world):
+    from tests.factories import MeasureFactory
+
+    measure = MeasureFactory(agency=world.agency_a, fiscal_year=2567, budget_planned=0)
+    html = world.client_for("staff_a").get(f"/measures/a/{world.agency_a.pk}/2567/m/{measure.pk}/").content.decode()
+    assert "0.00 บาท" not in html
+    assert "<dd>-</dd>" in html
 
 
 @pytest.mark.parametrize(

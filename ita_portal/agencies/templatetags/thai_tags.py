@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ita_portal import thai
 
@@ -83,18 +84,25 @@ def thai_digits(value: object, use_thai: object = True) -> str:
 
 @register.filter
 def baht(value: object, arg: object = "") -> str:
-    """An amount of money: ``12,500.00 บาท`` (options ``thai``, ``plain``, ``text``)."""
+    """An amount of money: ``12,500.00 บาท`` (options ``thai``, ``plain``, ``text``; ``dash``
+    writes "-" for no amount or 0, where 0 means "no budget" rather than a sum worth printing)."""
+    opts = _options(arg)
+    empty = "-" if "dash" in opts else ""
     if value is None or value == "":
-        return ""
+        return empty
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        return ""
-    opts = _options(arg)
+        return empty
+    if not amount and "dash" in opts:
+        return empty
     if "text" in opts:
         return thai.baht_text(amount)
     number = thai.format_baht(amount, thai_digits="thai" in opts)
-    return number if "plain" in opts else f"{number} บาท"
+    if "plain" in opts:
+        return number
+    unit = gettext("บาท")
+    return f"{number} {unit}"
 
 
 @register.filter
