@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ita_portal.agencies.models import Membership, Role
+from ita_portal.agencies.working_days import previous_working_day
 from measures.models import FollowUp, Measure, Reminder
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -56,9 +58,13 @@ def claim_stale_seconds() -> int:
     return int(getattr(settings, "REMINDER_CLAIM_STALE_SECONDS", DEFAULT_CLAIM_STALE_SECONDS))
 
 
-def reminder_due_at(starts_at: dt.datetime, lead_days: int) -> dt.datetime:
-    """08:00 Bangkok time, ``lead_days`` calendar days (Bangkok) before the meeting starts."""
+def reminder_due_at(starts_at: dt.datetime, lead_days: int, off: Mapping[dt.date, str] | None = None) -> dt.datetime:
+    """08:00 Bangkok time, ``lead_days`` calendar days (Bangkok) before the meeting starts; with
+    the agency's days ``off`` (``working_days.days_off``) a moment on a weekend, a public holiday
+    or an agency day off moves to the previous working day, when someone is at the office to act."""
     day = timezone.localtime(starts_at, BANGKOK).date() - dt.timedelta(days=lead_days)
+    if off is not None:
+        day = previous_working_day(day, off)
     return dt.datetime.combine(day, REMINDER_TIME, tzinfo=BANGKOK)
 
 

@@ -328,7 +328,7 @@ PAGES = [
         "follow-up-generate",
         "staff_a",
         lambda p: reverse("measures:followup_generate", kwargs=_k(p)),
-        ["Create recurring follow-up meetings", "Working days only (Monday–Friday)", "Preview dates"],
+        ["Create recurring follow-up meetings", "Working days only", "Preview dates"],
         (),
     ),
     (

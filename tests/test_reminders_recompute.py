@@ -94,11 +94,11 @@ def test_moving_a_meeting_closer_skips_moments_already_past_and_keeps_sent_recor
     f = FollowUpFactory(starts_at=bkk(2024, 6, 20, 9))
     recompute_at(bkk(2024, 6, 1), f)
     Reminder.objects.filter(followup=f, lead_days=7).update(sent_at=bkk(2024, 6, 13, 8, 1))
-    f.starts_at = bkk(2024, 6, 16, 9)
+    f.starts_at = bkk(2024, 6, 18, 9)
     f.save()
     r = recompute_at(bkk(2024, 6, 14, 12), f)
     assert r[("reminder", 7)].sent_at is not None  # already told; nothing to re-send for a past moment
-    assert r[("reminder", 1)].due_at == bkk(2024, 6, 15, 8)
+    assert r[("reminder", 1)].due_at == bkk(2024, 6, 17, 8)
     assert r[("reminder", 1)].skipped_reason == ""
 
 

@@ -384,3 +384,6 @@ class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
             email=obj.email or "",
         )
         _adopt(obj, created)
+
+
+from ita_portal.agencies import admin_days_off  # noqa: E402, F401  (registers DayOffAdmin beside these)

@@ -169,3 +169,22 @@ class Membership(models.Model):
     def full_name(self) -> str:
         """'นางทวิกา บำรุงสวัสดิ์': title joined to the first name, as Thai documents print it."""
         return f"{self.name_title}{self.first_name_th} {self.last_name_th}".strip()
+
+
+class DayOff(models.Model):
+    """A day the agency does not work beyond the Thai public holidays (the ``holidays`` package
+    knows those): a วันหยุดพิเศษ announced by the cabinet late, a provincial day off, an office move.
+    Meeting dates and reminder moments skip these as they skip the public holidays."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงาน"), on_delete=models.CASCADE, related_name="days_off")
+    date = models.DateField(_("วันที่"))
+    name = models.CharField(_("ชื่อวันหยุด"), max_length=255)
+
+    class Meta:
+        verbose_name = _("วันหยุดของหน่วยงาน")
+        verbose_name_plural = _("วันหยุดของหน่วยงาน")
+        ordering = ["agency", "date"]
+        constraints = [models.UniqueConstraint(fields=["agency", "date"], name="day_off_unique_date")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita_portal.agencies.models import Agency, AgencyKind, Division, Membership, Role
+from ita_portal.agencies.models import Agency, AgencyKind, DayOff, Division, Membership, Role
 from ita_portal.agencies.selectors import Action, forget_memberships, roles_granting
 from ita_portal.service_fields import apply_fields
 
@@ -118,6 +118,30 @@ def division_update(*, division: Division, **fields) -> Division:
 def division_delete(*, division: Division) -> None:
     """Remove a division; its members stay in the agency without one (``SET_NULL``)."""
     division.delete()
+
+
+@transaction.atomic
+def day_off_add(*, agency: Agency, date, name: str) -> DayOff:
+    """An agency's own day off (one per date); meetings and reminders skip it like a public holiday."""
+    day_off = DayOff(agency=agency, date=date, name=name.strip())
+    day_off.full_clean()
+    day_off.save()
+    return day_off
+
+
+@transaction.atomic
+def day_off_update(*, day_off: DayOff, **fields) -> DayOff:
+    """Change a day off's date or name."""
+    apply_fields(day_off, fields, {"date", "name"})
+    day_off.full_clean()
+    day_off.save()
+    return day_off
+
+
+@transaction.atomic
+def day_off_remove(*, day_off: DayOff) -> None:
+    """The agency works that day after all (meetings already moved stay where they are)."""
+    day_off.delete()
 
 
 @transaction.atomic

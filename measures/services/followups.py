@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.agencies.working_days import days_off, next_working_day
 from ita_portal.service_fields import apply_fields, check_fields
 from measures.models import FollowUp, FollowUpStatus, Measure
 from measures.services._common import check_divisions, check_fiscal_year, check_people, check_period, check_within_fiscal_year
@@ -161,13 +162,6 @@ def followup_record_minutes(*, followup: FollowUp, minutes: str, held: bool = Tr
 # --- generator --------------------------------------------------------------------------------
 
 
-def _next_weekday(day: dt.date) -> dt.date:
-    """Saturday and Sunday move to the following Monday; weekdays stay."""
-    if day.weekday() >= 5:
-        return day + dt.timedelta(days=7 - day.weekday())
-    return day
-
-
 def _month_days(start: dt.date, end: dt.date, days_of_month: Sequence[int]):
     """Each listed day of every month between ``start`` and ``end``; 30 in February is its last day."""
     year, month = start.year, start.month
@@ -187,13 +181,15 @@ def schedule_dates(
     every_days: int | None = None,
     days_of_month: Sequence[int] | None = None,
     weekdays_only: bool = False,
+    off: Mapping[dt.date, str] | None = None,
 ) -> list[tuple[dt.date, dt.date]]:
     """Meeting dates from ``start`` to ``end`` (inclusive), as (planned, actual) pairs.
 
     Either every ``every_days`` days (``start``, ``start + n`` …), or on fixed ``days_of_month``
     (e.g. 15 and 30: "ทุกวันที่ ๑๕ และ ๓๐" — a day past the month's end means its last day).
-    With ``weekdays_only`` a planned Saturday or Sunday is held on the next Monday (which may fall
-    a day or two after ``end``). Two planned dates landing on the same Monday are kept once.
+    With ``weekdays_only`` a planned Saturday, Sunday or day ``off`` (Thai public holidays and the
+    agency's days off: ``working_days.days_off``) is held on the next working day (which may fall
+    after ``end``). Two planned dates landing on the same day are kept once.
     """
     check_period(start, end, field="end")
     if days_of_month:
@@ -208,7 +204,7 @@ def schedule_dates(
     pairs: list[tuple[dt.date, dt.date]] = []
     seen: set[dt.date] = set()
     for day in planned:
-        actual = _next_weekday(day) if weekdays_only else day
+        actual = next_working_day(day, off or {}) if weekdays_only else day
         if actual not in seen:
             seen.add(actual)
             pairs.append((day, actual))
@@ -246,7 +242,14 @@ def followups_generate(
     attendees = list(attendees)
     divisions = list(responsible_divisions)
     created = []
-    dates = schedule_dates(start=start, end=end, every_days=every_days, days_of_month=days_of_month, weekdays_only=weekdays_only)
+    dates = schedule_dates(
+        start=start,
+        end=end,
+        every_days=every_days,
+        days_of_month=days_of_month,
+        weekdays_only=weekdays_only,
+        off=days_off(agency, start, end),
+    )
     for _planned, day in dates:
         starts_at = dt.datetime.combine(day, start_time, tzinfo=BANGKOK)
         ends_at = dt.datetime.combine(day, end_time, tzinfo=BANGKOK) if end_time else None

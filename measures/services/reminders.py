@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ita_portal.agencies.working_days import days_off
 from ita_portal.mail.line import line_queue_many
 from ita_portal.mail.services import email_queue_many
 from measures.models import FollowUp, FollowUpStatus, Reminder, ReminderKind
@@ -65,7 +66,8 @@ def reminders_recompute(*, followup: FollowUp, now: dt.datetime | None = None) -
     """Create or update the Reminder rows of ``followup`` from its current time and status.
 
     - scheduled: one reminder per agency lead day (``Agency.lead_days()``, default 7 and 1) at
-      08:00 Bangkok. A moved meeting gets new moments; a moment that moved into the future is
+      08:00 Bangkok, moved to the previous working day when it falls on a weekend, a Thai public
+      holiday or an agency day off. A moved meeting gets new moments; a moment that moved into the future is
       pending again even if the old one was sent (the new e-mail carries the new time). A moment
       already past when the meeting is created or moved (or not before its start) is skipped with
       ``skipped_reason``. Pending reminders for lead days the agency dropped are deleted.
@@ -104,8 +106,10 @@ def reminders_recompute(*, followup: FollowUp, now: dt.datetime | None = None) -
         if cancellation is not None:
             cancellation.delete()
         wanted = _lead_days(followup)
+        meeting_day = timezone.localtime(followup.starts_at).date()
+        off = days_off(followup.agency, meeting_day - dt.timedelta(days=max(wanted)), meeting_day)
         for lead in wanted:
-            due = reminder_due_at(followup.starts_at, lead)
+            due = reminder_due_at(followup.starts_at, lead, off)
             valid_future = now < due < followup.starts_at
             reason = "" if valid_future else (SKIP_LATE if due <= now else SKIP_NOT_BEFORE_MEETING)
             r = reminders.get(lead)

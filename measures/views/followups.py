@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
+from ita_portal.agencies.working_days import days_off, why_not_working
 from ita_portal.form_tokens import save_once
 from measures import selectors, services
 from measures.forms.followups import FollowUpForm, GenerateForm, MinutesForm
@@ -198,14 +199,16 @@ def followup_generate(request: HttpRequest, agency_id: int, year: int) -> HttpRe
         data = form.service_kwargs()
         try:
             if request.POST.get("action") != "create":
+                off = days_off(agency, data["start"], data["end"])
                 preview = [
-                    {"planned": planned, "actual": actual, "moved": planned != actual}
+                    {"planned": planned, "actual": actual, "moved": planned != actual, "why": why_not_working(planned, off)}
                     for planned, actual in services.schedule_dates(
                         start=data["start"],
                         end=data["end"],
                         every_days=data["every_days"],
                         days_of_month=data["days_of_month"],
                         weekdays_only=data["weekdays_only"],
+                        off=off,
                     )
                 ]
             else:
