@@ -4,8 +4,11 @@ create forms that save once, and the staff pages at phone width."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from ita_portal.thai import MONTHS
 from tests.test_measures_browser import allow_sync_orm_beside_playwright, browser, media, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,7 +75,7 @@ def test_buddhist_era_picker_by_keyboard(page, live_server, world):
     page.click("#id_end ~ .thai-date-toggle")
     page.locator(".thai-datepicker-day", has_text="10").first.click()
     assert page.input_value("#id_end").startswith("10/")
-    assert page.input_value("#id_end").endswith("/" + str(__import__("datetime").date.today().year + 543))
+    assert page.input_value("#id_end").endswith("/" + str(dt.date.today().year + 543))
 
 
 def test_back_and_save_again_or_double_click_makes_no_duplicate(page, live_server, world):
@@ -103,3 +106,101 @@ def test_back_and_save_again_or_double_click_makes_no_duplicate(page, live_serve
     page.wait_for_url(f"{base}followups/")
     page.wait_for_load_state("networkidle")
     assert FollowUp.objects.filter(agency=world.agency_a).count() == 1
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _phone_page(browser, live_server):
+    context = browser.new_context(locale="th-TH", viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(15000)
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("input[name=username]", "staff_a")
+    phone.fill("input[name=password]", "pass-1234")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_url(f"{live_server.url}/")
+    return context, phone
+
+
+def _fits(phone, name: str) -> None:
+    from tests.test_measures_browser import _shot
+
+    _shot(phone, f"phone-{name}")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is {width} px wide at 390 px"
+
+
+def test_staff_pages_work_at_phone_width(browser, live_server, world):
+    from measures.models import Measure
+    from reports import services as report_services
+    from reports.models import ReportKind
+    from tests.factories_reports import make_demo_data
+
+    a = world.agency_a
+    make_demo_data(a, 2567, measures=3)
+    measure = Measure.objects.filter(agency=a).order_by("order").first()
+    report = report_services.report_create(agency=a, year=2567, kind=ReportKind.CALENDAR, actor=world.users["staff_a"], data={})
+    base = f"{live_server.url}/measures/a/{a.pk}/2567/"
+    context, phone = _phone_page(browser, live_server)
+    try:
+        _fits(phone, "home")
+        phone.goto(base)
+        _fits(phone, "measures")
+        # Every measure is a card that still shows its status and period.
+        card = phone.locator("[data-testid=measure-table] tr[data-measure]").first
+        assert card.locator("td[data-label='สถานะ']").is_visible()
+        assert card.locator("td[data-label='ระยะเวลา']").is_visible()
+        assert card.bounding_box()["width"] <= PHONE["width"]
+        phone.goto(f"{base}m/{measure.pk}/")
+        _fits(phone, "measure")
+        phone.goto(base + "followups/")
+        _fits(phone, "followups")
+        assert phone.locator("[data-testid=followup-table] td[data-label='สถานะ']").first.is_visible()
+        phone.goto(base + "followups/calendar/?month=2567-06")
+        _fits(phone, "calendar")
+        # Meetings are listed by day, one line per meeting (no letter-by-letter wrapping).
+        event = phone.locator(".m-cal .m-ev").first
+        assert event.bounding_box()["width"] > 250
+        phone.goto(f"{live_server.url}/reports/a/{a.pk}/2567/{report.pk}/")
+        _fits(phone, "report")
+    finally:
+        context.close()
+
+
+def test_measures_table_is_not_cut_at_1366(browser, live_server, world):
+    from tests.factories_reports import make_demo_data
+
+    make_demo_data(world.agency_a, 2567, measures=3)
+    context = browser.new_context(locale="th-TH", viewport={"width": 1366, "height": 768})
+    desk = context.new_page()
+    try:
+        desk.goto(f"{live_server.url}/login/")
+        desk.fill("input[name=username]", "staff_a")
+        desk.fill("input[name=password]", "pass-1234")
+        desk.click("main form button[type=submit]")
+        desk.wait_for_url(f"{live_server.url}/")
+        desk.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/2567/")
+        holder = desk.locator("[data-testid=measure-table]").locator("xpath=..")
+        scroll, client = holder.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert scroll <= client, f"the measures table needs {scroll} px in {client} px"
+    finally:
+        context.close()
+
+
+def test_calendar_opens_on_the_next_meeting_of_a_year_not_current(page, live_server, world):
+    from tests.factories import bkk
+    from tests.factories_measures import MeetingFactory
+
+    MeetingFactory(agency=world.agency_a, fiscal_year=2572, starts_at=bkk(2029, 3, 15, 9))
+    MeetingFactory(agency=world.agency_a, fiscal_year=2567, number=1, starts_at=bkk(2024, 6, 14, 9))
+    MeetingFactory(agency=world.agency_a, fiscal_year=2567, number=2, starts_at=bkk(2024, 8, 14, 9))
+    # A year ahead opens on its next meeting; a past year on its first; this year on this month.
+    page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/2572/followups/calendar/")
+    assert page.inner_text("[data-testid=calendar-title]") == "มีนาคม 2572"
+    page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/2567/followups/calendar/")
+    assert page.inner_text("[data-testid=calendar-title]") == "มิถุนายน 2567"
+    today = dt.date.today()
+    this_year = today.year + 544 if today.month >= 10 else today.year + 543
+    page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/{this_year}/followups/calendar/")
+    assert page.inner_text("[data-testid=calendar-title]") == f"{MONTHS[today.month - 1]} {today.year + 543}"

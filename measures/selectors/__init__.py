@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
-from ita_portal.thai import MONTHS, WEEKDAYS, be_year
+from ita_portal.thai import MONTHS, WEEKDAYS, be_year, fiscal_year_bounds
 from measures.models import (
     Evidence,
     FollowUp,
@@ -249,6 +249,21 @@ def followups_for_agency(*, user, agency: Agency, fiscal_year: int) -> QuerySet[
 
 
 # --- month calendar ----------------------------------------------------------------------------
+
+
+def calendar_opening_month(*, user, agency: Agency, fiscal_year: int, today) -> tuple[int, int]:
+    """(CE year, month) the month calendar opens on: this month inside the fiscal year, else the
+    month of the year's next meeting from today (or its first one), else the year's first month."""
+    first, last = fiscal_year_bounds(fiscal_year)
+    if first <= today <= last:
+        return today.year, today.month
+    meetings = selectors.scope_queryset(FollowUp.objects.all(), user).filter(agency=agency, fiscal_year=fiscal_year)
+    upcoming = meetings.filter(starts_at__date__gte=today).order_by("starts_at").first()
+    chosen = upcoming or meetings.order_by("starts_at").first()
+    if chosen is not None:
+        day = timezone.localtime(chosen.starts_at).date()
+        return day.year, day.month
+    return first.year, first.month
 
 
 @dataclass

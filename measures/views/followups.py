@@ -46,8 +46,8 @@ def followup_list(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
     )
 
 
-def _month_from(request: HttpRequest, year: int) -> tuple[int, int]:
-    """``?month=2567-06`` (BE year) → (2024, 6); default: this month if inside the fiscal year."""
+def _month_from(request: HttpRequest, agency, year: int) -> tuple[int, int]:
+    """``?month=2567-06`` (BE year) → (2024, 6); default: ``selectors.calendar_opening_month``."""
     raw = request.GET.get("month", "")
     try:
         be, month = (int(p) for p in raw.split("-", 1))
@@ -55,20 +55,14 @@ def _month_from(request: HttpRequest, year: int) -> tuple[int, int]:
             return be - 543, month
     except ValueError:
         pass
-    today = timezone.localdate()
-    from ita_portal.thai import fiscal_year_bounds
-
-    first, last = fiscal_year_bounds(year)
-    if first <= today <= last:
-        return today.year, today.month
-    return first.year, first.month
+    return selectors.calendar_opening_month(user=request.user, agency=agency, fiscal_year=year, today=timezone.localdate())
 
 
 @login_required
 def followup_calendar(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """A month grid (Monday first, BE month names) with the agency's meetings."""
     agency = agency_for(request, agency_id)
-    ce_year, month = _month_from(request, year)
+    ce_year, month = _month_from(request, agency, year)
     grid = selectors.month_grid(user=request.user, agency=agency, year=ce_year, month=month)
     return render(
         request,
