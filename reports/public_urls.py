@@ -1,7 +1,7 @@
 """Public pages (namespace "public", no login): published documents per agency and fiscal year.
 
 Stable addresses a webmaster can link from the agency's ITA page:
-``public/<agency code>/<year>/`` (list), ``public/<agency code>/<year>/<series uuid>.pdf`` (always the
+``public/<agency code>/`` (the years with published documents), ``public/<agency code>/<year>/`` (list), ``public/<agency code>/<year>/<series uuid>.pdf`` (always the
 latest published version of that document), ``public/<agency code>/<year>/embed/`` (snippet).
 """
 
@@ -12,6 +12,7 @@ from reports import public_views
 
 app_name = "public"
 urlpatterns = [
+    path("<str:code>/", public_views.agency_index, name="agency_index"),
     path("<str:code>/<fy:year>/", public_views.agency_year, name="agency_year"),
     path("<str:code>/<fy:year>/embed/", public_views.embed, name="embed"),
     path("<str:code>/<fy:year>/<uuid:series>.pdf", public_views.document_pdf, name="pdf"),

@@ -42,6 +42,13 @@ def _agency_or_404(code: str):
     return agency
 
 
+def agency_index(request: HttpRequest, code: str) -> HttpResponse:
+    """The agency's public index: each fiscal year with published documents (newest first)."""
+    agency = _agency_or_404(code)
+    years = selectors.published_years(agency=agency)
+    return render(request, "reports/public/agency_index.html", {"agency": agency, "years": years})
+
+
 def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agency = _agency_or_404(code)
     embed_url = request.build_absolute_uri(reverse("public:embed", kwargs={"code": code, "year": year}))

@@ -94,6 +94,19 @@ def public_agency(code: str) -> Agency | None:
     return Agency.objects.filter(code=code, is_active=True).first()
 
 
+def published_years(*, agency: Agency) -> list[tuple[int, int]]:
+    """(fiscal year, number of document series) with something published, newest year first:
+    the public index of an agency (``/public/<code>/``)."""
+    counts: dict[int, set] = {}
+    for year, series in (
+        Report.objects.filter(agency=agency, state=ReportState.PUBLISHED, agency__is_active=True)
+        .values_list("fiscal_year", "series")
+        .distinct()
+    ):
+        counts.setdefault(year, set()).add(series)
+    return sorted(((year, len(s)) for year, s in counts.items()), reverse=True)
+
+
 def published_reports(*, agency: Agency, year: int) -> list[Report]:
     """The latest published version of each series of an agency and year, with its frozen PDF.
 

@@ -305,3 +305,18 @@ def test_measure_page_names_next_plan_meeting(world, data):
     services.followup_create(agency=world.agency_a, fiscal_year=2567, starts_at=bkk(2024, 5, 30, 13, 30))
     html = world.client_for("staff_a").get(data["m"]).content.decode()
     assert "ประชุมติดตามของทั้งแผนครั้งถัดไป: ครั้งที่ ๑ 30 พ.ค. 2567 เวลา 13.30 น." in html
+
+
+def test_weakness_page_turns_a_weakness_into_a_measure(world):
+    from tests.factories import WeaknessFactory
+
+    weakness = WeaknessFactory(agency=world.agency_a, fiscal_year=2568, title="๐๒ ข้อมูลผู้บริหาร ข้อมูลยังไม่ครบถ้วน")
+    page = f"/scores/a/{world.agency_a.pk}/2567/weaknesses/"
+    # Weaknesses of the 2567 results become measures of the 2568 plan.
+    link = f'href="/measures/a/{world.agency_a.pk}/2568/new/?weakness={weakness.pk}"'
+    assert link in world.client_for("staff_a").get(page).content.decode()
+    # Readers who may not write (the supervisor) see no such button.
+    response = world.client_for("supervisor").get(page)
+    assert response.status_code == 200 and link not in response.content.decode()
+    form = world.client_for("staff_a").get(f"/measures/a/{world.agency_a.pk}/2568/new/?weakness={weakness.pk}").content.decode()
+    assert "๐๒ ข้อมูลผู้บริหาร ข้อมูลยังไม่ครบถ้วน</textarea>" in form

@@ -188,6 +188,12 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
         html = world.client_for(role).get(page).content.decode()
         assert "O42" in html and published.subject in html and "ร่างที่ยังไม่เผยแพร่" not in html
         assert published.renditions.get(is_final=True).sha256 in html
+    # The agency's public index lists its years with something published (not 404).
+    index = world.client_for("anonymous").get(f"/public/{code}/")
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert f'href="/public/{code}/2567/"' in html and "ปีงบประมาณ 2567" in html and "1 เอกสาร" in html
+    assert world.client_for("anonymous").get("/public/no-such-agency/").status_code == 404
     pdf_url = reverse("public:pdf", kwargs={"code": code, "year": 2567, "series": published.series})
     assert pdf_url == f"/public/{code}/2567/{published.series}.pdf"
     response = world.client_for("anonymous").get(pdf_url)
