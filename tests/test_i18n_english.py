@@ -325,6 +325,13 @@ PAGES = [
         (),
     ),
     (
+        "follow-up-calendar",
+        "staff_a",
+        lambda p: reverse("measures:followup_calendar", kwargs=_k(p)) + "?month=2567-06",
+        ["June 2567", "Monday", "Sunday"],
+        (),
+    ),
+    (
         "follow-up-generate",
         "staff_a",
         lambda p: reverse("measures:followup_generate", kwargs=_k(p)),

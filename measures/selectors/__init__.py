@@ -26,10 +26,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
-from ita_portal.thai import MONTHS, WEEKDAYS, be_year, fiscal_year_bounds
+from ita_portal.thai import be_year, fiscal_year_bounds
 from measures.models import (
     Evidence,
     FollowUp,
@@ -274,6 +275,33 @@ class CalendarDay:
     meetings: list = field(default_factory=list)
 
 
+# The calendar page's month and weekday names in the page's language (documents keep
+# ita_portal.thai's Thai names); the Thai names are the msgids.
+MONTH_NAMES = (
+    gettext_lazy("มกราคม"),
+    gettext_lazy("กุมภาพันธ์"),
+    gettext_lazy("มีนาคม"),
+    gettext_lazy("เมษายน"),
+    gettext_lazy("พฤษภาคม"),
+    gettext_lazy("มิถุนายน"),
+    gettext_lazy("กรกฎาคม"),
+    gettext_lazy("สิงหาคม"),
+    gettext_lazy("กันยายน"),
+    gettext_lazy("ตุลาคม"),
+    gettext_lazy("พฤศจิกายน"),
+    gettext_lazy("ธันวาคม"),
+)
+WEEKDAY_NAMES = (
+    gettext_lazy("จันทร์"),
+    gettext_lazy("อังคาร"),
+    gettext_lazy("พุธ"),
+    gettext_lazy("พฤหัสบดี"),
+    gettext_lazy("ศุกร์"),
+    gettext_lazy("เสาร์"),
+    gettext_lazy("อาทิตย์"),
+)
+
+
 @dataclass
 class MonthGrid:
     year: int
@@ -282,7 +310,7 @@ class MonthGrid:
     weeks: list[list[CalendarDay]]
     prev: tuple[int, int]
     next: tuple[int, int]
-    weekday_names: tuple[str, ...] = WEEKDAYS
+    weekday_names: tuple[str, ...] = WEEKDAY_NAMES
 
 
 def month_grid(*, user, agency: Agency, year: int, month: int) -> MonthGrid:
@@ -307,7 +335,7 @@ def month_grid(*, user, agency: Agency, year: int, month: int) -> MonthGrid:
     weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
     prev = (year - 1, 12) if month == 1 else (year, month - 1)
     nxt = (year + 1, 1) if month == 12 else (year, month + 1)
-    return MonthGrid(year, month, f"{MONTHS[month - 1]} {be_year(year)}", weeks, prev, nxt)
+    return MonthGrid(year, month, f"{MONTH_NAMES[month - 1]} {be_year(year)}", weeks, prev, nxt)
 
 
 from measures.selectors.area import AREA_SORTS, SCORE_FIELD, area_agencies, area_details, filter_area  # noqa: E402, F401
