@@ -200,6 +200,9 @@ def parse_be_date(text: str) -> dt.date:
     if len(year_text) == 2:
         year += 2500
     elif written_ce or 1900 <= year <= 2200:
+        # A CE year is refused; one that would be outside the window even in BE says so instead.
+        if not BE_YEAR_MIN <= year + BE_OFFSET <= BE_YEAR_MAX:
+            raise ThaiDateError(_out_of_window(year))
         raise _ce_refusal(year, month, day)
     if not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
         raise ThaiDateError(_out_of_window(year))

@@ -67,10 +67,16 @@ def test_max_length_message_names_the_numbers():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2024-06-15", dt.date(2024, 6, 15)), ("2567-06-15", dt.date(2024, 6, 15)), ("15/6/2567", dt.date(2024, 6, 15))],
+    [("2567-06-15", dt.date(2024, 6, 15)), ("15/6/2567", dt.date(2024, 6, 15)), ("1 มิ.ย. 2567", dt.date(2024, 6, 1))],
 )
 def test_dates_inside_the_window(text, expected):
     assert parse_be_date(text) == expected
+
+
+def test_ce_iso_date_inside_the_window_is_refused_not_taken_silently():
+    # Issue 15: a CE year is refused in every layout (the BE picker writes dd/mm/BBBB itself).
+    with pytest.raises(ThaiDateError, match=re.escape("ปี 2024 เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช (น่าจะเป็น 15/06/2567)")):
+        parse_be_date("2024-06-15")
 
 
 @pytest.mark.parametrize("text", ["9999-12-31", "2999-01-01", "1900-01-01", "15/6/2400", "1/1/2499", "1/1/2601", "๑/๑/๙๙๙๙"])
