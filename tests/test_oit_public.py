@@ -38,7 +38,7 @@ def _file(code: str, pk: int, item: str = "O3") -> str:
 
 
 def test_the_item_url_is_stable_and_shows_nothing_before_publication(world, ready):
-    entry, public, hidden, link = ready
+    _entry, public, _hidden, _link = ready
     code = world.agency_a.code
     assert _page(code) == f"/public/{code}/2569/O3/"
     for role in ROLES:
