@@ -74,3 +74,30 @@ class OitEvidence(models.Model):
 
     def __str__(self) -> str:
         return str(self.evidence)
+
+
+class OitReminder(models.Model):
+    """One reminder moment of a row: ``lead_days`` before its ``due_date`` (the date it was for).
+
+    Rows are written by the sweep when the moment has come and claimed with a conditional UPDATE
+    (``claim_token``), so each moment's e-mail goes out exactly once even with two sweeps at a
+    time. A new due date gives new moments; a row ready or published by then is skipped.
+    """
+
+    entry = models.ForeignKey(OitEntry, verbose_name=_("ข้อ OIT"), on_delete=models.CASCADE, related_name="reminders")
+    due_date = models.DateField(_("กำหนดส่งที่เตือน"))
+    lead_days = models.PositiveSmallIntegerField(_("เตือนล่วงหน้า (วัน)"))
+    claimed_at = models.DateTimeField(_("เริ่มส่งเมื่อ"), null=True, blank=True)
+    claim_token = models.UUIDField(_("รหัสการส่ง"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("ส่งแล้วเมื่อ"), null=True, blank=True)
+    skipped_reason = models.CharField(_("เหตุที่ไม่ส่ง"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("การแจ้งเตือนข้อ OIT")
+        verbose_name_plural = _("การแจ้งเตือนข้อ OIT")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "due_date", "lead_days"], name="oit_reminder_unique_moment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} − {self.lead_days}"
