@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ita_portal import converters  # noqa: F401  (registers <fy:year>)
-from oit import views
+from oit import views, views_area
 
 app_name = "oit"
 
@@ -12,6 +12,7 @@ ITEM = A + "<str:code>/"
 
 urlpatterns = [
     path(A, views.workspace, name="workspace"),
+    path(A + "area/", views_area.area_page, name="area"),
     path(ITEM, views.item_detail, name="item"),
     path(ITEM + "evidence/add/", views.evidence_add, name="evidence_add"),
     path(ITEM + "reuse/", views.reuse_last_year, name="reuse"),
