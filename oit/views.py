@@ -49,6 +49,7 @@ def workspace(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "done": done,
             "published": sum(1 for r in rows if r.status == OitStatus.PUBLISHED),
             "can_write": access.can(request.user, Action.WRITE, agency),
+            "can_supervise": access.can(request.user, Action.SUPERVISE, agency),
         },
     )
 
