@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies.models import Division, Membership
-from measures.forms import EvidenceForm, ThaiDateField
+from ita_portal.forms_thai import ThaiDateField
+from measures.forms.progress import EvidenceForm
 
 
 class AssignForm(forms.Form):

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0001_initial'),
         ('indicators', '0003_framework_draft_rating_absorbs'),
-        ('measures', '0004_evidence_agency'),
+        ('measures', '0005_evidence_agency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
