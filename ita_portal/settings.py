@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ita_portal.mail",
     "indicators",
     "measures",
+    "oit",
     "reports",
     "demo",  # the demo data set (load_demo): above every app
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("scores/", include("measures.weakness_urls")),
     path("scores/", include("measures.area_urls")),
     path("measures/", include("measures.urls")),
+    path("oit/", include("oit.urls")),
     path("reports/", include("reports.urls")),
     path("public/", include("reports.public_urls")),
     path("notifications/", include("ita_portal.mail.urls")),

@@ -347,13 +347,21 @@ class EvidenceKind(models.TextChoices):
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # Random names: the original name is kept in a field, never trusted as a path.
     ext = filename.rsplit(".", 1)[-1].lower()[:10] if "." in filename else "bin"
-    return f"evidence/{instance.measure.agency_id}/{uuid.uuid4().hex}.{ext}"
+    agency_id = instance.agency_id or instance.measure.agency_id
+    return f"evidence/{agency_id}/{uuid.uuid4().hex}.{ext}"
 
 
 class Evidence(models.Model):
-    """A file or link that proves progress. Files are served only through an access-checked view."""
+    """A file or link that proves something: a measure's progress, or an OIT item's publication
+    (``oit.OitEvidence`` links it to a workspace row; then ``measure`` is empty). Files are served
+    only through access-checked views."""
 
-    measure = models.ForeignKey(Measure, verbose_name=_("มาตรการ"), on_delete=models.CASCADE, related_name="evidence")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("หน่วยงาน"), null=True, on_delete=models.CASCADE, related_name="evidence", editable=False
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("มาตรการ"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     progress = models.ForeignKey(
         ProgressUpdate, verbose_name=_("ความก้าวหน้า"), null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )

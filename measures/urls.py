@@ -7,7 +7,7 @@ the secret ICS feed are about the user, not one agency.
 from django.urls import path
 
 from ita_portal import converters  # noqa: F401  (registers <fy:year>)
-from measures.views import feeds, followups, measures, progress
+from measures.views import effects, feeds, followups, measures, progress
 
 app_name = "measures"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path(M + "evidence/add/", progress.evidence_add, name="evidence_add"),
     path(A + "evidence/<int:evidence_id>/download/", progress.evidence_download, name="evidence_download"),
     path(A + "evidence/<int:evidence_id>/delete/", progress.evidence_delete, name="evidence_delete"),
+    path(A + "effects/", effects.agency_effects, name="effects"),
+    path(A + "effects/area/", effects.area_effects, name="area_effects"),
     path(A + "followups/", followups.followup_list, name="followup_list"),
     path(A + "followups/calendar/", followups.followup_calendar, name="followup_calendar"),
     path(A + "followups/new/", followups.followup_create, name="followup_create"),

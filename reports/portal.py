@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies import dashboard, navigation, selectors
 from ita_portal.mail.schedule import PeriodicEntry, periodic_task_register, periodic_task_retire
+from oit import linked as oit_linked
 from reports.models import Report, ReportState
+from reports.oit_links import report_documents
 
 RENDER_RETRY_NAME = "ITA: ส่ง PDF ที่รอคิวหรือค้างเข้าคิวอีกครั้ง (ทุก 1 นาที)"
 # The 5-minute retry of stale renders an earlier release scheduled; the 1-minute requeue replaces it.
@@ -40,6 +42,8 @@ def report_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
 
 
 def register() -> None:
+    # The OIT workspace (a lower layer) shows report documents through its registry.
+    oit_linked.register(report_documents)
     navigation.section_register(navigation.Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list",), order=50))
     dashboard.card_register(dashboard.Card(order=40, template="reports/_summary_card.html", facts=report_facts))
     dashboard.activity_register(Report)

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from measures.downloads import evidence_file_response
+from oit import selectors as oit_selectors
+from oit.models import OitStatus
 from reports import selectors
 
 
@@ -49,9 +52,30 @@ def agency_index(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/public/agency_index.html", {"agency": agency, "years": years})
 
 
+def _oit_index(agency, year: int, reports: list) -> list[dict]:
+    """Every O-item of the year's catalogue with what its public page shows (the ITAS index)."""
+    framework = oit_selectors.oit_framework(year)
+    if framework is None:
+        return []
+    items = oit_selectors.oit_items(framework)
+    counts = oit_selectors.public_counts(agency=agency, items=items)
+    pdfs: dict[str, int] = {}
+    for r in reports:
+        pdfs[r.oit_item_key] = pdfs.get(r.oit_item_key, 0) + 1
+    rows = []
+    for item in items:
+        status, public = counts[item.pk]
+        shown = public + pdfs.get(item.stable_key, 0)
+        rows.append({"item": item, "published": status == OitStatus.PUBLISHED, "shown": shown})
+    return rows
+
+
 def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The agency's public year page: the index of all O-items (with completeness) and its documents."""
     agency = _agency_or_404(code)
     embed_url = request.build_absolute_uri(reverse("public:embed", kwargs={"code": code, "year": year}))
+    reports = selectors.published_reports(agency=agency, year=year)
+    index = _oit_index(agency, year, reports)
     return render(
         request,
         "reports/public/agency_year.html",
@@ -61,8 +85,31 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "groups": _groups(agency, year),
             "revoked": selectors.revoked_reports(agency=agency, year=year),
             "embed_url": embed_url,
+            "index": index,
+            "complete": sum(1 for r in index if r["published"] and r["shown"]),
         },
     )
+
+
+def oit_item(request: HttpRequest, code: str, year: int, item: str) -> HttpResponse:
+    """One O-item's public page: the agency's signed PDFs for it and its evidence marked public."""
+    agency = _agency_or_404(code)
+    found = oit_selectors.item_of_year(year=year, code=item)
+    reports = [r for r in selectors.published_reports(agency=agency, year=year) if r.oit_item_key == found.stable_key]
+    attachments = oit_selectors.public_attachments(agency=agency, item=found)
+    return render(
+        request,
+        "reports/public/oit_item.html",
+        {"agency": agency, "year": year, "item": found, "reports": reports, "attachments": attachments},
+    )
+
+
+def oit_evidence(request: HttpRequest, code: str, year: int, item: str, pk: int) -> HttpResponse:
+    """A public evidence file of a published O-item (links are shown as links, not served here)."""
+    agency = _agency_or_404(code)
+    found = oit_selectors.item_of_year(year=year, code=item)
+    attachment = oit_selectors.public_attachment(agency=agency, item=found, pk=pk)
+    return evidence_file_response(attachment.evidence, private=False)
 
 
 @xframe_options_exempt

@@ -7,7 +7,7 @@ Split by area (each function is keyword-only, validates, runs in one transaction
 - ``followups`` — followup_create / followup_update / followup_cancel / followup_record_minutes,
   followups_generate and the pure date generator ``schedule_dates``
 - ``progress``  — progress_record / progress_update / progress_delete, evidence_add_file /
-  evidence_add_link / evidence_delete
+  evidence_add_link / evidence_copy / evidence_delete (also the OIT workspace's evidence)
 - ``feeds``     — feed_token_get_or_create / feed_token_regenerate (secret calendar URLs)
 - ``weaknesses`` — weaknesses_propose (from an assessment's scores) / weakness_create /
   weakness_update / weakness_set_status
@@ -38,6 +38,7 @@ from measures.services.measures import (
 from measures.services.progress import (
     evidence_add_file,
     evidence_add_link,
+    evidence_copy,
     evidence_delete,
     progress_delete,
     progress_record,
@@ -49,6 +50,7 @@ from measures.services.weaknesses import weakness_create, weakness_set_status, w
 __all__ = [
     "evidence_add_file",
     "evidence_add_link",
+    "evidence_copy",
     "evidence_delete",
     "feed_token_get_or_create",
     "feed_token_regenerate",

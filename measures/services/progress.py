@@ -12,6 +12,7 @@ import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -77,16 +78,37 @@ def progress_delete(*, progress: ProgressUpdate) -> None:
     _measure_status_follow(measure)
 
 
+def _owner(measure: Measure | None, agency, progress: ProgressUpdate | None):
+    """The agency an evidence row belongs to: its measure's, or the one given (OIT evidence)."""
+    if measure is None and agency is None:
+        raise ValidationError(_("หลักฐานต้องเป็นของมาตรการหรือของหน่วยงาน"))
+    if progress is not None and (measure is None or progress.measure_id != measure.pk):
+        raise ValidationError(_("รายงานความก้าวหน้านี้ไม่ใช่ของมาตรการนี้"))
+    if measure is not None and agency is not None and measure.agency_id != agency.pk:
+        raise ValidationError(_("มาตรการนี้ไม่ใช่ของหน่วยงานนี้"))
+    return measure.agency if measure is not None else agency
+
+
 @transaction.atomic
 def evidence_add_file(
-    *, measure: Measure, upload: UploadedFile, title: str = "", progress: ProgressUpdate | None = None, user=None
+    *,
+    upload: UploadedFile,
+    measure: Measure | None = None,
+    agency=None,
+    title: str = "",
+    progress: ProgressUpdate | None = None,
+    user=None,
 ) -> Evidence:
-    """Store an evidence file after checking its size and real type; records its SHA-256."""
-    if progress is not None and progress.measure_id != measure.pk:
-        raise ValidationError(_("รายงานความก้าวหน้านี้ไม่ใช่ของมาตรการนี้"))
+    """Store an evidence file after checking its size and real type; records its SHA-256.
+
+    The one upload path of the portal: a measure's evidence (``measure``) or an OIT workspace
+    row's (``agency`` only; ``oit`` links the row to it).
+    """
+    owner = _owner(measure, agency, progress)
     sniffed = validate_upload(upload)
     original = os.path.basename(upload.name or "")[:255] or f"evidence.{sniffed.extension}"
     evidence = Evidence(
+        agency=owner,
         measure=measure,
         progress=progress,
         kind=EvidenceKind.FILE,
@@ -110,18 +132,62 @@ def evidence_add_file(
 
 @transaction.atomic
 def evidence_add_link(
-    *, measure: Measure, url: str, title: str = "", progress: ProgressUpdate | None = None, user=None
+    *,
+    url: str,
+    measure: Measure | None = None,
+    agency=None,
+    title: str = "",
+    progress: ProgressUpdate | None = None,
+    user=None,
 ) -> Evidence:
     """Attach a link (e.g. the page on the agency's website where the document is published)."""
-    if progress is not None and progress.measure_id != measure.pk:
-        raise ValidationError(_("รายงานความก้าวหน้านี้ไม่ใช่ของมาตรการนี้"))
+    owner = _owner(measure, agency, progress)
     url = (url or "").strip()
     evidence = Evidence(
-        measure=measure, progress=progress, kind=EvidenceKind.LINK, url=url, title=(title or url)[:255], uploaded_by=user
+        agency=owner,
+        measure=measure,
+        progress=progress,
+        kind=EvidenceKind.LINK,
+        url=url,
+        title=(title or url)[:255],
+        uploaded_by=user,
     )
     evidence.full_clean()
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_copy(*, evidence: Evidence, agency, user=None) -> Evidence:
+    """A new evidence row of ``agency`` with the same link or a copy of the same file.
+
+    The file is copied (a new stored name) so deleting either row never removes the other's
+    file; the copy keeps the original name, type and SHA-256 (same bytes).
+    """
+    if evidence.agency_id != agency.pk:
+        raise ValidationError(_("หลักฐานนี้ไม่ใช่ของหน่วยงานนี้"))
+    if evidence.kind == EvidenceKind.LINK:
+        return evidence_add_link(agency=agency, url=evidence.url, title=evidence.title, user=user)
+    copy = Evidence(
+        agency=agency,
+        kind=EvidenceKind.FILE,
+        title=evidence.title,
+        original_name=evidence.original_name,
+        content_type=evidence.content_type,
+        size=evidence.size,
+        sha256=evidence.sha256,
+        uploaded_by=user,
+    )
+    ext = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
+    with evidence.file.open("rb") as handle:
+        copy.file.save(f"evidence.{ext}", File(handle), save=False)
+    try:
+        copy.full_clean()
+        copy.save()
+    except Exception:
+        copy.file.delete(save=False)
+        raise
+    return copy
 
 
 def _delete_file(evidence: Evidence) -> None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ita_portal.agencies import selectors as access
 from ita_portal.form_tokens import save_once
 from measures import selectors, services
+from measures.effects import measure_effects
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
 from measures.views._common import add_service_errors, agency_for, is_htmx
@@ -161,6 +162,7 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
         "history": selectors.measure_history(measure),
         "step_form": StepForm(),
         "evidence_form": EvidenceForm(),
+        "effects": measure_effects([measure]),
         **selectors.measure_detail_data(measure),
     }
     return render(request, "measures/measure_detail.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.form_tokens import save_once
 from measures import selectors, services
+from measures.downloads import evidence_file_response
 from measures.forms.progress import EvidenceForm, ProgressForm
-from measures.models import Evidence, EvidenceKind
+from measures.models import Evidence
 from measures.views._common import add_service_errors, agency_for
 
 
@@ -129,18 +130,7 @@ def _evidence(request, agency_id, year, evidence_id, *, write: bool) -> Evidence
 def evidence_download(request: HttpRequest, agency_id: int, year: int, evidence_id: int) -> HttpResponse:
     """Serve an evidence file to someone who may read the measure (files never sit under MEDIA_URL)."""
     evidence = _evidence(request, agency_id, year, evidence_id, write=False)
-    if evidence.kind != EvidenceKind.FILE or not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name or evidence.file.name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)
 
 
 @login_required

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from indicators.grading import grade_for
+from measures.effects import measure_effects
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, paragraphs
 from reports.documents.kind import DocumentKind, MemoTexts, register
@@ -83,6 +84,7 @@ class Results(DocumentKind):
                 }
             )
         return {
+            "effects": _effect_rows(measures, fmt),
             "title": fmt.d(report.title or f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายใน{agency.name}"),
             "agency": agency.name,
             "year": fmt.d(year),
@@ -96,6 +98,23 @@ class Results(DocumentKind):
             "money": money,
             "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
         }
+
+
+def _effect_rows(measures, fmt: Fmt) -> list[dict]:
+    """Per measure and indicator/item it is tied to: the score in the weakness year, in the next
+    assessment, and the change (``measures.effects``)."""
+    rows = []
+    for e in measure_effects(measures):
+        rows.append(
+            {
+                "measure": fmt.d(e.measure.title),
+                "label": fmt.d(e.label),
+                "before": f"{fmt.score(e.before)} ({fmt.d(e.before_year)})" if e.before is not None else "-",
+                "after": f"{fmt.score(e.after)} ({fmt.d(e.after_year)})" if e.after is not None else "-",
+                "change": (("+" if e.change > 0 else "") + fmt.score(e.change)) if e.change is not None else "-",
+            }
+        )
+    return rows
 
 
 def _grade_text(score) -> str:

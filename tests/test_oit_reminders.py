@@ -1,0 +1,93 @@
+"""O-items not ready before their due date remind their responsible person exactly once per
+reminder moment (7 and 1 days before at 09:00 Bangkok), through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from ita_portal.agencies.models import Membership
+from ita_portal.mail.models import OutboxEmail
+from oit import services
+from oit.models import OitReminder
+from oit.reminders import oit_reminders_sweep
+from tests.factories import bkk, make_framework
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(world):
+    user = world.users["staff_a"]
+    user.email = "staff.a@example.go.th"
+    user.save()
+    fw = make_framework(2569, oit_items=3)
+    row = services.oit_entry_for(agency=world.agency_a, item=fw.items.get(number=1))
+    return services.oit_entry_assign(entry=row, responsible=Membership.objects.get(user=user), due_date=dt.date(2026, 3, 20))
+
+
+def test_each_moment_once(entry):
+    assert oit_reminders_sweep(now=bkk(2026, 3, 13, 8, 59)) == 0  # before 7 days ahead, 09:00
+    assert oit_reminders_sweep(now=bkk(2026, 3, 13, 9, 0)) == 1
+    assert oit_reminders_sweep(now=bkk(2026, 3, 13, 9, 5)) == 0
+    assert oit_reminders_sweep(now=bkk(2026, 3, 19, 9, 0)) == 1  # the 1-day moment
+    assert oit_reminders_sweep(now=bkk(2026, 3, 19, 12, 0)) == 0
+    mails = list(OutboxEmail.objects.order_by("pk"))
+    assert len(mails) == 2 and mails[0].recipients == ["staff.a@example.go.th"]
+    assert "O1" in mails[0].subject and "ยังไม่พร้อม" in mails[0].subject
+    assert f"/oit/a/{entry.agency_id}/2569/O1/" in mails[0].text
+
+
+def test_ready_rows_are_not_reminded_and_a_new_due_date_gives_new_moments(entry):
+    services.oit_evidence_add(entry=entry, url="https://www.example.go.th/ita/o1")
+    services.oit_status_set(entry=entry, status="ready")
+    assert oit_reminders_sweep(now=bkk(2026, 3, 19, 9, 0)) == 0
+    assert OutboxEmail.objects.count() == 0
+    services.oit_status_set(entry=entry, status="in_progress")
+    entry.refresh_from_db()
+    services.oit_entry_assign(entry=entry, responsible=entry.responsible, due_date=dt.date(2026, 3, 27))
+    assert oit_reminders_sweep(now=bkk(2026, 3, 20, 9, 0)) == 1  # 7 days before the new date
+    assert OitReminder.objects.filter(sent_at__isnull=False).count() == 1
+
+
+def test_past_due_dates_send_nothing(entry):
+    assert oit_reminders_sweep(now=bkk(2026, 3, 21, 9, 0)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_send_once(world, require_postgres):
+    user = world.users["staff_a"]
+    user.email = "staff.a@example.go.th"
+    user.save()
+    fw = make_framework(2569, oit_items=3)
+    for number in (1, 2, 3):
+        row = services.oit_entry_for(agency=world.agency_a, item=fw.items.get(number=number))
+        services.oit_entry_assign(entry=row, responsible=Membership.objects.get(user=user), due_date=dt.date(2026, 3, 20))
+    results, now = [], bkk(2026, 3, 19, 9, 0)
+
+    def run():
+        try:
+            results.append(oit_reminders_sweep(now=now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Both moments (7 and 1 days) of three rows have come: six reminders, six e-mails, no duplicate.
+    assert OutboxEmail.objects.count() == 6 and sum(results) == 6
+
+
+def test_the_sweep_is_on_the_beat_schedule():
+    from celery import current_app
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.select_related("interval").get(task="oit.reminders_sweep")
+    assert task.enabled and (task.interval.every, task.interval.period) == (5, "minutes")
+    current_app.loader.import_default_modules()
+    assert "oit.reminders_sweep" in current_app.tasks
