@@ -12,25 +12,9 @@ from django.core.management import call_command
 
 from oit.models import OitEntry, OitStatus
 from tests.factories_measures import PDF_BYTES
-from tests.test_measures_browser import ARGS, CHROMIUM, SHOTS, allow_sync_orm_beside_playwright  # noqa: F401
+from tests.test_measures_browser import ARGS, CHROMIUM, SHOTS, allow_sync_orm_beside_playwright, browser  # noqa: F401  (shared fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        from tests.conftest import in_ci
-
-        if in_ci():
-            pytest.fail("Debian chromium is missing: `make system-deps` installs it")
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(autouse=True)
