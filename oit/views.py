@@ -143,43 +143,39 @@ def reuse_last_year(request: HttpRequest, agency_id: int, year: int, code: str) 
     return redirect(_item_url(agency_id, year, entry.item.code) + "#evidence")
 
 
-@login_required
-@require_POST
-def status_set(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpResponse:
+def _entry_action(request: HttpRequest, agency_id: int, year: int, code: str, act, done: str) -> HttpResponse:
+    """One POST on a workspace row: the service ``act(entry)``, its Thai errors or ``done``, back to the row."""
     entry = _entry_for_write(request, agency_id, year, code)
     try:
-        services.oit_status_set(entry=entry, status=request.POST.get("status", ""))
+        act(entry)
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("เปลี่ยนสถานะแล้ว"))
+        messages.success(request, done)
     return redirect(_item_url(agency_id, year, entry.item.code))
+
+
+@login_required
+@require_POST
+def status_set(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpResponse:
+    status = request.POST.get("status", "")
+    return _entry_action(
+        request, agency_id, year, code, lambda e: services.oit_status_set(entry=e, status=status), _("เปลี่ยนสถานะแล้ว")
+    )
 
 
 @login_required
 @require_POST
 def check(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpResponse:
-    entry = _entry_for_write(request, agency_id, year, code)
-    try:
-        services.oit_check(entry=entry, user=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("บันทึกการตรวจแล้ว"))
-    return redirect(_item_url(agency_id, year, entry.item.code))
+    return _entry_action(
+        request, agency_id, year, code, lambda e: services.oit_check(entry=e, user=request.user), _("บันทึกการตรวจแล้ว")
+    )
 
 
 @login_required
 @require_POST
 def publish(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpResponse:
-    entry = _entry_for_write(request, agency_id, year, code)
-    try:
-        services.oit_publish(entry=entry)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("เผยแพร่ข้อนี้แล้ว"))
-    return redirect(_item_url(agency_id, year, entry.item.code))
+    return _entry_action(request, agency_id, year, code, lambda e: services.oit_publish(entry=e), _("เผยแพร่ข้อนี้แล้ว"))
 
 
 @login_required
