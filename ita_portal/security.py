@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from csp.constants import NONCE, NONE, SELF
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 #: Wrong passwords allowed per account (from anywhere) and per address (for any account) before
@@ -30,7 +31,10 @@ def axes_settings(trusted_proxy_count: int) -> dict:
         "AXES_IPWARE_META_PRECEDENCE_ORDER": meta_order,
         "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count or None,
         "AXES_VERBOSE": False,
-        "AXES_COOLOFF_MESSAGE": _("เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีหรือเครื่องนี้ถูกระงับการเข้าสู่ระบบชั่วคราว กรุณารอ 15 นาทีแล้วลองใหม่"),
+        "AXES_COOLOFF_MESSAGE": format_lazy(
+            _("เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีหรือเครื่องนี้ถูกระงับการเข้าสู่ระบบชั่วคราว กรุณารอ {minutes} นาทีแล้วลองใหม่"),
+            minutes=int(LOGIN_COOLOFF.total_seconds()) // 60,
+        ),
     }
 
 

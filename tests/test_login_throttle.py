@@ -3,6 +3,8 @@ Thai lock-out page, and the right password refused while locked (issue 18, item 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -69,3 +71,16 @@ def test_success_before_the_limit_resets_the_count(world):
         login(url, "staff_a", "ผิด")
     client, response = login(url, "staff_a", PASSWORD)
     assert is_logged_in(client)
+
+
+@pytest.mark.parametrize("cooloff", [dt.timedelta(minutes=15), dt.timedelta(minutes=45)])
+def test_lockout_page_states_the_configured_cooloff(world, settings, cooloff):
+    """The wait the page asks for is the cool-off axes applies, not a number written in the text."""
+    settings.AXES_COOLOFF_TIME = cooloff
+    url = reverse("login")
+    for _ in range(LIMIT):
+        login(url, "supervisor", "ผิด-ผิด")
+    _, response = login(url, "supervisor", PASSWORD)
+    assert response.status_code == 429
+    minutes = int(cooloff.total_seconds() // 60)
+    assert f"กรุณารอ {minutes} นาที" in response.content.decode()

@@ -9,6 +9,7 @@
 - ``{{ value|thai_digits }}`` → Thai digits; ``thai_digits:agency.use_thai_digits`` follows a preference.
 - ``{{ amount|baht }}`` → ``12,500.00 บาท``; ``baht:"thai"`` Thai digits, ``baht:"plain"`` without the
   unit, ``baht:"text"`` → ``หนึ่งหมื่นสองพันห้าร้อยบาทถ้วน``.
+- ``{{ span|minutes }}`` → whole minutes of a ``timedelta`` (rounded up), e.g. a lock-out's cool-off.
 - ``{{ day|fiscal_year }}`` → ``2567`` (the BE fiscal year a date falls in); ``{{ day|be_year }}``.
 Empty values (None, "") render as an empty string, never as "None".
 """
@@ -121,3 +122,11 @@ def be_year(value: object) -> int | str:
     if isinstance(value, int):
         return thai.be_year(value)
     return ""
+
+
+@register.filter
+def minutes(value: object) -> int | str:
+    """Whole minutes of a ``timedelta``, rounded up (``timedelta(seconds=61)`` → 2); "" otherwise."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    return max(0, -(-int(value.total_seconds()) // 60))
