@@ -137,3 +137,20 @@ def test_followup_reminder_goes_to_the_line_group_once(fake_line, django_capture
     (push,) = fake_line.pushes
     assert "การกำกับติดตาม ครั้งที่" in push.texts[0] and push.to == GROUP
     assert OutboxEmail.objects.filter(channel=OutboxChannel.EMAIL).count() >= 1
+
+
+@pytest.mark.django_db
+def test_settings_page_test_button_pushes_one_message_per_press(world, configured, fake_line, django_capture_on_commit_callbacks):
+    url = reverse("mail:line_settings", kwargs={"agency_id": world.agency_a.pk, "year": 2567})
+    client = world.client_for("director_a")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"test": "1"}, follow=True)
+        assert "ส่งข้อความทดสอบเข้าคิวแล้ว" in response.content.decode()
+    assert len(fake_line.pushes) == 2 and all(p.to == GROUP for p in fake_line.pushes)
+    assert fake_line.pushes[0].texts[0].startswith("ทดสอบการแจ้งเตือน") and world.agency_a.name in fake_line.pushes[0].texts[0]
+    # The recent pushes listed on the page come from this agency's rows only.
+    page = client.get(url).content.decode()
+    assert page.count("ทดสอบการแจ้งเตือน") >= 2
+    assert world.client_for("staff_a").post(url, {"test": "1"}).status_code == 403
+    assert len(fake_line.pushes) == 2

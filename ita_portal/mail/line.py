@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ita_portal.agencies import selectors as access
 from ita_portal.crypto import decrypt_text, encrypt_text
@@ -135,3 +136,15 @@ def line_push(row: OutboxEmail) -> None:
         if exc.status == 409:
             return
         raise LineDeliveryError(f"LINE API {exc.status} {exc.reason}: {(exc.body or '')[:500]}") from exc
+
+
+def line_test_send(*, agency, actor) -> bool:
+    """Queue one test push to the agency's LINE group; False when no enabled channel is saved.
+
+    ``actor`` is the director who asked (the view checked the right); the dedupe key is unique per
+    request, so every press of the button sends one message."""
+    with transaction.atomic():
+        text = _("ทดสอบการแจ้งเตือนจากระบบ ITA Portal ถึงกลุ่มไลน์ของ%(agency)s") % {"agency": agency.name}
+        key = f"line-test:{agency.pk}:{actor.pk}:{timezone.now().timestamp()}"
+        rows = line_queue_many(messages=[{"agency_id": agency.pk, "text": text, "dedupe_key": key}])
+    return bool(rows)

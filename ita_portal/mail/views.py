@@ -6,16 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ita_portal.agencies import selectors as access
-from ita_portal.mail.line import line_channel_set, line_queue_many
-from ita_portal.mail.models import LineChannel, OutboxChannel, OutboxEmail
+from ita_portal.mail import selectors
+from ita_portal.mail.line import line_channel_set, line_test_send
 
 
 class LineChannelForm(forms.Form):
@@ -33,18 +31,12 @@ class LineChannelForm(forms.Form):
 @login_required
 def line_settings(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     agency = access.get_agency_for_write(request.user, agency_id, approve=True)
-    channel = LineChannel.objects.filter(agency=agency).first()
+    channel = selectors.line_channel_of(agency)
     initial = {"group_id": channel.group_id, "enabled": channel.enabled} if channel else {}
     form = LineChannelForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("test") and channel:
-        with transaction.atomic():
-            text = _("ทดสอบการแจ้งเตือนจากระบบ ITA Portal ถึงกลุ่มไลน์ของ%(agency)s") % {"agency": agency.name}
-            rows = line_queue_many(
-                messages=[
-                    {"agency_id": agency.pk, "text": text, "dedupe_key": f"line-test:{agency.pk}:{timezone.now().timestamp()}"}
-                ]
-            )
-        messages.info(request, _("ส่งข้อความทดสอบเข้าคิวแล้ว") if rows else _("ยังไม่ได้เปิดใช้ LINE"))
+        sent = line_test_send(agency=agency, actor=request.user)
+        messages.info(request, _("ส่งข้อความทดสอบเข้าคิวแล้ว") if sent else _("ยังไม่ได้เปิดใช้ LINE"))
         return redirect("mail:line_settings", agency_id=agency.pk, year=year)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +50,7 @@ def line_settings(request: HttpRequest, agency_id: int, year: int) -> HttpRespon
         else:
             messages.success(request, _("บันทึกการตั้งค่า LINE แล้ว"))
             return redirect("mail:line_settings", agency_id=agency.pk, year=year)
-    recent = OutboxEmail.objects.filter(channel=OutboxChannel.LINE, agency=agency).order_by("-created_at", "-pk")[:10]
+    recent = selectors.line_pushes_recent(agency)
     return render(
         request, "mail/line_settings.html", {"agency": agency, "year": year, "form": form, "channel": channel, "recent": recent}
     )
