@@ -46,6 +46,7 @@ def workspace(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "year": year,
             "framework": framework,
             "rows": rows,
+            "has_guidelines": any(r.item.guideline for r in rows),
             "done": done,
             "published": sum(1 for r in rows if r.status == OitStatus.PUBLISHED),
             "can_write": access.can(request.user, Action.WRITE, agency),
