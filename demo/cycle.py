@@ -68,6 +68,7 @@ def _load_plan(plan: dict, agencies: dict[str, Agency], divisions: dict, members
             agency=agency,
             fiscal_year=year,
             title=row["title"],
+            kind=row.get("kind", ""),
             user=user,
             weakness=weakness,
             steps=row["steps"],

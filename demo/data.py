@@ -48,6 +48,7 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 AGENCY_FIELDS = ("short_name", "doc_prefix", "phone", "head_title")
 MEASURE_TEXT_FIELDS = (
     "issue_heading",
+    "kind",
     "weakness_text",
     "improvement_text",
     "responsible_note",

@@ -72,13 +72,17 @@ def _indicator_row(data: dict) -> dict:
 
 
 def _item_row(data: dict, indicator_number: int | None) -> dict:
-    return {
+    row = {
         "code": f"{data.get('kind') or ''}{data.get('number') or ''}",
         "indicator": indicator_number,
         "title": data.get("title") or "",
         "sub_area": data.get("sub_area") or "",
         "stable_key": data.get("stable_key") or "",
     }
+    # The item's own page edits the guideline; the framework page's rows leave it as stored.
+    if "guideline" in data:
+        row["guideline"] = data.get("guideline") or ""
+    return row
 
 
 def _kept_forms(formset):

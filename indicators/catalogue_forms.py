@@ -47,6 +47,9 @@ class ItemRowForm(forms.Form):
     )
     sub_area = forms.CharField(label=_("หัวข้อย่อย"), required=False, widget=forms.TextInput(attrs=SMALL))
     title = forms.CharField(label=_("ชื่อข้อ"), required=False, widget=forms.TextInput(attrs=SMALL))
+    guideline = forms.CharField(
+        label=_("แนวทางการจัดเตรียมข้อมูล"), required=False, widget=forms.Textarea(attrs={**SMALL, "rows": 2})
+    )
     stable_key = forms.CharField(label=_("รหัสคงที่"), required=False, widget=forms.TextInput(attrs=SMALL))
     absorbs = forms.CharField(label=_("รวมข้อเดิม (รหัสคงที่)"), required=False, widget=forms.TextInput(attrs=SMALL))
     merge_into = forms.CharField(label=_("รวมเข้ากับข้อที่มีรหัสคงที่"), required=False, widget=forms.TextInput(attrs=SMALL))
@@ -89,6 +92,7 @@ def initial_of(framework: Framework) -> tuple[dict, list[dict], list[dict]]:
             **{k: item[k] for k in ("code", "sub_area", "title", "stable_key")},
             "indicator": str(item["indicator"]),
             "absorbs": ", ".join(item.get("absorbs", [])),
+            "guideline": item.get("guideline", ""),
         }
         for item in data["items"]
     ]
@@ -114,7 +118,7 @@ def catalogue_data(framework: Framework, meta: MetaForm, items: ItemFormSet, rat
         if not form.cleaned_data or form.is_blank() or form.cleaned_data.get("DELETE"):
             continue
         c = form.cleaned_data
-        row = {k: c[k] for k in ("code", "indicator", "sub_area", "title", "stable_key")}
+        row = {k: c[k] for k in ("code", "indicator", "sub_area", "title", "stable_key", "guideline")}
         row["absorbs"] = [k.strip() for k in c["absorbs"].replace(";", ",").split(",") if k.strip()]
         (merges if c["merge_into"].strip() else rows).append((row, c["merge_into"].strip()))
     by_key = {row["stable_key"]: row for row, _target in rows}

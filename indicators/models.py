@@ -142,6 +142,11 @@ class Item(models.Model):
     # Stable keys of earlier items merged into this one (their keys end here, rule 2 of
     # ``fixtures/frameworks/README.md``); the year-over-year diff shows them as "merged".
     absorbs = models.JSONField(_("รวมข้อเดิม (รหัสคงที่)"), default=list, blank=True)
+    # What to publish for the item and how (shown on the OIT workspace). Written by the catalogue's
+    # editors; the shipped text is unofficial guidance, as the framework's ``source_note`` says.
+    guideline = models.TextField(
+        _("แนวทางการจัดเตรียมข้อมูล"), blank=True, help_text=_("สิ่งที่ควรเผยแพร่ในข้อนี้ (ไม่บังคับ แสดงในหน้าข้อมูล OIT)")
+    )
 
     class Meta:
         verbose_name = _("ข้อการประเมิน")

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import exports, selectors, services
+from indicators import exports, score_panels, selectors, services
 from indicators.forms import AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
 from indicators.models import ImportBatch
 from indicators.pages import scores_framework as _framework
@@ -56,6 +56,7 @@ def dashboard(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
         "frameworks": selectors.frameworks_of_year(year),
         "can_load": selectors.can_load_scores(request.user, agency),
         "can_write": agency_selectors.can_write(request.user, agency),
+        "score_panels": score_panels.panels_for(request.user, agency, year, score_panels.DASHBOARD),
     }
     if framework is not None:
         indicators, _items = selectors.framework_catalogue(framework)
@@ -93,6 +94,7 @@ def trend(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
         }
     context = {"agency": agency, "year": year, "framework": framework, "trend": data, "chart": chart}
     context["can_load"] = selectors.can_load_scores(request.user, agency)
+    context["score_panels"] = score_panels.panels_for(request.user, agency, year, score_panels.TREND)
     return render(request, "indicators/trend.html", context)
 
 

@@ -14,8 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from indicators.models import IndicatorScore, ItemResult
-from measures.models import Measure
+from measures.models import Measure, MeasureKind
 
 
 @dataclass(frozen=True)
@@ -138,4 +140,55 @@ def effects_rollup(effects: list[Effect]) -> list[Rollup]:
         mean = (sum(changes) / len(changes)).quantize(Decimal("0.01")) if changes else None
         out.append(Rollup(rows[0].label, len(rows), len(changes), sum(1 for c in changes if c > 0), mean))
     out.sort(key=lambda r: (r.mean_change is None, -(r.mean_change or 0), r.label))
+    return out
+
+
+@dataclass(frozen=True)
+class KindRollup:
+    kind: str
+    label: str
+    measures: int
+    with_scores: int
+    gains: int
+    losses: int
+    unchanged: int
+    mean_change: Decimal | None
+
+
+def effects_by_kind(effects: list[Effect]) -> list[KindRollup]:
+    """Across an area: per kind of measure, how many measures, how many have scores before and
+    after, and how many of those went with a gain, a loss or no change.
+
+    A measure tied to several indicators/items counts once, by the mean change of its rows that
+    have both scores. Kinds in the order of ``MeasureKind``, measures with no kind last.
+    """
+    changes: dict[int, list[Decimal]] = defaultdict(list)
+    measures: dict[int, Measure] = {}
+    for e in effects:
+        measures[e.measure.pk] = e.measure
+        if e.change is not None:
+            changes[e.measure.pk].append(e.change)
+    by_kind: dict[str, list] = defaultdict(list)
+    for pk, measure in measures.items():
+        rows = changes.get(pk)
+        by_kind[measure.kind or ""].append((sum(rows) / len(rows)) if rows else None)
+    labels = {**dict(MeasureKind.choices), "": _("ยังไม่ระบุประเภท")}
+    out = []
+    for kind in [*MeasureKind.values, ""]:
+        if kind not in by_kind:
+            continue
+        known = [c for c in by_kind[kind] if c is not None]
+        mean = (sum(known) / len(known)).quantize(Decimal("0.01")) if known else None
+        out.append(
+            KindRollup(
+                kind=kind,
+                label=str(labels[kind]),
+                measures=len(by_kind[kind]),
+                with_scores=len(known),
+                gains=sum(1 for c in known if c > 0),
+                losses=sum(1 for c in known if c < 0),
+                unchanged=sum(1 for c in known if c == 0),
+                mean_change=mean,
+            )
+        )
     return out

@@ -85,6 +85,16 @@ class MeasureStatus(models.TextChoices):
     NOT_DONE = "not_done", _("ไม่ดำเนินการ")
 
 
+class MeasureKind(models.TextChoices):
+    """What a measure does, for the supervisor's roll-up of which kinds went with gains."""
+
+    DISCLOSURE = "disclosure", _("เผยแพร่ข้อมูล")
+    PROCESS = "process", _("ปรับปรุงกระบวนงาน")
+    AWARENESS = "awareness", _("อบรม / สร้างความตระหนัก")
+    CHANNEL = "channel", _("ช่องทางรับฟัง / ร้องเรียน")
+    OTHER = "other", _("อื่น ๆ")
+
+
 class Measure(models.Model):
     """A มาตรการ: what the agency will do in a fiscal year about a weakness."""
 
@@ -101,6 +111,13 @@ class Measure(models.Model):
         _("ประเด็น"), max_length=500, blank=True, help_text=_("เช่น ประเด็นที่ ๑.๑ กระบวนการปฏิบัติงานที่โปร่งใสและมีประสิทธิภาพ")
     )
     title = models.CharField(_("ชื่อมาตรการ"), max_length=500)
+    kind = models.CharField(
+        _("ประเภทมาตรการ"),
+        max_length=20,
+        choices=MeasureKind.choices,
+        blank=True,
+        help_text=_("ใช้สรุปผลในพื้นที่ว่ามาตรการประเภทใดมาพร้อมคะแนนที่เพิ่มขึ้น"),
+    )
     weakness_text = models.TextField(_("ประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่ต้องแก้ไขโดยเร่งด่วน"), blank=True)
     improvement_text = models.TextField(_("ประเด็นที่จะพัฒนาให้ดีขึ้น"), blank=True)
     guideline = models.TextField(_("แนวทางการดำเนินการ"), blank=True)

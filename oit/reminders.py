@@ -4,7 +4,9 @@ Moments: each of the agency's ``reminder_lead_days`` (e.g. 7 and 1) before a row
 09:00 Asia/Bangkok. The sweep (every few minutes, beat entry "oit.reminders_sweep") writes the
 moments that have come, claims them with one conditional UPDATE (of two concurrent sweeps
 exactly one claims a row), and queues one e-mail per moment to the row's responsible person
-with a dedupe key: exactly once per moment.
+with a dedupe key: exactly once per moment. When the agency has a LINE channel
+(``ita_portal.mail.line``), the moment also goes to its LINE group once, through the same outbox
+and in the same transaction, as the measures' meeting reminders do.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ita_portal.mail.line import line_queue_many
 from ita_portal.mail.services import email_queue_many
 from ita_portal.thai import format_date
 from oit.models import OitEntry, OitReminder, OitStatus
@@ -56,27 +59,49 @@ def _claimable(now: dt.datetime):
     )
 
 
+def _link(entry: OitEntry) -> str:
+    path = reverse("oit:item", kwargs={"agency_id": entry.agency_id, "year": entry.fiscal_year, "code": entry.item.code})
+    return settings.SITE_URL + path
+
+
+def _subject(entry: OitEntry) -> str:
+    return f"แจ้งเตือน: ข้อ {entry.item.code} ยังไม่พร้อม กำหนดส่ง {format_date(entry.due_date, thai_digits=False)}"
+
+
 def _message(reminder: OitReminder) -> dict | None:
     entry = reminder.entry
     user = entry.responsible.user if entry.responsible_id else None
     if user is None or not user.email:
         return None
-    path = reverse("oit:item", kwargs={"agency_id": entry.agency_id, "year": entry.fiscal_year, "code": entry.item.code})
-    link = settings.SITE_URL + path
     due = format_date(entry.due_date, thai_digits=False)
     return {
         "recipients": [user.email],
-        "subject": f"แจ้งเตือน: ข้อ {entry.item.code} ยังไม่พร้อม กำหนดส่ง {due}",
+        "subject": _subject(entry),
         "text": (
             f"ข้อ {entry.item.code} {entry.item.title} ของ {entry.agency.name} ปีงบประมาณ {entry.fiscal_year}\n"
-            f"ยังไม่พร้อมให้ตรวจ (สถานะ: {entry.get_status_display()}) กำหนดส่ง {due}\n\n{link}\n"
+            f"ยังไม่พร้อมให้ตรวจ (สถานะ: {entry.get_status_display()}) กำหนดส่ง {due}\n\n{_link(entry)}\n"
         ),
         "dedupe_key": f"oit-reminder-{reminder.pk}",
     }
 
 
+def _line_message(reminder: OitReminder) -> dict | None:
+    """The moment for the agency's LINE group (once per moment, not once per person), or None
+    when the agency has no enabled channel (read from the join already made: no query)."""
+    entry = reminder.entry
+    channel = getattr(entry.agency, "line_channel", None)
+    if channel is None or not channel.enabled:
+        return None
+    who = ""
+    if entry.responsible_id:
+        who = f"\nผู้รับผิดชอบ: {entry.responsible.full_name or entry.responsible.user.get_username()}"
+    text = f"{_subject(entry)}\n{entry.item.title}{who}\n{_link(entry)}"
+    return {"agency_id": entry.agency_id, "text": text, "dedupe_key": f"oit-reminder-{reminder.pk}:line"}
+
+
 def oit_reminders_sweep(*, now: dt.datetime | None = None) -> int:
-    """Send every reminder moment that has come, exactly once; returns how many e-mails were queued."""
+    """Send every reminder moment that has come, exactly once; returns how many e-mails were queued
+    (the LINE pushes of the same moments are queued beside them)."""
     now = now or timezone.now()
     _write_due_moments(now)
     token = uuid.uuid4()
@@ -88,17 +113,23 @@ def oit_reminders_sweep(*, now: dt.datetime | None = None) -> int:
         mine = list(
             OitReminder.objects.select_for_update(of=("self",))
             .filter(claim_token=token, sent_at__isnull=True)
-            .select_related("entry__agency", "entry__item", "entry__responsible__user")
+            .select_related("entry__agency__line_channel", "entry__item", "entry__responsible__user")
         )
-        messages, sent, skipped = [], [], []
+        messages, line_messages, sent, skipped = [], [], [], []
+        channels = {}
         for reminder in mine:
-            message = None
+            message = line = None
             if reminder.entry.status in OPEN and reminder.entry.due_date == reminder.due_date:
-                message = _message(reminder)
-            (sent if message else skipped).append(reminder.pk)
+                message, line = _message(reminder), _line_message(reminder)
+            (sent if message or line else skipped).append(reminder.pk)
             if message:
                 messages.append(message)
+            if line:
+                line_messages.append(line)
+                channels[reminder.entry.agency_id] = reminder.entry.agency.line_channel
         queued = email_queue_many(messages=messages)
+        if line_messages:
+            line_queue_many(messages=line_messages, channels=channels)
         OitReminder.objects.filter(pk__in=sent).update(sent_at=now)
         OitReminder.objects.filter(pk__in=skipped).update(skipped_reason="ready-or-no-recipient")
     return len(queued)

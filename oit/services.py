@@ -1,8 +1,14 @@
 """Writes of the OIT workspace. Views, admin actions and commands call these (keyword-only).
 
 Status flow: not started → in progress (automatically on the first evidence) → ready for review
-→ checked (someone other than nobody records ``checked_by``) → published. Publishing needs a
-check; going back to "in progress" clears the check and the publication.
+→ checked (a member who may write records ``checked_by``) → published. Going back to "in
+progress" clears the check and the publication.
+
+Who publishes follows how reports are signed off (``reports.services.signoff``): staff prepare,
+send for review and check; only a director (the policy's ``approve``, the right that signs
+reports) publishes, and not a row they checked themselves unless the agency allows self-approval
+(``Agency.allow_self_approval``, as for a director approving a report they drafted). So the item
+the agency gives ITAS has always been seen by two people, the second one a director.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Item, ItemKind
+from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency, Division, Membership
 from measures import services as evidence_services
 from oit.models import OitEntry, OitEvidence, OitStatus
@@ -115,10 +122,19 @@ def oit_check(*, entry: OitEntry, user) -> OitEntry:
 
 
 @transaction.atomic
-def oit_publish(*, entry: OitEntry) -> OitEntry:
-    """Publish a checked row: its evidence marked public appears on the public item page."""
+def oit_publish(*, entry: OitEntry, user) -> OitEntry:
+    """A director publishes a checked row: its evidence marked public appears on the public item page.
+
+    Refused (Thai ``ValidationError``) for anyone without the director's right, and for the
+    director who checked the row, unless the agency allows self-approval.
+    """
+    entry = OitEntry.objects.select_for_update().select_related("agency").get(pk=entry.pk)
     if entry.status != OitStatus.READY or entry.checked_by_id is None:
         raise ValidationError(_("ต้องตรวจข้อนี้ก่อนเผยแพร่"))
+    if not access.can_approve(user, entry.agency):
+        raise ValidationError(_("ผู้อำนวยการเท่านั้นที่เผยแพร่ข้อ OIT ได้ เจ้าหน้าที่ส่งตรวจและบันทึกการตรวจได้"))
+    if entry.checked_by_id == user.pk and not entry.agency.allow_self_approval:
+        raise ValidationError(_("ผู้เผยแพร่ต้องไม่ใช่ผู้ตรวจข้อนี้ (หน่วยงานไม่อนุญาตให้อนุมัติงานที่ตนตรวจเอง)"))
     entry.status, entry.published_at = OitStatus.PUBLISHED, timezone.now()
     entry.save(update_fields=["status", "published_at", "updated_at"])
     return entry

@@ -46,6 +46,7 @@ def workspace(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "year": year,
             "framework": framework,
             "rows": rows,
+            "has_guidelines": any(r.item.guideline for r in rows),
             "done": done,
             "published": sum(1 for r in rows if r.status == OitStatus.PUBLISHED),
             "can_write": access.can(request.user, Action.WRITE, agency),
@@ -91,6 +92,8 @@ def item_detail(request: HttpRequest, agency_id: int, year: int, code: str) -> H
             "form": form,
             "evidence_form": OitEvidenceForm(),
             "can_write": can_write,
+            "can_publish": access.can_approve(request.user, agency)
+            and (entry is None or entry.checked_by_id != request.user.pk or agency.allow_self_approval),
             "public_url": request.build_absolute_uri(public_url),
             "statuses": OitStatus,
         },
@@ -175,7 +178,9 @@ def check(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpRes
 @login_required
 @require_POST
 def publish(request: HttpRequest, agency_id: int, year: int, code: str) -> HttpResponse:
-    return _entry_action(request, agency_id, year, code, lambda e: services.oit_publish(entry=e), _("เผยแพร่ข้อนี้แล้ว"))
+    return _entry_action(
+        request, agency_id, year, code, lambda e: services.oit_publish(entry=e, user=request.user), _("เผยแพร่ข้อนี้แล้ว")
+    )
 
 
 @login_required

@@ -356,7 +356,7 @@ def test_2568_and_2569_follow_items_across_renumbering_and_merges():
 
 
 def test_shipped_files_carry_no_research_only_fields():
-    allowed = {"code", "indicator", "sub_area", "title", "stable_key", "absorbs"}
+    allowed = {"code", "indicator", "sub_area", "title", "stable_key", "absorbs", "guideline"}
     for path in FRAMEWORKS.glob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         for item in data["items"]:

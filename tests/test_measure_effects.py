@@ -88,3 +88,39 @@ def test_results_report_has_the_effects_section(demo):
     rows = {r["label"][:1]: r for r in attachment["effects"]}
     assert rows["9"]["before"] == "86.28 (2565)" and rows["9"]["after"] == "92.50 (2566)" and rows["9"]["change"] == "+6.22"
     assert rows["2"]["change"] == "+5.85"
+
+
+def test_scores_pages_show_the_effects_table_and_chart(demo, client, django_user_model):
+    """Seed 001's numbers on the agency's scores table of 2566 and its year-over-year page."""
+    import json
+    import re
+
+    client = _superuser_client(client, django_user_model)
+    for name in ("indicators:dashboard", "indicators:trend"):
+        html = client.get(reverse(name, args=[demo.pk, 2566])).content.decode()
+        box = html[html.index('id="score-effects"') :]
+        box = box[: box.index("</section>")]
+        rows = re.findall(r"<tr>(.*?)</tr>", box, re.S)
+        found = {
+            re.search(r"<td>(\d+)\. ", r).group(1): re.sub(r"<[^>]+>|\s+", " ", r) for r in rows if re.search(r"<td>\d+\. ", r)
+        }
+        assert "88.69" in found["2"] and "94.54" in found["2"] and "+5.85" in found["2"], name
+        assert "86.28" in found["9"] and "92.50" in found["9"] and "+6.22" in found["9"], name
+        assert "ไม่ได้พิสูจน์ว่ามาตรการเป็นสาเหตุ" in box
+        chart = json.loads(
+            re.search(r'<script id="effects-chart-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+        )
+        assert sorted(zip(chart["before"], chart["after"], strict=True)) == [(86.28, 92.5), (88.69, 94.54)]
+        assert "js/effects-chart.js" in html and html.count("vendor/chartjs/chart.umd.min.js") == 1
+
+
+def test_scores_pages_without_measures_have_no_effects_box_and_stay_scoped(world):
+    from tests.conftest import READERS_OF_A, assert_status
+    from tests.factories import make_framework
+
+    make_framework(2566)
+    url = reverse("indicators:dashboard", args=[world.agency_a.pk, 2566])
+    html = world.client_for("staff_a").get(url).content.decode()
+    assert 'id="score-effects"' not in html and "effects-chart.js" not in html
+    assert_status(world, url, READERS_OF_A)
+    assert_status(world, reverse("indicators:trend", args=[world.agency_a.pk, 2566]), READERS_OF_A)

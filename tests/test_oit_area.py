@@ -21,13 +21,14 @@ pytestmark = pytest.mark.django_db
 
 def _prepare(agency, fw, *, published: int, ready: int, overdue: int) -> None:
     checker = UserFactory()
+    publisher = UserFactory(username="oit-area-publisher", is_superuser=True)
     items = list(fw.items.filter(kind="O").order_by("number"))
     for item in items[:published]:
         entry = services.oit_entry_for(agency=agency, item=item)
         services.oit_evidence_add(entry=entry, url="https://www.example.go.th/ita/x")
         services.oit_status_set(entry=entry, status="ready")
         services.oit_check(entry=entry, user=checker)
-        services.oit_publish(entry=entry)
+        services.oit_publish(entry=entry, user=publisher)
     for item in items[published : published + ready]:
         entry = services.oit_entry_for(agency=agency, item=item)
         services.oit_evidence_add(entry=entry, url="https://www.example.go.th/ita/y")

@@ -50,8 +50,8 @@ def test_the_item_url_is_stable_and_shows_nothing_before_publication(world, read
 def test_published_item_shows_only_public_evidence(world, ready):
     entry, public, hidden, link = ready
     services.oit_status_set(entry=entry, status="ready")
-    services.oit_check(entry=entry, user=world.users["director_a"])
-    services.oit_publish(entry=entry)
+    services.oit_check(entry=entry, user=world.users["staff_a"])
+    services.oit_publish(entry=entry, user=world.users["director_a"])
     code = world.agency_a.code
     for role in ROLES:
         html = world.client_for(role).get(_page(code)).content.decode()
@@ -81,8 +81,8 @@ def test_year_page_indexes_every_item_with_completeness(world, ready):
     assert html.count('<li data-code="O') == 26
     assert "เผยแพร่ครบแล้ว 0 จาก 26 ข้อ" in html
     services.oit_status_set(entry=entry, status="ready")
-    services.oit_check(entry=entry, user=world.users["director_a"])
-    services.oit_publish(entry=entry)
+    services.oit_check(entry=entry, user=world.users["staff_a"])
+    services.oit_publish(entry=entry, user=world.users["director_a"])
     html = world.client_for("anonymous").get(year_page).content.decode()
     assert "เผยแพร่ครบแล้ว 1 จาก 26 ข้อ" in html
     assert f'href="/public/{world.agency_a.code}/2569/O3/"' in html

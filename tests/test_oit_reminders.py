@@ -91,3 +91,66 @@ def test_the_sweep_is_on_the_beat_schedule():
     assert task.enabled and (task.interval.every, task.interval.period) == (5, "minutes")
     current_app.loader.import_default_modules()
     assert "oit.reminders_sweep" in current_app.tasks
+
+
+LINE_TOKEN = "line-token-OIT-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
+LINE_GROUP = "C0123456789abcdef0123456789abcd01"
+
+
+@pytest.fixture
+def fake_line(settings):
+    from tests.fake_line import FakeLine
+
+    fake = FakeLine().start()
+    settings.LINE_API_BASE = fake.url
+    yield fake
+    fake.stop()
+
+
+def _sweep(capture, when):
+    with capture(execute=True):
+        return oit_reminders_sweep(now=when)
+
+
+def test_line_group_gets_each_moment_once(world, entry, fake_line, django_capture_on_commit_callbacks):
+    """The same channel, the same way as the measures' meeting reminders: one push per moment."""
+    from ita_portal.mail.line import line_channel_set
+    from ita_portal.mail.models import OutboxChannel, OutboxStatus
+
+    line_channel_set(agency=world.agency_a, actor=world.users["director_a"], token=LINE_TOKEN, group_id=LINE_GROUP)
+    capture = django_capture_on_commit_callbacks
+    assert _sweep(capture, bkk(2026, 3, 13, 9, 0)) == 1
+    assert _sweep(capture, bkk(2026, 3, 13, 9, 5)) == 0  # the same moment again: nothing
+    assert _sweep(capture, bkk(2026, 3, 19, 9, 0)) == 1
+    assert _sweep(capture, bkk(2026, 3, 19, 9, 30)) == 0
+    assert [p.to for p in fake_line.pushes] == [LINE_GROUP, LINE_GROUP]
+    first = fake_line.pushes[0]
+    assert first.token == LINE_TOKEN
+    assert "ข้อ O1 ยังไม่พร้อม" in first.texts[0] and f"/oit/a/{entry.agency_id}/2569/O1/" in first.texts[0]
+    line_rows = OutboxEmail.objects.filter(channel=OutboxChannel.LINE)
+    assert line_rows.count() == 2 and set(line_rows.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    assert OutboxEmail.objects.filter(channel=OutboxChannel.EMAIL).count() == 2
+
+
+def test_line_alone_reminds_a_row_without_an_e_mail(world, entry, fake_line, django_capture_on_commit_callbacks):
+    from ita_portal.mail.line import line_channel_set
+
+    user = entry.responsible.user
+    user.email = ""
+    user.save()
+    line_channel_set(agency=world.agency_a, actor=world.users["director_a"], token=LINE_TOKEN, group_id=LINE_GROUP)
+    assert _sweep(django_capture_on_commit_callbacks, bkk(2026, 3, 13, 9, 0)) == 0  # no e-mail
+    assert len(fake_line.pushes) == 1
+    assert OitReminder.objects.get().sent_at is not None
+
+
+def test_no_line_until_configured_and_none_for_ready_rows(world, entry, fake_line, django_capture_on_commit_callbacks):
+    from ita_portal.mail.line import line_channel_set
+
+    assert _sweep(django_capture_on_commit_callbacks, bkk(2026, 3, 13, 9, 0)) == 1
+    assert fake_line.pushes == []
+    line_channel_set(agency=world.agency_a, actor=world.users["director_a"], token=LINE_TOKEN, group_id=LINE_GROUP)
+    services.oit_evidence_add(entry=entry, url="https://www.example.go.th/ita/o1")
+    services.oit_status_set(entry=entry, status="ready")
+    assert _sweep(django_capture_on_commit_callbacks, bkk(2026, 3, 19, 9, 0)) == 0
+    assert fake_line.pushes == []

@@ -134,14 +134,69 @@ def test_check_then_publish(world, catalogues, media):
         services.oit_status_set(entry=entry, status=OitStatus.PUBLISHED)
     services.oit_status_set(entry=entry, status=OitStatus.READY)
     with pytest.raises(ValidationError):
-        services.oit_publish(entry=entry)  # not checked yet
-    services.oit_check(entry=entry, user=world.users["director_a"])
-    services.oit_publish(entry=entry)
+        services.oit_publish(entry=entry, user=world.users["director_a"])  # not checked yet
+    services.oit_check(entry=entry, user=world.users["staff_a"])
+    services.oit_publish(entry=entry, user=world.users["director_a"])
     entry.refresh_from_db()
-    assert entry.status == OitStatus.PUBLISHED and entry.checked_by == world.users["director_a"]
+    assert entry.status == OitStatus.PUBLISHED and entry.checked_by == world.users["staff_a"]
     services.oit_status_set(entry=entry, status=OitStatus.IN_PROGRESS)
     entry.refresh_from_db()
     assert entry.checked_by is None and entry.published_at is None
+
+
+def _checked(world, number: int, checker: str):
+    entry = services.oit_entry_for(agency=world.agency_a, item=_item(2569, number))
+    services.oit_evidence_add(entry=entry, url=f"https://www.example.go.th/ita/o{number}")
+    services.oit_status_set(entry=entry, status=OitStatus.READY)
+    return services.oit_check(entry=entry, user=world.users[checker])
+
+
+def test_only_a_director_who_did_not_check_it_publishes(world, catalogues):
+    """Staff prepare and check; a director publishes, not one they checked themselves (as reports)."""
+    entry = _checked(world, 3, "staff_a")
+    for role in ("staff_a", "supervisor", "director_b"):
+        with pytest.raises(ValidationError) as refused:
+            services.oit_publish(entry=entry, user=world.users[role])
+        assert "ผู้อำนวยการเท่านั้น" in refused.value.messages[0], role
+    entry.refresh_from_db()
+    assert entry.status == OitStatus.READY and entry.published_at is None
+    services.oit_publish(entry=entry, user=world.users["director_a"])
+    entry.refresh_from_db()
+    assert entry.status == OitStatus.PUBLISHED and entry.published_at is not None
+
+    own = _checked(world, 4, "director_a")
+    with pytest.raises(ValidationError) as refused:
+        services.oit_publish(entry=own, user=world.users["director_a"])
+    assert "ต้องไม่ใช่ผู้ตรวจ" in refused.value.messages[0]
+    world.agency_a.allow_self_approval = True
+    world.agency_a.save(update_fields=["allow_self_approval"])
+    services.oit_publish(entry=own, user=world.users["director_a"])
+    own.refresh_from_db()
+    assert own.status == OitStatus.PUBLISHED
+    # A superuser may publish anywhere (the policy's superuser rule).
+    other = _checked(world, 5, "staff_a")
+    services.oit_publish(entry=other, user=world.users["superuser"])
+
+
+def test_publish_page_for_each_role(world, catalogues):
+    entry = _checked(world, 3, "staff_a")
+    item_url = reverse("oit:item", kwargs={"agency_id": world.agency_a.pk, "year": 2569, "code": "O3"})
+    publish_url = reverse("oit:publish", kwargs={"agency_id": world.agency_a.pk, "year": 2569, "code": "O3"})
+    staff_page = world.client_for("staff_a").get(item_url).content.decode()
+    assert publish_url not in staff_page and 'id="publish-needs-director"' in staff_page
+    director_page = world.client_for("director_a").get(item_url).content.decode()
+    assert publish_url in director_page
+    expected = {"anonymous": 302, "outsider": 404, "staff_b": 404, "director_b": 404, "supervisor": 403}
+    for role, status in expected.items():
+        assert world.client_for(role).post(publish_url).status_code == status, role
+    # Staff may post, the service refuses with its Thai message and nothing changes.
+    response = world.client_for("staff_a").post(publish_url, follow=True)
+    assert "ผู้อำนวยการเท่านั้นที่เผยแพร่ข้อ OIT ได้" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == OitStatus.READY
+    world.client_for("director_a").post(publish_url)
+    entry.refresh_from_db()
+    assert entry.status == OitStatus.PUBLISHED
 
 
 def test_assignment_only_within_the_agency(world, catalogues):

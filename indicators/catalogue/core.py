@@ -150,6 +150,8 @@ def framework_load(*, data: dict) -> Framework:
         item.title, item.sub_area, item.stable_key = row["title"], row["sub_area"], row["stable_key"]
         if row["absorbs"] is not None:
             item.absorbs = row["absorbs"]
+        if row["guideline"] is not None:
+            item.guideline = row["guideline"]
         item.save()
     return framework
 
@@ -216,6 +218,7 @@ def framework_export(*, framework: Framework) -> dict:
                 "title": item.title,
                 "stable_key": item.stable_key,
                 **({"absorbs": list(item.absorbs)} if item.absorbs else {}),
+                **({"guideline": item.guideline} if item.guideline else {}),
             }
             for item in items
         ],

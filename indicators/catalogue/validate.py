@@ -22,6 +22,10 @@ TRUE_WORDS = {"1", "true", "yes", "y", "ใช่", "ยืนยัน", "ย�
 FALSE_WORDS = {"0", "false", "no", "n", "ไม่", "ไม่ใช่", "ยังไม่ยืนยัน", "เท็จ", ""}
 
 
+#: Longest guideline text of one item (a few short paragraphs).
+GUIDELINE_MAX_LENGTH = 3000
+
+
 def _decimal(value: Any, label: str, errors: list[str], *, default: Decimal | None = None) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
@@ -191,8 +195,22 @@ def _validate_items(raw_items: Any, numbers: set, errors: list[str]) -> list[dic
             errors.append(_("%(label)s: รหัสคงที่ “%(key)s” ซ้ำกับข้ออื่น") % {"label": label, "key": key})
         item_keys.add(key)
         absorbs = rules.clean_absorbs(raw.get("absorbs"), label, key, errors)
+        # Absent = unchanged (CSV files and the framework page's item rows do not carry it).
+        guideline = None
+        if "guideline" in raw:
+            guideline = _text(raw.get("guideline"))
+            if len(guideline) > GUIDELINE_MAX_LENGTH:
+                errors.append(_("%(label)s: แนวทางยาวเกิน %(n)s ตัวอักษร") % {"label": label, "n": GUIDELINE_MAX_LENGTH})
         items.append(
-            {"code": parsed, "indicator": indicator, "title": title, "sub_area": sub_area, "stable_key": key, "absorbs": absorbs}
+            {
+                "code": parsed,
+                "indicator": indicator,
+                "title": title,
+                "sub_area": sub_area,
+                "stable_key": key,
+                "absorbs": absorbs,
+                "guideline": guideline,
+            }
         )
     return items
 

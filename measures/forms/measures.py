@@ -107,6 +107,7 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
             Fieldset(
                 _("มาตรการและการวิเคราะห์"),
                 "title",
+                "kind",
                 *(["confirm_same_title"] if self.same_title else []),
                 Row(Column("weakness_text", css_class="col-md-6"), Column("improvement_text", css_class="col-md-6")),
                 "guideline",

@@ -22,6 +22,7 @@ MEASURE_FIELDS = frozenset(
     {
         "issue_heading",
         "title",
+        "kind",
         "weakness_text",
         "improvement_text",
         "guideline",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from ita_portal.agencies.selectors import Action
-from measures.effects import effects_chart, effects_rollup, measure_effects
+from measures.effects import effects_by_kind, effects_chart, effects_rollup, measure_effects
 from measures.models import Measure
 
 
@@ -32,7 +32,8 @@ def agency_effects(request: HttpRequest, agency_id: int, year: int) -> HttpRespo
 
 @login_required
 def area_effects(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    """For a supervisor: across every agency below, which indicators' measures went with gains."""
+    """For a supervisor: across every agency below, which indicators' measures, and which kinds of
+    measure, went with gains."""
     root = access.get_agency_for_read(request.user, agency_id)
     where = access.agencies_where(request.user, Action.VIEW)
     agencies = Agency.objects.filter(path__startswith=root.path)
@@ -42,5 +43,11 @@ def area_effects(request: HttpRequest, agency_id: int, year: int) -> HttpRespons
     return render(
         request,
         "measures/area_effects.html",
-        {"agency": root, "year": year, "effects": effects, "rollup": effects_rollup(effects)},
+        {
+            "agency": root,
+            "year": year,
+            "effects": effects,
+            "rollup": effects_rollup(effects),
+            "by_kind": effects_by_kind(effects),
+        },
     )
