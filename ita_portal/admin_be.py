@@ -11,23 +11,25 @@ The history pages use the ``be_date`` / ``be_datetime`` template filters (``admi
 Typed: ``ScopedFieldsMixin`` gives every ``DateField`` of an admin form the portal's
 ``ThaiDateField`` with ``AdminThaiDateInput`` — the same parser (typed ``15/6/2567``,
 ``๑๕ มิ.ย. ๖๗`` …; CE years refused) and the same BE calendar (``static/js/thai-datepicker.js``) as
-the portal's forms.
+the portal's forms — and every ``DateTimeField`` the same date box beside a ``09:30`` time box.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib.admin import helpers
 from django.contrib.admin import utils as admin_utils
 from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ita_portal.forms_thai import DATE_HELP, ThaiDateField, ThaiDateInput
+from ita_portal.forms_thai import DATE_HELP, ThaiDateField, ThaiDateInput, ThaiTimeField
 from ita_portal.thai import format_date
 
 _django_display_for_field = admin_utils.display_for_field
@@ -97,10 +99,36 @@ class AdminThaiDateInput(ThaiDateInput):
         super().__init__({"size": "16", **(attrs or {})})
 
 
+class AdminThaiSplitDateTime(AdminSplitDateTime):
+    """Django's date + time pair with the BE date box in place of Django's CE one."""
+
+    def __init__(self, attrs=None):
+        time = forms.TimeInput(format="%H:%M", attrs={"size": "8", "placeholder": "09:30"})
+        forms.MultiWidget.__init__(self, [AdminThaiDateInput, time], attrs)
+
+
+class ThaiSplitDateTimeField(forms.SplitDateTimeField):
+    """A date typed in BE (the portal's parser) and a time ``09:30`` / ``09.30``, as one datetime."""
+
+    def __init__(self, *, input_date_formats=None, input_time_formats=None, **kwargs):
+        errors = self.default_error_messages.copy()
+        if "error_messages" in kwargs:
+            errors.update(kwargs["error_messages"])
+        localize = kwargs.get("localize", False)
+        fields = (
+            ThaiDateField(error_messages={"invalid": errors["invalid_date"]}, localize=localize, help_text=""),
+            ThaiTimeField(error_messages={"invalid": errors["invalid_time"]}, localize=localize),
+        )
+        forms.MultiValueField.__init__(self, fields, **kwargs)
+
+
 def thai_date_formfield_kwargs(db_field, kwargs: dict) -> dict:
-    """Form-field arguments making an admin ``DateField`` a typed-BE field with the BE calendar."""
-    if not isinstance(db_field, models.DateField) or isinstance(db_field, models.DateTimeField) or db_field.choices:
+    """Form-field arguments making an admin ``DateField`` a typed-BE field with the BE calendar
+    (and a ``DateTimeField`` a BE date box beside a time box)."""
+    if not isinstance(db_field, models.DateField) or db_field.choices:
         return kwargs
+    if isinstance(db_field, models.DateTimeField):
+        return {"form_class": ThaiSplitDateTimeField, "widget": AdminThaiSplitDateTime, **kwargs}
     kwargs = {"form_class": ThaiDateField, "widget": AdminThaiDateInput, **kwargs}
     if not db_field.help_text:
         kwargs.setdefault("help_text", DATE_HELP)

@@ -8,7 +8,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +128,25 @@ def test_admin_date_field_is_the_be_picker_and_shows_be(world):
     # The superuser's measure form: start/end dates are BE boxes too.
     html = world.client_for("superuser").get(reverse("admin:agencies_dayoff_add")).content.decode()
     assert 'class="thai-date"' in html
+
+
+def test_admin_datetime_field_is_a_be_date_and_a_time(world):
+    """A superuser's user page: date_joined is a BE date box (with the calendar) and a time box."""
+    user = world.users["staff_a"]
+    user.date_joined = timezone.make_aware(dt.datetime(2024, 1, 15, 10, 30))
+    user.save()
+    request = RequestFactory().get("/admin/")
+    request.user = world.users["superuser"]
+    model_admin = admin.site._registry[get_user_model()]
+    form = model_admin.get_form(request, user, change=True)(instance=user)
+    field = form.fields["date_joined"]
+    assert field.clean(["15/6/2567", "09.30"]) == timezone.make_aware(dt.datetime(2024, 6, 15, 9, 30))
+    assert field.clean(["๑ มิ.ย. ๖๗", "14:05"]) == timezone.make_aware(dt.datetime(2024, 6, 1, 14, 5))
+    with pytest.raises(ValidationError) as refused:
+        field.clean(["15/6/2024", "09:30"])
+    assert "2567" in " ".join(refused.value.messages)
+    html = world.client_for("superuser").get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
+    date_box = re.search(r'<input[^>]*name="date_joined_0"[^>]*>', html).group(0)
+    assert 'value="15/01/2567"' in date_box and 'class="thai-date"' in date_box
+    assert 'name="date_joined_1"' in html and 'value="10:30"' in html
+    assert "vDateField" not in html
