@@ -106,6 +106,9 @@ def test_admin_be_date_picker_writes_a_be_date_that_saves(browser, live_server, 
     page.goto(f"{live_server.url}{reverse('admin:agencies_dayoff_add')}")
     # The agency is an autocomplete (select2, Thai messages from its th.js).
     page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill("ไม่มีหน่วยงานนี้")
+    message = page.locator(".select2-results__message").inner_text()
+    assert re.search(r"[ก-๙]", message) and not re.search(r"[A-Za-z]", message), message
     page.locator(".select2-search__field").fill("สมุทรสาคร")
     page.locator(".select2-results__option", has_text="สมุทรสาคร").first.click()
     page.fill("input[name=name]", "วันหยุดพิเศษ")
@@ -122,4 +125,46 @@ def test_admin_be_date_picker_writes_a_be_date_that_saves(browser, live_server, 
     page.wait_for_url(re.compile(r".*/dayoff/$"))
     assert DayOff.objects.get(agency=world.agency_a).date == dt.date(2024, 6, 18)
     assert "18 มิถุนายน 2567" in page.locator("#result_list").inner_text()
+    context.close()
+
+
+def test_user_page_datetime_pair_and_phone_width(browser, live_server, world):
+    """The superuser's user page: date_joined is a BE date box with the calendar beside a time box;
+    the admin stays usable at 390 px (screenshots looked at)."""
+    user = world.users["staff_a"]
+    context, page = _login(browser, live_server, "root")
+    page.goto(f"{live_server.url}{reverse('admin:auth_user_change', args=[user.pk])}")
+    date_box = page.locator("input[name=date_joined_0]")
+    assert re.fullmatch(r"\d\d/\d\d/25\d\d", date_box.input_value())
+    page.locator(".field-date_joined .thai-date-toggle").click()
+    assert (
+        page.locator(".thai-datepicker-title")
+        .inner_text()
+        .startswith(
+            (
+                "มกราคม",
+                "กุมภาพันธ์",
+                "มีนาคม",
+                "เมษายน",
+                "พฤษภาคม",
+                "มิถุนายน",
+                "กรกฎาคม",
+                "สิงหาคม",
+                "กันยายน",
+                "ตุลาคม",
+                "พฤศจิกายน",
+                "ธันวาคม",
+            )
+        )
+    )
+    page.locator(".field-date_joined").screenshot(path=str(SHOTS / "admin-user-date-joined.png"))
+    context.close()
+    context, page = _login(browser, live_server, "supervisor", width=390, height=844)
+    page.goto(f"{live_server.url}{reverse('admin:measures_measure_changelist')}")
+    page.screenshot(path=str(SHOTS / "admin-390-measures.png"), full_page=True)
+    page.goto(f"{live_server.url}{reverse('admin:agencies_dayoff_add')}")
+    page.click(".thai-date-toggle")
+    box = page.locator(".thai-datepicker").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.screenshot(path=str(SHOTS / "admin-390-dayoff-picker.png"), full_page=True)
     context.close()
