@@ -192,6 +192,20 @@ def test_every_supervisor_page_is_thai(world, rows):
     assert problems == {}
 
 
+def test_bulk_delete_confirmation_is_thai(world, rows):
+    from ita_portal.agencies.models import Membership
+
+    membership = Membership.objects.get(user=world.users["staff_a"])
+    response = world.client_for("supervisor").post(
+        reverse("admin:agencies_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(membership.pk)], "index": "0"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="post"' in html  # the confirmation, nothing deleted yet
+    assert english_chrome(html) == []
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
 def test_counts_and_sidebar_filter_are_thai(world, rows):
     client = world.client_for("supervisor")
     html = client.get(reverse("admin:agencies_agency_changelist") + "?_facets=True").content.decode()
