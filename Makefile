@@ -90,6 +90,7 @@ messages: venv
 	msgattrib --no-obsolete --clear-fuzzy --empty --sort-output --no-location -o $(PO).tmp $(PO) && mv $(PO).tmp $(PO)
 	msgfmt --check -o locale/en/LC_MESSAGES/django.mo $(PO)
 	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
+	msgfmt --check -o locale/th/LC_MESSAGES/djangojs.mo locale/th/LC_MESSAGES/djangojs.po
 
 bench: venv js-deps
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -19,6 +19,7 @@ from ita_portal.admin_base import (
     ScopedInlineMixin,
     agency_column,
 )
+from ita_portal.admin_exports import ExportActionsMixin, agency_columns
 
 SCORE_EDITORS = frozenset({VIEW, ADD, CHANGE})
 
@@ -51,8 +52,24 @@ class ItemResultInline(FrameworkChoicesMixin, ScopedInlineMixin, admin.TabularIn
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(ExportActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
     agency_field = "agency"
+    export_filename = "ita-assessments"
+    export_columns = (
+        *agency_columns("agency"),
+        "framework__fiscal_year",
+        (_("ผู้ประเมิน"), lambda a: a.framework.assessor),
+        "overall_score",
+        "grade",
+        "passed",
+        "rating_text",
+        "iit_score",
+        "eit_score",
+        "oit_score",
+        "source",
+        "note",
+        "updated_at",
+    )
     supervisor_perms = SCORE_EDITORS
     agency_name = agency_column("agency")
     list_display = (

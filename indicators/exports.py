@@ -1,72 +1,20 @@
 """Tables out of the portal: XLSX and CSV (UTF-8 with BOM so Excel shows Thai), and the import
 templates in both layouts. Each exporter is a function returning headers and rows; one helper
-turns them into a download. No cell is ever a formula (``ita_portal.spreadsheets``)."""
+(``download``, from ``ita_portal.spreadsheets``) turns them into a download. No cell is ever a formula."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
-from django.http import HttpResponse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Item
-from ita_portal.spreadsheets import csv_row, xlsx_append
+from ita_portal.spreadsheets import FORMATS, XLSX_TYPE, csv_bytes, download, xlsx_bytes
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("xlsx", "csv")
-
-
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """CSV text encoded UTF-8 with a BOM (Excel on Windows then reads Thai correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(csv_row(str(h) for h in headers))
-    for row in rows:
-        writer.writerow(csv_row(row))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
-    xlsx_append(sheet, [str(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        xlsx_append(sheet, [_xlsx_value(v) for v in row])
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value):
-    """Numbers stay numbers (Decimal → float for Excel); lazy Thai labels become plain text."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
-
-
-def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> HttpResponse:
-    """An attachment response of the table in ``fmt`` ("xlsx" or "csv")."""
-    if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+# The one writer (UTF-8 BOM CSV, XLSX, formula neutralisation) lives in ita_portal.spreadsheets so
+# that the admin's export actions (ita_portal.admin_exports) write through it too.
+__all__ = ["FORMATS", "XLSX_TYPE", "csv_bytes", "download", "xlsx_bytes"]
 
 
 # --- the tables --------------------------------------------------------------------------------

@@ -280,7 +280,9 @@ class ItemResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code}: {self.passed if self.passed is not None else self.score}"
+        if self.passed is not None:
+            return f"{self.item.code}: {_('ผ่าน') if self.passed else _('ไม่ผ่าน')}"
+        return f"{self.item.code}: {self.score}"
 
 
 class ImportStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from django.db.models import Model, QuerySet, URLField
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal import admin_be
 from ita_portal.agencies.models import Agency
 from ita_portal.agencies.selectors import Action, can, may_anywhere, memberships_granting, scope_queryset
 
@@ -123,6 +124,7 @@ def configure_admin_site(site: AdminSite) -> None:
     site.site_title = SITE_TITLE
     site.index_title = INDEX_TITLE
     site.site_url = "/"
+    admin_be.install()
     site.login_form = SupervisorAuthenticationForm
     site.has_permission = lambda request: user_may_use_admin(request.user)
     original_each_context = site.each_context
@@ -159,6 +161,7 @@ class ScopedFieldsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, URLField):
             kwargs.setdefault("assume_scheme", "https")  # Government sites are https; Django 6 default.
+        kwargs = admin_be.thai_date_formfield_kwargs(db_field, kwargs)  # typed BE, BE calendar
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_field_queryset(self, db, db_field, request):

@@ -11,8 +11,14 @@ Numbers stay numbers: only text is neutralised. Readers of the portal's own file
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
+
+from django.http import HttpResponse
+from django.utils.functional import Promise
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,3 +52,58 @@ def xlsx_append(sheet, row: Sequence[Any]) -> None:
             # Cell.value= would store "=…" as a formula: set the text and its type directly.
             cell._value, cell.data_type = value, "s"
             cell.quotePrefix = True
+
+
+# --- the writer: tables to files (indicators.exports, the admin's export actions) -------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("xlsx", "csv")
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """CSV text encoded UTF-8 with a BOM (Excel on Windows then reads Thai correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(csv_row(str(h) for h in headers))
+    for row in rows:
+        writer.writerow(csv_row(row))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title[:31]
+    xlsx_append(sheet, [str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        xlsx_append(sheet, [_xlsx_value(v) for v in row])
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    """Numbers stay numbers (Decimal → float for Excel); lazy Thai labels become plain text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> HttpResponse:
+    """An attachment response of the table in ``fmt`` ("xlsx" or "csv")."""
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -25,6 +25,7 @@ from ita_portal.admin_base import (
     ScopedInlineMixin,
     agency_column,
 )
+from ita_portal.admin_exports import ExportActionsMixin, agency_columns
 from ita_portal.admin_history import ViewOnlyHistoryAdmin
 from ita_portal.thai import format_date
 from measures import services
@@ -112,8 +113,23 @@ class ProgressUpdateInline(ReadOnlyTabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
+class MeasureAdmin(ExportActionsMixin, ServiceDeleteMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "agency"
+    export_filename = "ita-measures"
+    export_columns = (
+        *agency_columns("agency"),
+        "fiscal_year",
+        "order",
+        "title",
+        "status",
+        "issue_heading",
+        "start_date",
+        "end_date",
+        "period_text",
+        (_("กลุ่มงานที่รับผิดชอบ"), lambda m: ", ".join(d.short_name or d.name for d in m.responsible_divisions.all())),
+        "budget_planned",
+        "budget_source",
+    )
     superuser_perms = VIEW_AND_DELETE
 
     def delete_via_service(self, obj: Measure) -> None:
@@ -183,8 +199,19 @@ class ReminderInline(ReadOnlyTabularInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ScopedAdminMixin, ViewOnlyHistoryAdmin):
+class FollowUpAdmin(ExportActionsMixin, ScopedAdminMixin, ViewOnlyHistoryAdmin):
     agency_field = "agency"
+    export_filename = "ita-meetings"
+    export_columns = (
+        *agency_columns("agency"),
+        "fiscal_year",
+        "number",
+        "title",
+        "starts_at",
+        "place",
+        "status",
+        (_("มาตรการ"), lambda f: f.measure.title if f.measure_id else None),
+    )
     superuser_perms = VIEW_ONLY  # moves must recompute reminders: done in the staff pages' service
     agency_name = agency_column("agency")
     list_display = ("__str__", "agency_name", "fiscal_year", "starts_at_be", "place", "status", "measure")

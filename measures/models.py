@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators.models import Assessment, Indicator, Item
 from ita_portal.agencies.models import Agency, Division, Membership
+from ita_portal.thai import format_date
 
 FISCAL_YEAR_CHECK = models.Q(fiscal_year__gte=2500, fiscal_year__lte=2700)
 NON_NEGATIVE_MONEY = [MinValueValidator(Decimal("0"), message=_("จำนวนเงินต้องไม่ติดลบ"))]
@@ -353,7 +354,7 @@ class ProgressUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure} — {self.reported_on}"
+        return f"{self.measure} — {format_date(self.reported_on, thai_digits=False, abbr=True)}"
 
 
 class EvidenceKind(models.TextChoices):

@@ -23,6 +23,7 @@ from ita_portal.admin_base import (
     ScopedAdminMixin,
     agency_column,
 )
+from ita_portal.admin_exports import ExportActionsMixin, agency_columns
 from ita_portal.thai import format_date
 from reports.models import DocumentSequence, Rendition, Report, ReportEvent, ReportState
 
@@ -85,12 +86,25 @@ class FrozenReportMixin:
 
 
 @admin.register(Report)
-class ReportAdmin(FrozenReportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ReportAdmin(ExportActionsMixin, FrozenReportMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Reports are written, submitted and signed off in the staff pages (``reports.services``: every
     change there leaves a ReportEvent); here they are looked up."""
 
     agency_field = "agency"
     superuser_perms = VIEW_ONLY
+    export_filename = "ita-reports"
+    export_columns = (
+        *agency_columns("agency"),
+        "fiscal_year",
+        "kind",
+        "quarter",
+        "subject",
+        "state",
+        "version",
+        "doc_number",
+        "doc_date",
+        "signer_name",
+    )
     agency_name = agency_column("agency")
     list_display = ("subject", "state_badge", "version", "doc_number", "doc_date_be", "agency_name", "fiscal_year", "kind")
     list_filter = ("state", "kind", "fiscal_year", ("agency", AgencyCodeFilter))

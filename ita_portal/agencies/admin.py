@@ -31,6 +31,7 @@ from ita_portal.admin_base import (
     supervised_roots,
     user_may_use_admin,
 )
+from ita_portal.admin_exports import ExportActionsMixin
 from ita_portal.agencies import services
 from ita_portal.agencies.models import Agency, Division, Membership
 
@@ -151,8 +152,21 @@ class MembershipInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(ExportActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
     agency_field = ""
+    export_filename = "ita-agencies"
+    export_columns = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        (_("หน่วยงานต้นสังกัด"), lambda a: a.parent.name if a.parent_id else None),
+        (_("จำนวนสมาชิก"), lambda a: getattr(a, "member_count", None)),
+        "doc_prefix",
+        "phone",
+        "is_active",
+        "created_at",
+    )
     supervisor_perms = frozenset({VIEW, ADD, CHANGE})
     form = AgencyAdminForm
     list_display = ("name", "short_name", "code", "kind", "parent", "member_count", "is_active")
