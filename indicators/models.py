@@ -289,6 +289,17 @@ class ImportStatus(models.TextChoices):
     READY = "ready", _("ตรวจแล้ว รอยืนยัน")
     INVALID = "invalid", _("มีข้อผิดพลาด")
     COMMITTED = "committed", _("นำเข้าแล้ว")
+    CHECKING = "checking", _("กำลังตรวจไฟล์")
+    COMMITTING = "committing", _("กำลังนำเข้า")
+    FAILED = "failed", _("ตรวจไม่สำเร็จ")
+
+
+class ImportPhase(models.TextChoices):
+    """What the worker is doing with a large file (the progress bar's label)."""
+
+    READ = "read", _("อ่านไฟล์")
+    CHECK = "check", _("ตรวจแถว")
+    WRITE = "write", _("บันทึก")
 
 
 class ImportBatch(models.Model):
@@ -296,6 +307,10 @@ class ImportBatch(models.Model):
 
     The file itself is kept so the commit re-reads exactly what was previewed; rows are checked
     again at commit time because the catalogue or the agencies may have changed in between.
+
+    A large file is checked, and committed, by the Celery worker (``indicators.services.import_jobs``):
+    while it works the row is ``checking`` / ``committing`` and ``progress_*`` say how far it is;
+    ``heartbeat_at`` tells a live job from one whose worker died.
     """
 
     agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงานที่นำเข้า"), on_delete=models.CASCADE, related_name="score_imports")
@@ -317,6 +332,15 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("อัปโหลดเมื่อ"), auto_now_add=True)
     committed_at = models.DateTimeField(_("นำเข้าเมื่อ"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ยืนยันโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phase = models.CharField(_("ขั้นตอน"), max_length=10, choices=ImportPhase.choices, blank=True)
+    progress_done = models.PositiveIntegerField(_("แถวที่ทำแล้ว"), default=0)
+    progress_total = models.PositiveIntegerField(_("จำนวนแถวทั้งหมด"), default=0)
+    queued_at = models.DateTimeField(_("ส่งเข้าคิวเมื่อ"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
+    job_error = models.CharField(_("ข้อความจากงานเบื้องหลัง"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("การนำเข้าคะแนน")
