@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -22,8 +24,11 @@ from indicators import tasks
 from indicators.importing import checker, limits
 from indicators.models import Assessment, ImportBatch, ImportStatus, IndicatorScore, ItemResult
 from indicators.services import import_jobs, imports
+from ita_portal.agencies.models import Agency
+from ita_portal.celery import app as celery_app
 from tests.conftest import assert_status
 from tests.factories import AgencyFactory, make_framework
+from tests.test_celery_worker import live, wait_for  # noqa: F401 - the fixture
 
 YEAR = 2565
 ITEMS = 40  # 10 indicators + 40 items = 50 rows per agency in the long layout
@@ -359,3 +364,78 @@ def test_a_job_whose_worker_died_says_so_and_can_be_queued_again(world, area, qu
     tasks.commit_score_import(batch.pk)
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.COMMITTED
     assert IndicatorScore.objects.count() == AGENCIES * 10
+
+
+# --- a real worker, through Redis --------------------------------------------------------------
+
+
+@pytest.fixture
+def to_worker(live):  # noqa: F811 - the imported fixture
+    """Tasks the web side queues go to a live worker's private queue instead of running eagerly."""
+    conf = celery_app.conf
+    before = {"task_always_eager": conf.task_always_eager, "task_default_queue": conf.task_default_queue}
+    conf.update(task_always_eager=False, task_default_queue=live.queue)
+    yield live
+    conf.update(**before)
+
+
+def bulk_area(root, count: int) -> list[str]:
+    """``count`` agencies under ``root`` in two statements (a real area has thousands)."""
+    codes = [f"N{n:05d}" for n in range(1, count + 1)]
+    Agency.objects.bulk_create(Agency(code=c, name=f"หน่วยงานในเขต {c}", parent=root, path="") for c in codes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Agency._meta.db_table} SET path = %s || id || '/' WHERE parent_id = %s", [root.path, root.pk])
+    return codes
+
+
+def watch(batch_id: int, until: set[str], log, seen: list) -> ImportBatch:
+    def done():
+        row = ImportBatch.objects.defer("content").get(pk=batch_id)
+        state = (row.status, row.phase, row.progress_done, row.progress_total)
+        if not seen or seen[-1] != state:
+            seen.append(state)
+        return row if row.status in until else None
+
+    return wait_for(done, timeout=180, what=f"batch {batch_id} in {until}", log=log)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_checks_and_commits_a_large_file_with_progress(to_worker, world):
+    make_framework(YEAR, oit_items=ITEMS)
+    codes = bulk_area(world.supervising, 3000)  # 150,000 rows, 4 MB
+    to_worker.start_worker("imports")
+    log = to_worker.logs[0]
+    client = world.client_for("supervisor")
+    content = long_csv(codes)
+    started = time.perf_counter()
+    response = client.post(url(world.supervising, "import_upload"), {"file": SimpleUploadedFile("area.csv", content)})
+    request_seconds = time.perf_counter() - started
+    assert response.status_code == 302
+    batch = ImportBatch.objects.defer("content").latest("pk")
+    print(f"upload request of {len(content) / 1e6:.1f} MB, {len(codes) * 50:,} rows: {request_seconds:.2f} s")
+    assert request_seconds < 5 and batch.status in (ImportStatus.CHECKING, ImportStatus.READY)
+    seen: list = []
+    batch = watch(batch.pk, {ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED}, log, seen)
+    print(f"checked by the worker {time.perf_counter() - started:.1f} s after the upload; progress seen: {seen}")
+    assert batch.status == ImportStatus.READY, (batch.errors[:3], batch.job_error)
+    total = len(codes) * 50
+    assert any(p in ("read", "check") and 0 < d < t for _s, p, d, t in seen), seen  # the bar moved
+    assert all(t in (0, total) for _s, _p, _d, t in seen), seen  # the estimate was the real count
+    preview_url = url(world.supervising, "import_preview", batch_id=batch.pk)
+    assert client.get(url(world.supervising, "import_status", batch_id=batch.pk))["HX-Redirect"] == preview_url
+    html = client.get(preview_url).content.decode()
+    assert f"ไฟล์ถูกต้องทุกแถว: {len(codes)} หน่วยงาน คะแนนตัวชี้วัด {len(codes) * 10} รายการ" in html
+
+    started = time.perf_counter()
+    assert client.post(url(world.supervising, "import_commit", batch_id=batch.pk)).status_code == 302
+    print(f"confirm request: {time.perf_counter() - started:.2f} s")
+    seen = []
+    batch = watch(batch.pk, {ImportStatus.COMMITTED, ImportStatus.INVALID, ImportStatus.READY}, log, seen)
+    print(f"committed by the worker {time.perf_counter() - started:.1f} s after the confirm; progress seen: {seen}")
+    assert batch.status == ImportStatus.COMMITTED, (batch.job_error, seen)
+    assert Assessment.objects.filter(agency__code__in=codes).count() == len(codes)
+    assert IndicatorScore.objects.count() == len(codes) * 10 and ItemResult.objects.count() == len(codes) * ITEMS
+    html = client.get(preview_url).content.decode()
+    assert f"นำเข้าคะแนนแล้ว {len(codes)} หน่วยงาน" in html
