@@ -10,7 +10,7 @@ import pytest
 from indicators.models import Assessment, ImportBatch, ImportStatus, IndicatorScore
 from tests.factories import make_framework
 from tests.test_measures_browser import SHOTS, allow_sync_orm_beside_playwright, browser  # noqa: F401
-from tests.test_scores_import_worker import ITEMS, YEAR, bulk_area, live, long_csv, to_worker, url  # noqa: F401
+from tests.test_scores_import_worker import ITEMS, YEAR, bulk_area, live, long_csv, media, to_worker, url  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def _shots(page, name: str) -> None:
     assert width <= 390, f"{name} is {width} px wide at 390 px"
 
 
-def test_large_import_progress_bar_then_preview_then_commit(page, live_server, world, to_worker):  # noqa: F811
+def test_large_import_progress_bar_then_preview_then_commit(page, live_server, world, to_worker, settings):  # noqa: F811
     make_framework(YEAR, oit_items=ITEMS)
     codes = bulk_area(world.supervising, AGENCIES)
     page.goto(live_server.url + url(world.supervising, "import_upload"))
@@ -60,7 +60,9 @@ def test_large_import_progress_bar_then_preview_then_commit(page, live_server, w
     assert page.get_by_role("button", name="ยืนยันนำเข้า").count() == 0
     _shots(page, "scores-import-progress")
 
-    to_worker.start_worker("imports")  # the worker picks the queued check up; htmx polls, then reloads
+    to_worker.start_worker(
+        "imports", MEDIA_ROOT=str(settings.MEDIA_ROOT)
+    )  # the worker picks the queued check up; htmx polls, then reloads
     summary = f"ไฟล์ถูกต้องทุกแถว: {AGENCIES} หน่วยงาน คะแนนตัวชี้วัด {AGENCIES * 10} รายการ ผลรายข้อ {AGENCIES * ITEMS} รายการ"
     page.get_by_text(summary).wait_for(timeout=90000)
     assert page.get_by_test_id("import-progress").count() == 0

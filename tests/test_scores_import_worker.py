@@ -63,6 +63,11 @@ def url(agency, name, **extra):
     return reverse(f"indicators:{name}", kwargs={"agency_id": agency.pk, "year": YEAR, **extra})
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def queued(monkeypatch):
     """Tasks go to a list instead of running: what a real broker would hold for the worker."""
@@ -120,7 +125,8 @@ def test_a_large_upload_is_queued_not_parsed_then_the_worker_makes_the_preview(
     batch = upload(client, world.supervising, long_csv(a.code for a in area), capture=django_capture_on_commit_callbacks)
     assert parses == []  # the request stored the file and queued it: nothing was parsed
     assert queued == [("check", batch.pk)]
-    assert batch.status == ImportStatus.CHECKING and bytes(batch.content).startswith(b"\xef\xbb\xbf")
+    assert batch.status == ImportStatus.CHECKING and batch.read_content() == long_csv(a.code for a in area)
+    assert batch.file.name.startswith(f"score-imports/{world.supervising.pk}/") and not batch.content  # private storage
     assert batch.progress_total == AGENCIES * 50 and batch.queued_at is not None
     preview_url = url(world.supervising, "import_preview", batch_id=batch.pk)
     status_url = url(world.supervising, "import_status", batch_id=batch.pk)
@@ -402,10 +408,10 @@ def watch(batch_id: int, until: set[str], log, seen: list) -> ImportBatch:
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_checks_and_commits_a_large_file_with_progress(to_worker, world):
+def test_a_real_worker_checks_and_commits_a_large_file_with_progress(to_worker, world, settings):
     make_framework(YEAR, oit_items=ITEMS)
     codes = bulk_area(world.supervising, 3000)  # 150,000 rows, 4 MB
-    to_worker.start_worker("imports")
+    to_worker.start_worker("imports", MEDIA_ROOT=str(settings.MEDIA_ROOT))  # the web's storage
     log = to_worker.logs[0]
     client = world.client_for("supervisor")
     content = long_csv(codes)
@@ -439,3 +445,31 @@ def test_a_real_worker_checks_and_commits_a_large_file_with_progress(to_worker, 
     assert IndicatorScore.objects.count() == len(codes) * 10 and ItemResult.objects.count() == len(codes) * ITEMS
     html = client.get(preview_url).content.decode()
     assert f"นำเข้าคะแนนแล้ว {len(codes)} หน่วยงาน" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_confirm_while_a_worker_holds_the_file_answers_at_once(world, area, queued, django_capture_on_commit_callbacks):
+    """A worker writing a file holds the batch row's lock for its whole transaction; a confirm
+    clicked meanwhile (the job looked stalled) is told so in Thai instead of hanging behind it."""
+    import psycopg2
+
+    from tests.test_celery_worker import db_url
+
+    client, batch = _checked(world, area, queued, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(world.supervising, "import_commit", batch_id=batch.pk))
+    old = timezone.now() - import_jobs.STALE_AFTER - dt.timedelta(seconds=5)
+    ImportBatch.objects.filter(pk=batch.pk).update(phase="write", heartbeat_at=old)
+    worker = psycopg2.connect(db_url())
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {ImportBatch._meta.db_table} WHERE id = %s FOR UPDATE", [batch.pk])
+            started = time.perf_counter()
+            response = client.post(url(world.supervising, "import_retry", batch_id=batch.pk), follow=True)
+            assert time.perf_counter() - started < 3
+    finally:
+        worker.rollback()
+        worker.close()
+    assert response.status_code == 200 and "ไฟล์นี้กำลังนำเข้าอยู่ กรุณารอสักครู่" in response.content.decode()
+    assert queued.count(("commit", batch.pk)) == 1

@@ -3,8 +3,9 @@
 A web request never parses a large file (issue 18, item 2). :func:`score_import_start` looks at
 the upload's size and its row count (line breaks of a CSV, the declared dimension of an XLSX —
 nothing is decoded or parsed): a small file is checked in the request as before
-(:func:`~indicators.services.imports.import_batch_create`); a large one is kept in its
-``ImportBatch`` row (``checking``) and :func:`score_import_check` reads and checks it in the
+(:func:`~indicators.services.imports.import_batch_create`, the bytes in the row); a large one is
+stored in the default storage (``ImportBatch.file``: ``MEDIA_ROOT/score-imports/`` or the private
+bucket, like evidence files; never served) with its row ``checking``, and :func:`score_import_check` reads and checks it in the
 worker (default queue), writing ``phase`` / ``progress_done`` / ``progress_total`` as it goes.
 The page polls them (htmx) and then shows the same preview. The confirm button of a large file
 queues :func:`score_import_commit_run`: the file is read and checked again, then written in one
@@ -23,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +49,11 @@ log = logging.getLogger(__name__)
 LARGE_FILE_BYTES = 1024 * 1024
 LARGE_FILE_ROWS = 2_000
 #: A job whose worker has written no progress for this long is taken for dead (the page says so
-#: and offers to queue it again; a redelivered task may then take it over).
-STALE_AFTER = dt.timedelta(minutes=2)
+#: and offers to queue it again; a new task may then take it over). Reading and checking write
+#: progress every half second; the final write of a commit is one transaction that writes none
+#: (a national file: 25–40 s), hence the margin. Two commits of one file never both write: the
+#: second waits for the first's lock on the batch row and then finds it committed.
+STALE_AFTER = dt.timedelta(minutes=5)
 #: How often the worker writes its progress to the row (the page polls every second).
 PROGRESS_WRITE_SECONDS = 0.5
 
@@ -134,18 +140,30 @@ def score_import_start(
             agency=agency, fiscal_year=fiscal_year, filename=filename, content=content, user=user, assessor_code=assessor_code
         )
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
+        batch = ImportBatch(
             agency=agency,
             fiscal_year=fiscal_year,
             assessor=Assessor.objects.filter(code=assessor_code).first() if assessor_code else None,
             filename=filename[:255],
-            content=content,
             status=ImportStatus.CHECKING,
             progress_total=estimated_rows(content, filename) or 0,
             uploaded_by=user,
         )
+        batch.file.save(filename, ContentFile(content), save=False)  # the private storage, a random name
+        batch.save()
         _queue(batch, commit=False)
     return batch
+
+
+@contextmanager
+def _locked(batch: ImportBatch):
+    """The batch row locked in a transaction, without waiting: a worker writing the file holds the
+    lock for its whole transaction, and a web request must not hang behind it."""
+    try:
+        with transaction.atomic():
+            yield ImportBatch.objects.select_for_update(nowait=True).get(pk=batch.pk)
+    except DatabaseError as exc:
+        raise ValidationError(_("ไฟล์นี้กำลังนำเข้าอยู่ กรุณารอสักครู่")) from exc
 
 
 def score_import_commit(*, batch: ImportBatch, user) -> ImportOutcome:
@@ -153,10 +171,9 @@ def score_import_commit(*, batch: ImportBatch, user) -> ImportOutcome:
     (``outcome.queued``). A stalled commit may be confirmed again."""
     if not can_load_scores(user, batch.agency):
         raise PermissionDenied
-    if not is_large(bytes(batch.content), batch.filename):
+    if not batch.file:  # a small file, checked in the request: written in the request
         return import_batch_commit(batch=batch, user=user)
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    with _locked(batch) as locked:
         if not (locked.status == ImportStatus.READY or (locked.status == ImportStatus.COMMITTING and job_stalled(locked))):
             raise ValidationError(_("ไฟล์นี้นำเข้าแล้ว มีข้อผิดพลาด หรือกำลังนำเข้าอยู่ ไม่สามารถยืนยันได้"))
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -180,8 +197,7 @@ def score_import_retry(*, batch: ImportBatch, user) -> ImportBatch:
         score_import_commit(batch=batch, user=user)
         batch.refresh_from_db()
         return batch
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    with _locked(batch) as locked:
         if not (locked.status == ImportStatus.FAILED or (locked.status == ImportStatus.CHECKING and job_stalled(locked))):
             raise ValidationError(_("ไฟล์นี้ตรวจเสร็จแล้วหรือกำลังตรวจอยู่"))
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -232,7 +248,7 @@ def _scope(user, batch: ImportBatch) -> ScoreScope:
 
 def _parse(batch: ImportBatch, user) -> ParsedScores:
     return parse_scores(
-        bytes(batch.content),
+        batch.read_content(),
         filename=batch.filename,
         fiscal_year=batch.fiscal_year,
         assessor_code=batch.assessor.code if batch.assessor else None,
