@@ -473,3 +473,35 @@ def test_a_confirm_while_a_worker_holds_the_file_answers_at_once(world, area, qu
         worker.close()
     assert response.status_code == 200 and "ไฟล์นี้กำลังนำเข้าอยู่ กรุณารอสักครู่" in response.content.decode()
     assert queued.count(("commit", batch.pk)) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_check_leaves_a_thai_message_and_the_file_is_checked_again(to_worker, world, settings):
+    make_framework(YEAR, oit_items=ITEMS)
+    codes = bulk_area(world.supervising, 3000)
+    proc = to_worker.start_worker("doomed", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    client = world.client_for("supervisor")
+    client.post(url(world.supervising, "import_upload"), {"file": SimpleUploadedFile("area.csv", long_csv(codes))})
+    batch = ImportBatch.objects.defer("content").latest("pk")
+    wait_for(
+        lambda: ImportBatch.objects.filter(pk=batch.pk, phase__in=["read", "check"], progress_done__gt=0).exists(),
+        what="the check under way",
+        log=to_worker.logs[0],
+    )
+    to_worker.kill(proc)  # kill -9 mid-check
+    row = ImportBatch.objects.get(pk=batch.pk)
+    assert row.status == ImportStatus.CHECKING and 0 < row.progress_done
+    preview_url = url(world.supervising, "import_preview", batch_id=batch.pk)
+    assert "ไม่ขยับ" not in client.get(preview_url).content.decode()  # not yet taken for dead
+    # Five minutes later: no heartbeat since.
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - import_jobs.STALE_AFTER)
+    page = client.get(preview_url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "งานตรวจไฟล์ไม่ขยับมาระยะหนึ่ง" in html and "ตรวจไฟล์อีกครั้ง" in html
+    client.post(url(world.supervising, "import_retry", batch_id=batch.pk))
+    to_worker.start_worker("rescue", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    batch = watch(batch.pk, {ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED}, to_worker.logs[1], [])
+    assert batch.status == ImportStatus.READY and batch.row_count == len(codes) * 50
+    assert f"ไฟล์ถูกต้องทุกแถว: {len(codes)} หน่วยงาน" in client.get(preview_url).content.decode()
