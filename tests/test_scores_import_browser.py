@@ -56,7 +56,7 @@ def test_large_import_progress_bar_then_preview_then_commit(page, live_server, w
     # No worker runs yet: the page shows the progress bar, its width set by portal.js (no style="").
     progress = page.get_by_test_id("import-progress")
     progress.get_by_text("รอคิวงานเบื้องหลัง").wait_for()
-    assert page.locator("#import-progress .progress-bar").evaluate("e => e.style.width") == "3%"
+    assert page.locator("#import-progress .progress-bar").evaluate("e => e.style.width") == "8%"
     assert page.get_by_role("button", name="ยืนยันนำเข้า").count() == 0
     _shots(page, "scores-import-progress")
 

@@ -132,7 +132,7 @@ def test_a_large_upload_is_queued_not_parsed_then_the_worker_makes_the_preview(
     status_url = url(world.supervising, "import_status", batch_id=batch.pk)
     html = client.get(preview_url).content.decode()
     assert 'data-testid="import-progress"' in html and f'hx-get="{status_url}"' in html and 'hx-trigger="every 1s"' in html
-    assert "รอคิวงานเบื้องหลัง" in html and 'data-width="3"' in html and "ยืนยันนำเข้า" not in html
+    assert "รอคิวงานเบื้องหลัง" in html and 'data-width="8"' in html and "ยืนยันนำเข้า" not in html
     no_inline_style(html)
     poll = client.get(status_url)
     assert "HX-Redirect" not in poll and 'id="import-progress"' in poll.content.decode()
