@@ -233,4 +233,4 @@ class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("agency", "uploaded_by")
     ordering = ("-created_at",)
-    exclude = ("content",)
+    exclude = ("content", "file")

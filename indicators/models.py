@@ -7,6 +7,7 @@ years although it is O42 in 2566 and O25 in 2569.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -289,6 +290,23 @@ class ImportStatus(models.TextChoices):
     READY = "ready", _("ตรวจแล้ว รอยืนยัน")
     INVALID = "invalid", _("มีข้อผิดพลาด")
     COMMITTED = "committed", _("นำเข้าแล้ว")
+    CHECKING = "checking", _("กำลังตรวจไฟล์")
+    COMMITTING = "committing", _("กำลังนำเข้า")
+    FAILED = "failed", _("ตรวจไม่สำเร็จ")
+
+
+class ImportPhase(models.TextChoices):
+    """What the worker is doing with a large file (the progress bar's label)."""
+
+    READ = "read", _("อ่านไฟล์")
+    CHECK = "check", _("ตรวจแถว")
+    WRITE = "write", _("บันทึก")
+
+
+def score_file_upload_to(instance: ImportBatch, filename: str) -> str:
+    # Random names under a private prefix: the original name is kept in ``filename``, never used as a path.
+    ext = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    return f"score-imports/{instance.agency_id}/{uuid.uuid4().hex}.{ext}"
 
 
 class ImportBatch(models.Model):
@@ -296,6 +314,12 @@ class ImportBatch(models.Model):
 
     The file itself is kept so the commit re-reads exactly what was previewed; rows are checked
     again at commit time because the catalogue or the agencies may have changed in between.
+
+    A small file is kept in ``content``. A large one is kept in ``file`` (the default storage, the
+    evidence files' private one: ``MEDIA_ROOT`` or the bucket, never served) and is checked, and
+    committed, by the Celery worker (``indicators.services.import_jobs``): while it works the row is
+    ``checking`` / ``committing`` and ``progress_*`` say how far it is; ``heartbeat_at`` tells a
+    live job from one whose worker died.
     """
 
     agency = models.ForeignKey(Agency, verbose_name=_("หน่วยงานที่นำเข้า"), on_delete=models.CASCADE, related_name="score_imports")
@@ -304,7 +328,8 @@ class ImportBatch(models.Model):
         Assessor, verbose_name=_("ผู้ประเมิน"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(_("ชื่อไฟล์"), max_length=255)
-    content = models.BinaryField(_("เนื้อหาไฟล์"))
+    content = models.BinaryField(_("เนื้อหาไฟล์"), blank=True)
+    file = models.FileField(_("ไฟล์ที่อัปโหลด (ไฟล์ใหญ่)"), upload_to=score_file_upload_to, blank=True, max_length=200)
     status = models.CharField(_("สถานะ"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.READY)
     layout = models.CharField(_("รูปแบบไฟล์"), max_length=10, blank=True)
     encoding = models.CharField(_("การเข้ารหัส"), max_length=20, blank=True)
@@ -317,6 +342,15 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("อัปโหลดเมื่อ"), auto_now_add=True)
     committed_at = models.DateTimeField(_("นำเข้าเมื่อ"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ยืนยันโดย"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phase = models.CharField(_("ขั้นตอน"), max_length=10, choices=ImportPhase.choices, blank=True)
+    progress_done = models.PositiveIntegerField(_("แถวที่ทำแล้ว"), default=0)
+    progress_total = models.PositiveIntegerField(_("จำนวนแถวทั้งหมด"), default=0)
+    queued_at = models.DateTimeField(_("ส่งเข้าคิวเมื่อ"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("ทำงานล่าสุดเมื่อ"), null=True, blank=True)
+    job_error = models.CharField(_("ข้อความจากงานเบื้องหลัง"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("การนำเข้าคะแนน")
@@ -325,3 +359,10 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.fiscal_year})"
+
+    def read_content(self) -> bytes:
+        """The uploaded file's bytes, from the storage (large files) or the row (small ones)."""
+        if self.file:
+            with self.file.open("rb") as handle:
+                return handle.read()
+        return bytes(self.content)

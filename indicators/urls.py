@@ -26,5 +26,7 @@ urlpatterns = [
     path(A + "import/", views.import_upload, name="import_upload"),
     path(A + "import/<int:batch_id>/", views.import_preview, name="import_preview"),
     path(A + "import/<int:batch_id>/commit/", views.import_commit, name="import_commit"),
+    path(A + "import/<int:batch_id>/status/", views.import_status, name="import_status"),
+    path(A + "import/<int:batch_id>/retry/", views.import_retry, name="import_retry"),
     path(A + "import/template-<str:layout>.<str:fmt>", views.import_template, name="import_template"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from indicators import exports, score_panels, selectors, services
 from indicators.forms import AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
-from indicators.models import ImportBatch
+from indicators.models import ImportBatch, ImportStatus
 from indicators.pages import scores_framework as _framework
 from indicators.pages import scores_year as _year
 from ita_portal.agencies import selectors as agency_selectors
@@ -195,14 +195,17 @@ def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
-    """Upload a CSV/XLSX file; it is checked and shown as a preview before anything is written."""
+    """Upload a CSV/XLSX file; it is checked and shown as a preview before anything is written.
+
+    A large file (``services.is_large``) is not parsed here: the worker checks it while the
+    preview page shows the progress bar."""
     year = _year(year)
     agency = selectors.get_agency_for_scores(request.user, agency_id)
     framework = _framework(request, year)
     form = ScoreUploadForm(request.POST, request.FILES) if request.method == "POST" else ScoreUploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = services.import_batch_create(
+        batch = services.score_import_start(
             agency=agency,
             fiscal_year=year,
             filename=upload.name,
@@ -223,21 +226,65 @@ def _batch(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> Im
     return selectors.import_batch_for(request.user, agency_id, year, batch_id)
 
 
+def _job_context(batch: ImportBatch, year: int) -> dict:
+    kwargs = {"agency_id": batch.agency_id, "year": year, "batch_id": batch.pk}
+    return {
+        "agency": batch.agency,
+        "year": year,
+        "batch": batch,
+        "running": batch.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING),
+        "stalled": services.job_stalled(batch),
+        "percent": services.job_percent(batch),
+        "status_url": reverse("indicators:import_status", kwargs=kwargs),
+        "retry_url": reverse("indicators:import_retry", kwargs=kwargs),
+    }
+
+
 @login_required
 def import_preview(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
-    """Row-by-row errors in Thai, or what the file will write, with the confirm button."""
+    """Row-by-row errors in Thai, or what the file will write, with the confirm button; while the
+    worker checks or writes a large file, its progress bar (polled with htmx)."""
     batch = _batch(request, agency_id, _year(year), batch_id)
-    return render(request, "indicators/import_preview.html", {"agency": batch.agency, "year": year, "batch": batch})
+    return render(request, "indicators/import_preview.html", _job_context(batch, year))
+
+
+@login_required
+def import_status(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
+    """The progress bar of a large file's check or commit (htmx); when the worker is done, htmx
+    loads the preview page again (now the preview, or the result of the commit)."""
+    batch = _batch(request, agency_id, _year(year), batch_id)
+    if batch.status not in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse(
+            "indicators:import_preview", kwargs={"agency_id": agency_id, "year": year, "batch_id": batch_id}
+        )
+        return response
+    return render(request, "indicators/_import_progress.html", _job_context(batch, year))
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
+    """Queue again a check or commit whose worker died or that the queue could not take."""
+    batch = _batch(request, agency_id, _year(year), batch_id)
+    try:
+        services.score_import_retry(batch=batch, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("indicators:import_preview", agency_id=agency_id, year=year, batch_id=batch.pk)
 
 
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, agency_id: int, year: int, batch_id: int) -> HttpResponse:
+    """Write a previewed file, all rows or none: a small one now, a large one in the worker."""
     batch = _batch(request, agency_id, _year(year), batch_id)
     try:
-        outcome = services.import_batch_commit(batch=batch, user=request.user)
+        outcome = services.score_import_commit(batch=batch, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:import_preview", agency_id=agency_id, year=year, batch_id=batch.pk)
+    if outcome.queued:
         return redirect("indicators:import_preview", agency_id=agency_id, year=year, batch_id=batch.pk)
     if outcome.committed:
         messages.success(request, _("นำเข้าคะแนนแล้ว %(count)s หน่วยงาน") % {"count": outcome.assessments})

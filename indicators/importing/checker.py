@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -54,6 +55,10 @@ class ScoreScope:
 
 # --- the checker ------------------------------------------------------------------------------
 
+#: ``progress(phase, done, total)``: how far a worker's check is (see ``parse_scores``).
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 5000
+
 
 class _Catalogue:
     """Frameworks of the file's years, loaded once per year (two queries each)."""
@@ -101,12 +106,15 @@ def parse_scores(
     fiscal_year: int | None = None,
     assessor_code: str | None = None,
     scope: ScoreScope,
+    progress: Progress | None = None,
 ) -> ParsedScores:
     """Read and check every row of a score file; nothing is written.
 
     ``fiscal_year`` is the year the import is for: rows without a year column take it, rows with a
     different year are errors. ``scope`` decides which agencies the file may touch; a row for any
-    other agency is an error naming it.
+    other agency is an error naming it. ``progress(phase, done, total)`` is told every
+    ``PROGRESS_EVERY`` rows how far reading (``"read"``, total 0: not known yet) and checking
+    (``"check"``) are; the worker shows it as the progress bar.
     """
     parsed = ParsedScores()
     try:
@@ -126,7 +134,7 @@ def parse_scores(
     width = len(header)
     at = {key: columns.get(key, -1) for key in HEADERS}
     try:
-        all_rows = _bounded_rows(rows, width)
+        all_rows = _bounded_rows(rows, width, progress)
     except (FileUnreadable, FileTooLarge) as exc:
         parsed.add_error(1, str(exc))
         return parsed
@@ -145,8 +153,13 @@ def parse_scores(
     year_cache: dict[str, tuple | str] = {}
     resolver = Resolver(parsed, at)
     long_layout = parsed.layout == LONG
+    total = len(all_rows)
+    if progress is not None:
+        progress("check", 0, total)
 
-    for number, cells in all_rows:
+    for index, (number, cells) in enumerate(all_rows, start=1):
+        if progress is not None and not index % PROGRESS_EVERY:
+            progress("check", index, total)
         key = (cells[code_at], cells[name_at])
         agency = agency_cache.get(key)
         if agency is None:
@@ -171,15 +184,19 @@ def parse_scores(
             resolver.long_row(number, cells, agency_id, entry)
         else:
             resolver.wide_row(number, cells, wide_indicators, wide_items, agency_id, entry)
+    if progress is not None:
+        progress("check", total, total)
     return parsed
 
 
-def _bounded_rows(rows, width: int) -> list[tuple[int, list[str]]]:
+def _bounded_rows(rows, width: int, progress: Progress | None = None) -> list[tuple[int, list[str]]]:
     """The non-empty rows, each cut/padded to ``width`` + 1 cells; refuses past the cell limit."""
     limits.check_width(width)
     max_rows = limits.MAX_CELLS // max(width, 1)
     all_rows = []
     for number, cells in rows:
+        if progress is not None and not number % PROGRESS_EVERY:
+            progress("read", number, 0)
         if not any(cells):
             continue
         del cells[width:]

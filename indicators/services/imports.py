@@ -40,6 +40,7 @@ class ImportOutcome:
     parsed: ParsedScores
     committed: bool
     assessments: int = 0
+    queued: bool = False  # a large file: the worker writes it (``import_jobs.score_import_commit``)
 
 
 def _chunks(values: list, size: int = BATCH_SIZE) -> Iterable[list]:
