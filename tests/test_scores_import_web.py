@@ -164,3 +164,28 @@ def test_template_for_supervisor_lists_area_agencies(world, framework):
     )
     codes = [r[0] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
     assert sorted(codes) == ["A0001", "A0009", "S0001"]
+
+
+def test_import_that_computes_the_overall_clears_the_stale_note(world, framework):
+    """A note written with partial scores ("…ระบบจึงยังไม่คำนวณคะแนนรวม") spoke of the scores an
+    import replaces: after a file that computes the overall, the dashboard shows it and no note."""
+    stale = "ตัวชี้วัดอื่นไม่มีในเอกสาร ระบบจึงยังไม่คำนวณคะแนนรวม"
+    assessment = Assessment.objects.create(agency=world.agency_a, framework=framework, note=stale)
+    IndicatorScore.objects.create(assessment=assessment, indicator=framework.indicators.get(number=9), score=Decimal("92.50"))
+    client = world.client_for("staff_a")
+    dashboard = url(world, "dashboard")
+    before = client.get(dashboard).content.decode()
+    assert stale in before and '<div class="fs-3 fw-bold" id="overall">—</div>' in before
+
+    lines = ["รหัสหน่วยงาน,ปีงบประมาณ,ตัวชี้วัดที่,ข้อ,คะแนน,ผล"]
+    lines += [f"A0001,{YEAR},{n},,91.66," for n in range(1, 11)]
+    upload(client, world, SimpleUploadedFile("scores.csv", "\r\n".join(lines).encode("utf-8-sig")))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.READY, batch.errors
+    client.post(url(world, "import_commit", batch_id=batch.pk))
+
+    after = client.get(dashboard).content.decode()
+    assert '<div class="fs-3 fw-bold" id="overall">91.66</div>' in after
+    assert stale not in after and "หมายเหตุ" not in after
+    assessment.refresh_from_db()
+    assert assessment.overall_score == Decimal("91.66") and assessment.note == ""
