@@ -141,7 +141,7 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
             "agency": agency,
             "year": year,
             "report": report,
-            "events": report.events.select_related("actor").order_by("at", "pk"),
+            "events": selectors.report_events(report),
             "renditions": report.renditions.order_by("-created_at", "-pk")[:10],
             "final": selectors.final_rendition(report),
             "history": selectors.report_history(report),
