@@ -30,9 +30,14 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA", choices: Sequence[tuple[str, Sequence[str]]] = ()
+) -> bytes:
+    """The table as one sheet; ``choices`` are (cell range, allowed words) pairs written as Excel
+    drop-down lists (data validation), e.g. ``("G2:G15", ["มี", "ไม่มี"])``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
@@ -45,6 +50,15 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "I
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
     sheet.freeze_panes = "A2"
+    for cells, words in choices:
+        # A list validation's formula is a quoted list of literals, never a cell's content: the
+        # words are the portal's own ("มี", "ไม่มี"), with no quote or comma to escape.
+        validation = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
+        validation.error = _("เลือก %(words)s") % {"words": " หรือ ".join(words)}
+        validation.errorTitle = _("ค่าไม่ถูกต้อง")
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -59,10 +73,17 @@ def _xlsx_value(value):
     return value
 
 
-def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> HttpResponse:
-    """An attachment response of the table in ``fmt`` ("xlsx" or "csv")."""
+def download(
+    filename: str,
+    fmt: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title: str = "ITA",
+    choices: Sequence[tuple[str, Sequence[str]]] = (),
+) -> HttpResponse:
+    """An attachment response of the table in ``fmt`` ("xlsx" or "csv"); ``choices`` see :func:`xlsx_bytes`."""
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_TYPE)
+        response = HttpResponse(xlsx_bytes(headers, rows, title, choices), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
@@ -133,26 +154,54 @@ def area_table(agencies, statuses: Sequence[tuple[str, str]]) -> tuple[list[str]
 # --- import templates --------------------------------------------------------------------------
 
 
+RESULT_WORDS = ("มี", "ไม่มี")
+TITLE_HEADER = "ชื่อตัวชี้วัด/ข้อ"
+WIDE_TITLE_LENGTH = 60
+
+
+def _wide_header(code: str, title: str) -> str:
+    """'O1: การเปิดเผยข้อมูล…' — the code the import reads, then the title (cut to a header's length)."""
+    title = " ".join(str(title).split())
+    if len(title) > WIDE_TITLE_LENGTH:
+        title = title[: WIDE_TITLE_LENGTH - 1] + "…"
+    return f"{code}: {title}" if title else code
+
+
 def template_table(
     layout: str, year: int, indicators: Sequence[Indicator], items: Sequence[Item], agencies: Sequence[tuple[str, str]]
-) -> tuple[list[str], list[list]]:
-    """An import template for ``year``: the framework's indicators and items, the user's agencies.
+) -> tuple[list[str], list[list], list[tuple[str, Sequence[str]]]]:
+    """An import template for ``year``: the framework's indicators and items with their titles,
+    the user's agencies, and the item result cells that take มี/ไม่มี (as XLSX drop-downs).
 
-    ``agencies`` are (code, name) pairs; at least one example row is always written.
+    ``agencies`` are (code, name) pairs; at least one example row is always written. The long
+    layout has a title column beside the codes (the import ignores it); the wide layout's headers
+    are ``ตัวชี้วัดที่ 1: title`` and ``O1: title`` (the import reads the code before the colon).
     """
+    from openpyxl.utils import get_column_letter
+
     agencies = list(agencies) or [("รหัสหน่วยงาน", "ชื่อหน่วยงาน")]
     if layout == "wide":
         headers = [
             "รหัสหน่วยงาน",
             "ชื่อหน่วยงาน",
             "ปีงบประมาณ",
-            *[f"ตัวชี้วัดที่ {i.number}" for i in indicators],
-            *[i.code for i in items],
+            *[_wide_header(f"ตัวชี้วัดที่ {i.number}", i.name) for i in indicators],
+            *[_wide_header(i.code, i.title) for i in items],
         ]
-        return headers, [[code, name, year, *[""] * (len(indicators) + len(items))] for code, name in agencies]
-    headers = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ตัวชี้วัดที่", "ข้อ", "คะแนน", "ผล", "url", "หมายเหตุ"]
-    rows = []
+        rows = [[code, name, year, *[""] * (len(indicators) + len(items))] for code, name in agencies]
+        first = 4 + len(indicators)
+        choices = []
+        if items:
+            span = f"{get_column_letter(first)}2:{get_column_letter(first + len(items) - 1)}{len(rows) + 1}"
+            choices.append((span, RESULT_WORDS))
+        return headers, rows, choices
+    headers = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ตัวชี้วัดที่", "ข้อ", TITLE_HEADER, "คะแนน", "ผล", "url", "หมายเหตุ"]
+    result_column = get_column_letter(headers.index("ผล") + 1)
+    rows, cells = [], []
     for code, name in agencies:
-        rows += [[code, name, year, i.number, "", "", "", "", ""] for i in indicators]
-        rows += [[code, name, year, "", i.code, "", "", "", ""] for i in items]
-    return headers, rows
+        rows += [[code, name, year, i.number, "", i.name, "", "", "", ""] for i in indicators]
+        start = len(rows) + 2
+        rows += [[code, name, year, "", i.code, i.title, "", "", "", ""] for i in items]
+        if items:
+            cells.append(f"{result_column}{start}:{result_column}{len(rows) + 1}")
+    return headers, rows, [(" ".join(cells), RESULT_WORDS)] if cells else []
