@@ -70,6 +70,39 @@
     if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) { field.form.submit(); }
   });
 
+  // <button data-copy-target="id"> copies the value (or text) of that element to the clipboard
+  // (the calendar-links page); the Thai/English messages come from data-copied / data-copy-failed.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "position-fixed top-0 start-0 opacity-0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy")); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-target]");
+    if (!button) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!source) { return; }
+    var text = source.value !== undefined ? source.value : source.textContent;
+    copyText(text).then(function () {
+      button.setAttribute("data-copy-done", "1");
+      showToast(button.getAttribute("data-copied") || "", "success");
+    }, function () {
+      source.focus();
+      if (source.select) { source.select(); }
+      showToast(button.getAttribute("data-copy-failed") || "", "warning");
+    });
+  });
+
   // Focus the error summary of a re-displayed form so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     applyWidths(document);
