@@ -35,6 +35,9 @@ def test_history_on_measure_page(world, time_machine):
     services.followup_create(agency=a, fiscal_year=2567, measure=measure, starts_at=bkk(2024, 6, 14, 9))
     services.progress_record(measure=measure, reported_on=dt.date(2024, 6, 30), status="done", budget_spent=Decimal("100"))
 
+    # An agency writing Arabic digits (the page follows its setting; see tests/test_digit_rule.py).
+    a.use_thai_digits = False
+    a.save()
     html = client.get(base).content.decode()
     assert "ประวัติการแก้ไข" in html
     assert "ชื่อมาตรการ: <del>จัดทำคู่มือ</del> → <ins>จัดทำคู่มือหรือมาตรฐานการปฏิบัติงาน</ins>" in html
@@ -44,6 +47,10 @@ def test_history_on_measure_page(world, time_machine):
     assert "สร้าง การกำกับติดตาม ครั้งที่ 1" in html
     assert "สร้าง ความก้าวหน้า 30/6/2567" in html
     assert "นางทดสอบ" in html  # the Thai name of the user who made the change (from the request)
+    a.use_thai_digits = True
+    a.save()
+    html = client.get(base).content.decode()
+    assert "สร้าง การกำกับติดตาม ครั้งที่ ๑" in html and "วันสิ้นสุด: <del>—</del> → <ins>๑๕/๗/๒๕๖๗</ins>" in html
 
 
 def test_history_entries_are_newest_first_and_skip_noise(world, time_machine):

@@ -4,15 +4,20 @@
 
   // htmx: the CSRF header comes from hx-headers on <body>; keep focus sensible after swaps and
   // show a Thai message when a request fails instead of failing silently.
+  // The messages follow the page's language (<html lang>, set by the user's choice).
+  var EN = (document.documentElement.lang || "th").slice(0, 2) === "en";
+  var TEXT = EN
+    ? { forbidden: "You are not allowed to do this", missing: "The requested data was not found",
+        failed: "Something went wrong, please try again", offline: "Cannot reach the server, please check the connection", close: "Close" }
+    : { forbidden: "ท่านไม่มีสิทธิ์ดำเนินการนี้", missing: "ไม่พบข้อมูลที่ต้องการ",
+        failed: "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง", offline: "ติดต่อเซิร์ฟเวอร์ไม่ได้ กรุณาตรวจสอบการเชื่อมต่อ", close: "ปิด" };
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    var text = status === 403 ? "ท่านไม่มีสิทธิ์ดำเนินการนี้"
-      : status === 404 ? "ไม่พบข้อมูลที่ต้องการ"
-      : "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง";
+    var text = status === 403 ? TEXT.forbidden : status === 404 ? TEXT.missing : TEXT.failed;
     showToast(text + (status ? " (" + status + ")" : ""), "danger");
   });
   document.addEventListener("htmx:sendError", function () {
-    showToast("ติดต่อเซิร์ฟเวอร์ไม่ได้ กรุณาตรวจสอบการเชื่อมต่อ", "danger");
+    showToast(TEXT.offline, "danger");
   });
 
   function showToast(message, kind) {
@@ -36,7 +41,7 @@
     close.type = "button";
     close.className = "btn-close btn-close-white me-2 m-auto";
     close.setAttribute("data-bs-dismiss", "toast");
-    close.setAttribute("aria-label", "ปิด");
+    close.setAttribute("aria-label", TEXT.close);
     body.appendChild(text);
     body.appendChild(close);
     toast.appendChild(body);
