@@ -81,26 +81,54 @@ def area_table(agencies, statuses: Sequence[tuple[str, str]]) -> tuple[list[str]
 # --- import templates --------------------------------------------------------------------------
 
 
+RESULT_WORDS = ("มี", "ไม่มี")
+TITLE_HEADER = "ชื่อตัวชี้วัด/ข้อ"
+WIDE_TITLE_LENGTH = 60
+
+
+def _wide_header(code: str, title: str) -> str:
+    """'O1: การเปิดเผยข้อมูล…' — the code the import reads, then the title (cut to a header's length)."""
+    title = " ".join(str(title).split())
+    if len(title) > WIDE_TITLE_LENGTH:
+        title = title[: WIDE_TITLE_LENGTH - 1] + "…"
+    return f"{code}: {title}" if title else code
+
+
 def template_table(
     layout: str, year: int, indicators: Sequence[Indicator], items: Sequence[Item], agencies: Sequence[tuple[str, str]]
-) -> tuple[list[str], list[list]]:
-    """An import template for ``year``: the framework's indicators and items, the user's agencies.
+) -> tuple[list[str], list[list], list[tuple[str, Sequence[str]]]]:
+    """An import template for ``year``: the framework's indicators and items with their titles,
+    the user's agencies, and the item result cells that take มี/ไม่มี (as XLSX drop-downs).
 
-    ``agencies`` are (code, name) pairs; at least one example row is always written.
+    ``agencies`` are (code, name) pairs; at least one example row is always written. The long
+    layout has a title column beside the codes (the import ignores it); the wide layout's headers
+    are ``ตัวชี้วัดที่ 1: title`` and ``O1: title`` (the import reads the code before the colon).
     """
+    from openpyxl.utils import get_column_letter
+
     agencies = list(agencies) or [("รหัสหน่วยงาน", "ชื่อหน่วยงาน")]
     if layout == "wide":
         headers = [
             "รหัสหน่วยงาน",
             "ชื่อหน่วยงาน",
             "ปีงบประมาณ",
-            *[f"ตัวชี้วัดที่ {i.number}" for i in indicators],
-            *[i.code for i in items],
+            *[_wide_header(f"ตัวชี้วัดที่ {i.number}", i.name) for i in indicators],
+            *[_wide_header(i.code, i.title) for i in items],
         ]
-        return headers, [[code, name, year, *[""] * (len(indicators) + len(items))] for code, name in agencies]
-    headers = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ตัวชี้วัดที่", "ข้อ", "คะแนน", "ผล", "url", "หมายเหตุ"]
-    rows = []
+        rows = [[code, name, year, *[""] * (len(indicators) + len(items))] for code, name in agencies]
+        first = 4 + len(indicators)
+        choices = []
+        if items:
+            span = f"{get_column_letter(first)}2:{get_column_letter(first + len(items) - 1)}{len(rows) + 1}"
+            choices.append((span, RESULT_WORDS))
+        return headers, rows, choices
+    headers = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ตัวชี้วัดที่", "ข้อ", TITLE_HEADER, "คะแนน", "ผล", "url", "หมายเหตุ"]
+    result_column = get_column_letter(headers.index("ผล") + 1)
+    rows, cells = [], []
     for code, name in agencies:
-        rows += [[code, name, year, i.number, "", "", "", "", ""] for i in indicators]
-        rows += [[code, name, year, "", i.code, "", "", "", ""] for i in items]
-    return headers, rows
+        rows += [[code, name, year, i.number, "", i.name, "", "", "", ""] for i in indicators]
+        start = len(rows) + 2
+        rows += [[code, name, year, "", i.code, i.title, "", "", "", ""] for i in items]
+        if items:
+            cells.append(f"{result_column}{start}:{result_column}{len(rows) + 1}")
+    return headers, rows, [(" ".join(cells), RESULT_WORDS)] if cells else []

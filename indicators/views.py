@@ -303,5 +303,5 @@ def import_template(request: HttpRequest, agency_id: int, year: int, layout: str
         raise Http404
     indicators, items = selectors.framework_catalogue(framework)
     agencies = selectors.loadable_agencies_below(request.user, agency).values_list("code", "name")[:TEMPLATE_AGENCY_LIMIT]
-    headers, rows = exports.template_table(layout, year, indicators, items, agencies)
-    return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}")
+    headers, rows, choices = exports.template_table(layout, year, indicators, items, agencies)
+    return exports.download(f"ita-scores-{year}-{layout}", fmt, headers, rows, title=f"ITA {year}", choices=choices)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.thai import ThaiDateError, format_short_date, parse_be_date
 
-DATE_PLACEHOLDER = "วว/ดด/ปปปป เช่น 15/6/2567"
+DATE_PLACEHOLDER = _("วว/ดด/ปปปป เช่น 15/6/2567")
 DATE_HELP = _("ปีพุทธศักราช พิมพ์ได้ทั้งเลขไทยและเลขอารบิก เช่น ๑๕/๐๖/๒๕๖๗, 15/6/2567 หรือ 15 มิ.ย. 2567 หรือเลือกจากปฏิทิน (Alt+↓)")
 
 

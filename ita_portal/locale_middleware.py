@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from ita_portal.thai import page_digits
+
 
 class ThaiFirstLocaleMiddleware:
     def __init__(self, get_response):
@@ -22,7 +24,8 @@ class ThaiFirstLocaleMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         # override() restores the thread's previous language afterwards, so one request's choice
         # never leaks into whatever the same thread does next (another request, a test).
-        with translation.override(language):
+        # Each request starts without a digit rule (a view states its own: thai.set_page_digits).
+        with translation.override(language), page_digits(None):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,9 +71,14 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA", choices: Sequence[tuple[str, Sequence[str]]] = ()
+) -> bytes:
+    """The table as one sheet; ``choices`` are (cell range, allowed words) pairs written as Excel
+    drop-down lists (data validation), e.g. ``("G2:G15", ["มี", "ไม่มี"])``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
@@ -85,6 +91,15 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "I
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(60, len(str(header)) + 6))
     sheet.freeze_panes = "A2"
+    for cells, words in choices:
+        # A list validation's formula is a quoted list of literals, never a cell's content: the
+        # words are the portal's own ("มี", "ไม่มี"), with no quote or comma to escape.
+        validation = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
+        validation.error = _("เลือก %(words)s") % {"words": " หรือ ".join(words)}
+        validation.errorTitle = _("ค่าไม่ถูกต้อง")
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -99,10 +114,17 @@ def _xlsx_value(value):
     return value
 
 
-def download(filename: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "ITA") -> HttpResponse:
-    """An attachment response of the table in ``fmt`` ("xlsx" or "csv")."""
+def download(
+    filename: str,
+    fmt: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title: str = "ITA",
+    choices: Sequence[tuple[str, Sequence[str]]] = (),
+) -> HttpResponse:
+    """An attachment response of the table in ``fmt`` ("xlsx" or "csv"); ``choices`` as ``xlsx_bytes``."""
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_TYPE)
+        response = HttpResponse(xlsx_bytes(headers, rows, title, choices), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

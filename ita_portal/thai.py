@@ -11,7 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
+
+from django.utils.translation import gettext, gettext_lazy
 
 BE_OFFSET = 543
 
@@ -47,6 +51,22 @@ MONTHS_ABBR = (
     "พ.ย.",
     "ธ.ค.",
 )
+# English mode of the pages (never documents, which are Thai): the same BE years, English month names.
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTHS_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 
 
@@ -63,6 +83,41 @@ def to_arabic_digits(value: object) -> str:
 def digits(value: object, thai: bool) -> str:
     """Render digits in the set a document or agency chose."""
     return to_thai_digits(value) if thai else str(value)
+
+
+# --- one digit rule per page ----------------------------------------------------------------
+# A staff page about one agency writes every number with the digits the agency chose
+# (``Agency.use_thai_digits``, the setting its documents follow), so "ครั้งที่ ๑" never stands
+# beside "ครั้งที่ 1". The view states the rule (``set_page_digits``); the template filters of
+# ``thai_tags`` (be_date, be_datetime, thai_digits, digits, baht) follow it. Codes, URLs and
+# e-mail addresses are not passed through those filters and keep their characters. English
+# pages always use Arabic digits. The locale middleware clears the rule around each request.
+_PAGE_THAI_DIGITS: ContextVar[bool | None] = ContextVar("page_thai_digits", default=None)
+
+
+def set_page_digits(thai: bool | None) -> None:
+    """The digit rule of the page being made: True Thai, False Arabic, None no rule (each filter's own default)."""
+    _PAGE_THAI_DIGITS.set(thai)
+
+
+def page_thai_digits() -> bool | None:
+    """The current page's digit rule: None when the page states none, False on an English page."""
+    from django.utils.translation import get_language
+
+    rule = _PAGE_THAI_DIGITS.get()
+    if rule is None:
+        return None
+    return rule and not (get_language() or "").startswith("en")
+
+
+@contextmanager
+def page_digits(thai: bool | None):
+    """Run a block (a request, a test) with a digit rule, restoring the previous one afterwards."""
+    token = _PAGE_THAI_DIGITS.set(thai)
+    try:
+        yield
+    finally:
+        _PAGE_THAI_DIGITS.reset(token)
 
 
 def be_year(value: dt.date | int) -> int:
@@ -104,11 +159,15 @@ def fiscal_quarter_bounds(fiscal_year: int, quarter: int) -> tuple[dt.date, dt.d
     return first, nxt - dt.timedelta(days=1)
 
 
-def format_date(day: dt.date | dt.datetime | None, *, thai_digits: bool = True, abbr: bool = False) -> str:
-    """'๑๕ มิถุนายน ๒๕๖๗' (or '15 มิ.ย. 2567' with abbr and Arabic digits)."""
+def format_date(day: dt.date | dt.datetime | None, *, thai_digits: bool = True, abbr: bool = False, english: bool = False) -> str:
+    """'๑๕ มิถุนายน ๒๕๖๗' (or '15 มิ.ย. 2567' with abbr and Arabic digits; '15 June 2567' with
+    ``english``, for the pages in English mode — documents always call it without)."""
     if day is None:
         return ""
-    months = MONTHS_ABBR if abbr else MONTHS
+    if english:
+        months = MONTHS_ABBR_EN if abbr else MONTHS_EN
+    else:
+        months = MONTHS_ABBR if abbr else MONTHS
     text = f"{day.day} {months[day.month - 1]} {be_year(day)}"
     return digits(text, thai_digits)
 
@@ -140,16 +199,18 @@ _MONTH_WORDS.update({_month_key(abbr): i for i, abbr in enumerate(MONTHS_ABBR, 1
 # …and the spoken short forms (มิถุนา, ธันวา): the name without its -คม/-ยน/-พันธ์ ending.
 _MONTH_WORDS.update({re.sub(r"(คม|ยน|พันธ์)$", "", name): i for i, name in enumerate(MONTHS, 1)})
 
-FORMAT_MESSAGE = "รูปแบบวันที่ไม่ถูกต้อง กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567, ๑๕/๐๖/๒๕๖๗ หรือ 15 มิ.ย. 2567"
+# The parser's messages are read in the request's language (gettext at the moment of the error):
+# Thai by default, English for a user who chose English.
+FORMAT_MESSAGE = gettext_lazy("รูปแบบวันที่ไม่ถูกต้อง กรุณาพิมพ์เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/6/2567, ๑๕/๐๖/๒๕๖๗ หรือ 15 มิ.ย. 2567")
 
 
 def _ce_refusal(year: int, month: int, day: int) -> ThaiDateError:
     """A Christian-era year is never taken silently: say so and name the BE date probably meant."""
     try:
-        meant = f" (น่าจะเป็น {format_short_date(dt.date(year, month, day))})"
+        meant = gettext(" (น่าจะเป็น %(date)s)") % {"date": format_short_date(dt.date(year, month, day))}
     except ValueError:
-        meant = f" (น่าจะเป็น พ.ศ. {year + BE_OFFSET})"
-    return ThaiDateError(f"ปี {year} เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช{meant}")
+        meant = gettext(" (น่าจะเป็น พ.ศ. %(year)s)") % {"year": year + BE_OFFSET}
+    return ThaiDateError(gettext("ปี %(year)s เป็นปีคริสต์ศักราช กรุณาระบุปีพุทธศักราช%(meant)s") % {"year": year, "meant": meant})
 
 
 def _split(raw: str) -> tuple[int, int, str, bool]:
@@ -167,9 +228,9 @@ def _split(raw: str) -> tuple[int, int, str, bool]:
         day, month_word, era, year = words.groups()
         month = _MONTH_WORDS.get(_month_key(month_word))
         if month is None:
-            raise ThaiDateError(f"ไม่รู้จักชื่อเดือน “{month_word}” {FORMAT_MESSAGE}")
+            raise ThaiDateError(gettext("ไม่รู้จักชื่อเดือน “%(word)s”") % {"word": month_word} + f" {FORMAT_MESSAGE}")
         return int(day), month, year, bool(era and era.startswith("ค"))
-    raise ThaiDateError(FORMAT_MESSAGE)
+    raise ThaiDateError(str(FORMAT_MESSAGE))
 
 
 #: The years any date in the portal may have (measures, steps, meetings, reports, progress):
@@ -178,7 +239,11 @@ BE_YEAR_MIN, BE_YEAR_MAX = 2500, 2600
 
 
 def _out_of_window(year: int) -> str:
-    return f"ปี {year} อยู่นอกช่วงที่รับได้ กรุณาระบุปี พ.ศ. {BE_YEAR_MIN}–{BE_YEAR_MAX}"
+    return gettext("ปี %(year)s อยู่นอกช่วงที่รับได้ กรุณาระบุปี พ.ศ. %(min)s–%(max)s") % {
+        "year": year,
+        "min": BE_YEAR_MIN,
+        "max": BE_YEAR_MAX,
+    }
 
 
 def parse_be_date(text: str) -> dt.date:
@@ -194,7 +259,7 @@ def parse_be_date(text: str) -> dt.date:
     """
     raw = re.sub(r"\s+", " ", to_arabic_digits(text or "").strip())
     if not raw:
-        raise ThaiDateError("กรุณาระบุวันที่")
+        raise ThaiDateError(gettext("กรุณาระบุวันที่"))
     day, month, year_text, written_ce = _split(raw)
     year = int(year_text)
     if len(year_text) == 2:
@@ -209,7 +274,7 @@ def parse_be_date(text: str) -> dt.date:
     try:
         return dt.date(year - BE_OFFSET, month, day)
     except ValueError as exc:
-        raise ThaiDateError(f"ไม่มีวันที่ {text.strip()} ในปฏิทิน") from exc
+        raise ThaiDateError(gettext("ไม่มีวันที่ %(date)s ในปฏิทิน") % {"date": text.strip()}) from exc
 
 
 def baht_text(amount: Decimal | int | float) -> str:

@@ -27,9 +27,13 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 FEED_PAST_DAYS = 400
 
 
-def _window(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
-    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
-    return qs.filter(starts_at__gte=since).select_related("measure", "agency").order_by("starts_at", "pk")
+def _window(qs: QuerySet[FollowUp], fiscal_year: int | None = None) -> QuerySet[FollowUp]:
+    """The subscription's rolling window, or every meeting of one fiscal year (the downloaded file)."""
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    else:
+        qs = qs.filter(starts_at__gte=timezone.now() - dt.timedelta(days=FEED_PAST_DAYS))
+    return qs.select_related("measure", "agency").order_by("starts_at", "pk")
 
 
 def feed_for_token(token: str) -> CalendarFeedToken:
@@ -46,11 +50,11 @@ def feed_for_token(token: str) -> CalendarFeedToken:
     return feed
 
 
-def agency_feed_meetings(*, user, agency: Agency) -> QuerySet[FollowUp]:
-    return _window(selectors.scope_queryset(FollowUp.objects.filter(agency=agency), user))
+def agency_feed_meetings(*, user, agency: Agency, fiscal_year: int | None = None) -> QuerySet[FollowUp]:
+    return _window(selectors.scope_queryset(FollowUp.objects.filter(agency=agency), user), fiscal_year)
 
 
-def user_feed_meetings(*, user) -> QuerySet[FollowUp]:
+def user_feed_meetings(*, user, fiscal_year: int | None = None) -> QuerySet[FollowUp]:
     """The user's own meetings: attendee, named on the measure, or their division is responsible."""
     memberships = selectors.memberships_of(user)
     ids = [m.pk for m in memberships]
@@ -59,7 +63,7 @@ def user_feed_meetings(*, user) -> QuerySet[FollowUp]:
     if divisions:
         q |= Q(responsible_divisions__in=divisions) | Q(measure__responsible_divisions__in=divisions)
     pks = selectors.scope_queryset(FollowUp.objects.filter(q), user).values("pk")
-    return _window(FollowUp.objects.filter(pk__in=pks))
+    return _window(FollowUp.objects.filter(pk__in=pks), fiscal_year)
 
 
 def feed_bytes(meetings, *, name: str) -> bytes:

@@ -17,6 +17,7 @@ M = A + "m/<int:pk>/"
 urlpatterns = [
     path("mine/", measures.my_measures, name="my_measures"),
     path("calendar-feeds/", feeds.feeds_page, name="feeds"),
+    path("calendar-feeds/<fy:year>/", feeds.feeds_page, name="feeds_year"),
     path("calendar-feeds/regenerate/", feeds.feed_regenerate, name="feed_regenerate"),
     path("ics/<str:token>.ics", feeds.ics_feed, name="ics_feed"),
     path(A, measures.overview, name="measure_list"),

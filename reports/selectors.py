@@ -14,6 +14,7 @@ from indicators.models import Assessment, IndicatorScore, Item
 from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate
+from measures.selectors.people import person_names, user_label
 from reports.models import Rendition, RenditionStatus, Report, ReportState
 
 # ---------------------------------------------------------------------------------------- staff
@@ -74,6 +75,16 @@ def waiting_for(user) -> QuerySet[Report]:
 def report_history(report: Report) -> list[Report]:
     """All versions of the report's series, newest first."""
     return list(Report.objects.filter(series=report.series).order_by("-version"))
+
+
+def report_events(report: Report) -> list:
+    """The sign-off trail, oldest first, each event with ``actor_name``: the person's Thai name and
+    position as the agency records them (the account name only for someone the agency does not list)."""
+    events = list(report.events.select_related("actor").order_by("at", "pk"))
+    names = person_names({e.actor_id for e in events if e.actor_id}, report.agency_id, with_position=True)
+    for e in events:
+        e.actor_name = user_label(e.actor, names) if e.actor_id else ""
+    return events
 
 
 def latest_rendition(report: Report, *, done_only: bool = False) -> Rendition | None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from ita_portal.form_tokens import save_once
+from ita_portal.thai import set_page_digits
 from reports import selectors, services
 from reports.forms import ApproveForm, ForwardForm, NoteForm, ReportForm, ReturnForm
 from reports.models import Rendition, RenditionStatus, ReportAction, ReportKind
@@ -131,6 +132,7 @@ def report_edit(request: HttpRequest, agency_id: int, year: int, pk: int) -> Htt
 def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     report = selectors.report_for_read(user=request.user, agency_id=agency_id, year=year, pk=pk)
     agency = report.agency
+    set_page_digits(agency.use_thai_digits)
     can_write = access.can_write(request.user, agency)
     can_approve = access.can_approve(request.user, agency)
     actions = services.actions_for(report, request.user)
@@ -141,7 +143,7 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
             "agency": agency,
             "year": year,
             "report": report,
-            "events": report.events.select_related("actor").order_by("at", "pk"),
+            "events": selectors.report_events(report),
             "renditions": report.renditions.order_by("-created_at", "-pk")[:10],
             "final": selectors.final_rendition(report),
             "history": selectors.report_history(report),
@@ -231,6 +233,7 @@ def _rendition(request, agency_id: int, year: int, pk: int, rid: int) -> tuple:
 def rendition_status(request: HttpRequest, agency_id: int, year: int, pk: int, rid: int) -> HttpResponse:
     """htmx partial polled every 2 s while a PDF is being rendered."""
     report, rendition = _rendition(request, agency_id, year, pk, rid)
+    set_page_digits(report.agency.use_thai_digits)  # the row follows its page's digit rule
     return render(request, "reports/_rendition_row.html", {"report": report, "r": rendition})
 
 

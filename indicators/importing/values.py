@@ -32,8 +32,11 @@ HEADERS = {
     "url": {"url", "ลิงก์", "url ที่เผยแพร่", "link"},
     "remark": {"หมายเหตุ", "remark", "ข้อสังเกต", "note"},
 }
-_WIDE_INDICATOR = re.compile(r"^(?:ตัวชี้วัดที่|ตัวชี้วัด|indicator)[\s_]*(\d+)$")
-_ITEM_CODE = re.compile(r"^(?:ข้อ\s*)?([oie])\s*0*(\d+)$")
+# A wide header may carry the title after a colon, as the portal's template writes it:
+# 'ตัวชี้วัดที่ 1: การปฏิบัติหน้าที่', 'O1: โครงสร้าง'.
+_TITLE = r"(?:\s*:.*)?"
+_WIDE_INDICATOR = re.compile(rf"^(?:ตัวชี้วัดที่|ตัวชี้วัด|indicator)[\s_]*(\d+){_TITLE}$", re.S)
+_ITEM_CODE = re.compile(rf"^(?:ข้อ\s*)?([oie])\s*0*(\d+){_TITLE}$", re.S)
 
 TRUE_WORDS = {"มี", "ผ่าน", "1", "100", "yes", "y", "pass", "passed", "true", "✓", "✔"}
 FALSE_WORDS = {"ไม่มี", "ไม่ผ่าน", "0", "no", "n", "fail", "failed", "false", "✗", "✘", "x"}

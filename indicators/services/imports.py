@@ -68,7 +68,9 @@ def _write_parsed(parsed: ParsedScores, user) -> int:
         ],
         rows=((a, f, AssessmentSource.IMPORTED, user_id, now, now, "", "", "") for a, f in pairs),
         unique=["agency_id", "framework_id"],
-        update=["source", "updated_by_id", "updated_at"],
+        # The note spoke of the scores the file replaces (where they came from, why the overall
+        # was not computed): it is cleared with them, so no page keeps a note the data contradicts.
+        update=["source", "updated_by_id", "updated_at", "note"],
     )
     ids: dict[tuple[int, int], int] = {}
     by_framework: dict[int, list[int]] = defaultdict(list)

@@ -159,6 +159,19 @@ def _switch_url(request: HttpRequest, agency_id: int, year: int) -> str:
     return reverse("agency_detail", kwargs={"agency_id": agency_id, "year": year})
 
 
+def _year_switch_url(request: HttpRequest, agency_id: int, year: int) -> str:
+    """Where a year link goes: a page about the user rather than one agency (the calendar-links
+    page) names its per-year URL in ``request.nav_year_url_name`` and stays itself; any other
+    page as :func:`_switch_url`."""
+    name = getattr(request, "nav_year_url_name", None)
+    if name:
+        try:
+            return reverse(name, kwargs={"year": year})
+        except NoReverseMatch:
+            pass
+    return _switch_url(request, agency_id, year)
+
+
 def _int_kwarg(kwargs: dict, name: str) -> int | None:
     try:
         return int(kwargs[name])
@@ -242,7 +255,7 @@ def navigation_context(request: HttpRequest) -> dict:
     year_links = []
     if agency is not None:
         year_links = [
-            {"year": y, "url": _switch_url(request, agency.pk, y), "active": y == year, "current": y == current_year}
+            {"year": y, "url": _year_switch_url(request, agency.pk, y), "active": y == year, "current": y == current_year}
             for y in years
         ]
 

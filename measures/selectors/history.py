@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
-from ita_portal.thai import be_year
+from ita_portal.thai import be_year, digits
 from measures.models import FollowUp, Measure, MeasureStep, ProgressUpdate
 from measures.selectors.people import person_names, user_label
 
 HISTORY_LIMIT = 60
-_KINDS = {"+": "สร้าง", "~": "แก้ไข", "-": "ลบ"}
+
+
+def _kinds() -> dict[str, str]:
+    # Read at call time: the action words follow the language of the request (English mode).
+    return {"+": pgettext("history", "สร้าง"), "~": pgettext("history", "แก้ไข"), "-": pgettext("history", "ลบ")}
 
 
 @dataclass
@@ -25,7 +32,7 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-def _display(model, field_name: str, value) -> str:
+def _display(model, field_name: str, value, thai_digits: bool = False) -> str:
     if value is None or value == "":
         return "—"
     try:
@@ -35,18 +42,23 @@ def _display(model, field_name: str, value) -> str:
     if getattr(f, "choices", None):
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "ใช่" if value else "ไม่ใช่"
+        return gettext("ใช่") if value else gettext("ไม่ใช่")
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value)
-        return f"{local.day}/{local.month}/{be_year(local)} {local:%H:%M}"
+        return digits(f"{local.day}/{local.month}/{be_year(local)} {local:%H:%M}", thai_digits)
     if isinstance(value, dt.date):
-        return f"{value.day}/{value.month}/{be_year(value)}"
+        return digits(f"{value.day}/{value.month}/{be_year(value)}", thai_digits)
+    if isinstance(value, (int, float, Decimal)):
+        return digits(value, thai_digits)
     text = str(value)
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _entries(records: list, model, label_of, skip: set[str], names: dict[int, str]) -> list[HistoryEntry]:
+def _entries(
+    records: list, model, label_of, skip: set[str], names: dict[int, str], thai_digits: bool = False
+) -> list[HistoryEntry]:
     """Entries from one object's history records (newest first in ``records``)."""
+    kinds = _kinds()
     fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
     entries = []
     by_object: dict[int, list] = {}
@@ -61,7 +73,9 @@ def _entries(records: list, model, label_of, skip: set[str], names: dict[int, st
                 delta = r.diff_against(prev, included_fields=fields)
                 for c in delta.changes:
                     verbose = str(model._meta.get_field(c.field).verbose_name)
-                    changes.append((verbose, _display(model, c.field, c.old), _display(model, c.field, c.new)))
+                    changes.append(
+                        (verbose, _display(model, c.field, c.old, thai_digits), _display(model, c.field, c.new, thai_digits))
+                    )
                 if not changes:
                     prev = r
                     continue
@@ -70,7 +84,7 @@ def _entries(records: list, model, label_of, skip: set[str], names: dict[int, st
                     when=r.history_date,
                     who=user_label(r.history_user, names),
                     what=label_of(r),
-                    action=_KINDS.get(r.history_type, r.history_type),
+                    action=kinds.get(r.history_type, r.history_type),
                     changes=changes,
                 )
             )
@@ -78,8 +92,15 @@ def _entries(records: list, model, label_of, skip: set[str], names: dict[int, st
     return entries
 
 
-def measure_history(measure: Measure) -> list[HistoryEntry]:
-    """Who changed what and when on a measure, its steps, meetings and progress (Thai field names).
+def measure_history(measure: Measure, *, thai_digits: bool = False) -> list[HistoryEntry]:
+    """Who changed what and when on a measure, its steps, meetings and progress (field names in
+    the request's language; the people by their Thai name and position, as the agency records them).
+
+    A meeting is named by its number *now*: meetings are numbered after they are saved (and renumbered
+    when one is added before them) by an update that leaves no history row, so the number recorded
+    at creation is 1 for every generated meeting; the entry reads the meeting's current number
+    instead (a deleted meeting keeps the number of its last record). Numbers and dates follow the
+    page's digit rule (``thai_digits``, the agency's setting).
 
     The page reads one source, django-simple-history's tables (``HistoricalRecords`` on Measure,
     MeasureStep, FollowUp, ProgressUpdate): it records every save, including the services' own,
@@ -89,22 +110,40 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
     assessment's ``updated_by`` / ``updated_at`` (the last change), since scores are re-imported
     whole. Four queries (one per history table), whatever the length of the trail.
     """
+
+    def n(value) -> str:
+        return digits(value, thai_digits)
+
+    current_number = Subquery(FollowUp.objects.filter(pk=OuterRef("id")).values("number")[:1])
     skip = {"created_at", "updated_at", "created_by", "sequence", "uid", "agency", "measure", "fiscal_year", "order"}
     sources = [
-        (Measure.history.filter(id=measure.pk), Measure, lambda r: "มาตรการ", skip),
-        (MeasureStep.history.filter(measure_id=measure.pk), MeasureStep, lambda r: f"ขั้นตอน: {r.text[:60]}", skip | {"done_by"}),
-        (FollowUp.history.filter(measure_id=measure.pk), FollowUp, lambda r: f"การกำกับติดตาม ครั้งที่ {r.number}", skip),
+        (Measure.history.filter(id=measure.pk), Measure, lambda r: pgettext("history", "มาตรการ"), skip),
+        (
+            MeasureStep.history.filter(measure_id=measure.pk),
+            MeasureStep,
+            lambda r: pgettext("history", "ขั้นตอน: %(text)s") % {"text": r.text[:60]},
+            skip | {"done_by"},
+        ),
+        (
+            FollowUp.history.filter(measure_id=measure.pk).annotate(current_number=current_number),
+            FollowUp,
+            lambda r: pgettext("history", "การกำกับติดตาม ครั้งที่ %(number)s") % {"number": n(r.current_number or r.number)},
+            skip | {"number"},
+        ),
         (
             ProgressUpdate.history.filter(measure_id=measure.pk),
             ProgressUpdate,
-            lambda r: f"ความก้าวหน้า {r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}",
+            lambda r: (
+                pgettext("history", "ความก้าวหน้า %(date)s")
+                % {"date": n(f"{r.reported_on.day}/{r.reported_on.month}/{be_year(r.reported_on)}")}
+            ),
             skip | {"recorded_by"},
         ),
     ]
     loaded = [(list(qs.select_related("history_user")), model, label, sk) for qs, model, label, sk in sources]
-    names = person_names({r.history_user_id for records, *_ in loaded for r in records}, measure.agency_id)
+    names = person_names({r.history_user_id for records, *_ in loaded for r in records}, measure.agency_id, with_position=True)
     entries: list[HistoryEntry] = []
     for records, model, label, sk in loaded:
-        entries += _entries(records, model, label, sk, names)
+        entries += _entries(records, model, label, sk, names, thai_digits)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:HISTORY_LIMIT]

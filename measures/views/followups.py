@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from ita_portal.agencies import selectors as access
 from ita_portal.agencies.working_days import days_off, why_not_working
 from ita_portal.form_tokens import save_once
+from ita_portal.thai import set_page_digits
 from measures import selectors, services
 from measures.forms.followups import FollowUpForm, GenerateForm, MinutesForm
 from measures.models import Measure
@@ -30,6 +31,7 @@ FOLLOWUPS_PER_PAGE = 30
 def followup_list(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """Meetings of the agency's year in date order (plan-level and per measure)."""
     agency = agency_for(request, agency_id)
+    set_page_digits(agency.use_thai_digits)
     meetings = selectors.followups_for_agency(user=request.user, agency=agency, fiscal_year=year)
     page = Paginator(meetings, FOLLOWUPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -62,6 +64,7 @@ def _month_from(request: HttpRequest, agency, year: int) -> tuple[int, int]:
 def followup_calendar(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """A month grid (Monday first, BE month names) with the agency's meetings."""
     agency = agency_for(request, agency_id)
+    set_page_digits(agency.use_thai_digits)
     ce_year, month = _month_from(request, agency, year)
     grid = selectors.month_grid(user=request.user, agency=agency, year=ce_year, month=month)
     return render(

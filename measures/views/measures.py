@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from ita_portal.form_tokens import save_once
+from ita_portal.thai import page_thai_digits, set_page_digits
 from measures import selectors, services
 from measures.effects import measure_effects
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
@@ -153,13 +154,14 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
     """Everything about one measure: texts, steps (htmx), meetings, progress, evidence, history."""
     agency = agency_for(request, agency_id)
     measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk)
+    set_page_digits(agency.use_thai_digits)
     context = {
         "agency": agency,
         "year": year,
         "measure": measure,
         "can_write": access.can_write(request.user, agency),
         "overdue": selectors.is_overdue(measure),
-        "history": selectors.measure_history(measure),
+        "history": selectors.measure_history(measure, thai_digits=bool(page_thai_digits())),
         "step_form": StepForm(),
         "evidence_form": EvidenceForm(),
         "effects": measure_effects([measure]),
@@ -178,6 +180,7 @@ def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = No
                 for e in errors:
                     messages.error(request, e)
         return redirect(_detail_url(measure) + "#steps")
+    set_page_digits(measure.agency.use_thai_digits)  # the fragment follows its page's digit rule
     steps = selectors.steps_of(measure)
     return render(
         request,
@@ -224,6 +227,7 @@ def step_edit(request: HttpRequest, agency_id: int, year: int, pk: int, step_id:
             add_service_errors(form, exc)
         else:
             return _steps_response(request, measure)
+    set_page_digits(measure.agency.use_thai_digits)
     return render(request, "measures/_step_edit.html", {"measure": measure, "step": step, "form": form})
 
 

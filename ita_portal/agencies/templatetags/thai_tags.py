@@ -7,11 +7,17 @@
   (``be_date:"abbr,thai"`` → ``๑๕ มิ.ย. ๒๕๖๗``). Aware datetimes are shown in Bangkok time.
 - ``{{ moment|be_datetime }}`` → ``15 มิ.ย. 2567 เวลา 09.30 น.`` (same options, default ``abbr``).
 - ``{{ value|thai_digits }}`` → Thai digits; ``thai_digits:agency.use_thai_digits`` follows a preference.
+- ``{{ value|digits }}`` → the page's digit rule (``ita_portal.thai.set_page_digits``), which the
+  date, digit and money filters follow too unless given ``thai`` or ``arabic``.
 - ``{{ amount|baht }}`` → ``12,500.00 บาท``; ``baht:"thai"`` Thai digits, ``baht:"plain"`` without the
   unit, ``baht:"text"`` → ``หนึ่งหมื่นสองพันห้าร้อยบาทถ้วน``.
 - ``{{ span|minutes }}`` → whole minutes of a ``timedelta`` (rounded up), e.g. a lock-out's cool-off.
 - ``{{ day|fiscal_year }}`` → ``2567`` (the BE fiscal year a date falls in); ``{{ day|be_year }}``.
 Empty values (None, "") render as an empty string, never as "None".
+
+In English mode (the user chose English) month names are English and the time reads
+``15 Jun 2567, 09.30``; years stay Buddhist Era. Documents do not use these filters (their
+``reports.documents.common.Fmt`` is always Thai), so official text stays Thai.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from ita_portal import thai
 
@@ -42,11 +48,31 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
+def english() -> bool:
+    """The page is in English (the user's choice): month names and units in English."""
+    return (get_language() or "").startswith("en")
+
+
+def page_rule() -> bool | None:
+    """The page's digit rule (``thai.set_page_digits``): Arabic on English pages, None without a rule."""
+    return thai.page_thai_digits()
+
+
+def _thai_digits(opts: set[str], default_thai: bool) -> bool:
+    """An explicit ``thai``/``arabic`` option wins, then the page's rule, then the filter's default."""
+    if "thai" in opts:
+        return True
+    if "arabic" in opts:
+        return False
+    rule = page_rule()
+    return default_thai if rule is None else rule
+
+
 def _format_day(day: dt.date, opts: set[str], *, default_thai: bool) -> str:
-    thai_digits = "thai" in opts or (default_thai and "arabic" not in opts)
+    thai_digits = _thai_digits(opts, default_thai)
     if "short" in opts:
         return thai.format_short_date(day, thai_digits=thai_digits)
-    return thai.format_date(day, thai_digits=thai_digits, abbr="abbr" in opts)
+    return thai.format_date(day, thai_digits=thai_digits, abbr="abbr" in opts, english=english())
 
 
 @register.filter
@@ -70,17 +96,40 @@ def be_datetime(value: object, arg: object = "abbr") -> str:
     moment = timezone.localtime(value) if timezone.is_aware(value) else value
     opts = _options(arg)
     default_thai = not ({"abbr", "short"} & opts)
-    thai_digits = "thai" in opts or (default_thai and "arabic" not in opts)
+    thai_digits = _thai_digits(opts, default_thai)
     time_text = thai.digits(f"{moment.hour:02d}.{moment.minute:02d}", thai_digits)
-    return f"{_format_day(moment.date(), opts, default_thai=default_thai)} เวลา {time_text} น."
+    return gettext("%(date)s เวลา %(time)s น.") % {
+        "date": _format_day(moment.date(), opts, default_thai=default_thai),
+        "time": time_text,
+    }
+
+
+_UNSET = object()
 
 
 @register.filter
-def thai_digits(value: object, use_thai: object = True) -> str:
-    """Arabic digits → Thai digits (unless ``use_thai`` is false: then unchanged)."""
+def thai_digits(value: object, use_thai: object = _UNSET) -> str:
+    """Arabic digits → Thai digits (unless ``use_thai`` is false: then unchanged); without an
+    argument on a page with a digit rule, the rule decides."""
     if value is None:
         return ""
+    if use_thai is _UNSET:
+        rule = page_rule()
+        use_thai = True if rule is None else rule
     return thai.digits(value, bool(use_thai))
+
+
+@register.filter
+def digits(value: object) -> str:
+    """A number (or text of numbers: '4/10', '40%', the document number 'ศธ ๐๒๑๐๒/1') in the
+    page's digits: Thai or Arabic as the page's agency chose, as it is on a page without a rule.
+    Not for codes, URLs or e-mail addresses."""
+    if value is None:
+        return ""
+    rule = page_rule()
+    if rule is None:
+        return str(value)
+    return thai.to_thai_digits(value) if rule else thai.to_arabic_digits(value)
 
 
 @register.filter
@@ -99,7 +148,7 @@ def baht(value: object, arg: object = "") -> str:
         return empty
     if "text" in opts:
         return thai.baht_text(amount)
-    number = thai.format_baht(amount, thai_digits="thai" in opts)
+    number = thai.format_baht(amount, thai_digits=_thai_digits(opts, False))
     if "plain" in opts:
         return number
     unit = gettext("บาท")
