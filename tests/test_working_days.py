@@ -83,14 +83,14 @@ def test_a_one_day_reminder_never_falls_on_a_day_off(world):
 def test_supervisor_keeps_days_off_in_the_admin(world):
     client = world.client_for("supervisor")
     add = reverse("admin:agencies_dayoff_add")
-    response = client.post(add, {"agency": world.agency_a.pk, "date": "2024-06-07", "name": "ย้ายสำนักงาน"})
+    response = client.post(add, {"agency": world.agency_a.pk, "date": "7/6/2567", "name": "ย้ายสำนักงาน"})
     assert response.status_code == 302, response.content.decode()[:2000]
     day_off = DayOff.objects.get()
     assert (day_off.agency, day_off.date, day_off.name) == (world.agency_a, D(2024, 6, 7), "ย้ายสำนักงาน")
     listing = client.get(reverse("admin:agencies_dayoff_changelist")).content.decode()
     assert "7 มิถุนายน 2567" in listing
     # The same date twice is refused by the service's check.
-    again = client.post(add, {"agency": world.agency_a.pk, "date": "2024-06-07", "name": "ซ้ำ"})
+    again = client.post(add, {"agency": world.agency_a.pk, "date": "7/6/2567", "name": "ซ้ำ"})
     assert again.status_code == 200 and DayOff.objects.count() == 1
     # Staff without admin access are sent to the login page.
     assert world.client_for("staff_a").get(add).status_code == 302
