@@ -134,7 +134,8 @@ def _sessions(usernames: list[str]) -> dict[str, str]:
     for user in get_user_model().objects.filter(username__in=usernames):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The backend that can load the user (axes' standalone backend comes first and only checks lock-outs).
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store["django_language"] = "th"
         store.create()
