@@ -559,3 +559,20 @@ def test_agency_filter_is_a_code_box_that_keeps_the_scope(world, rows):
     assert _listed(client.get(url, {"agency__code": world.agency_b.code})) == set()
     response = client.get(url, {"agency__code": world.agency_a.code, "status": rows["a"].measure.status})
     assert f'name="status" value="{rows["a"].measure.status}"' in response.content.decode()  # other filters kept
+
+
+def test_action_checkbox_is_djangos_html_and_lists_page_by_fifty(world, rows):
+    """The written-out checkbox is byte for byte Django's widget rendering (so the admin's
+    select-all script still finds it), and changelists show 50 rows a page."""
+    from django.utils import translation
+
+    measure_admin = admin.site._registry[Measure]
+    measure = Measure.objects.first()
+    for lang in ("th", "en"):
+        with translation.override(lang):
+            assert measure_admin.action_checkbox(measure) == admin.ModelAdmin.action_checkbox(measure_admin, measure)
+    assert {type(a).list_per_page for a in admin.site._registry.values() if hasattr(a, "scope_for")} == {50}
+    client = world.client_for("superuser")
+    MeasureFactory.create_batch(55, agency=world.agency_a)
+    page = client.get(changelist(Measure)).content.decode()
+    assert page.count('class="action-select"') == 50

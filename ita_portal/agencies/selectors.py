@@ -76,10 +76,14 @@ def memberships_of(user) -> list[Membership]:
     return cached
 
 
+_REACH_ATTR = "_ita_reach"
+
+
 def forget_memberships(user) -> None:
     """Drop the per-request cache (after a membership changes within the same request or test)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _REACH_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 # --- the policy ------------------------------------------------------------------------------
@@ -132,16 +136,28 @@ class Reach:
 
 
 def reach(user, action: Action) -> Reach:
-    """Where ``user`` may do ``action`` (see ``POLICY``)."""
+    """Where ``user`` may do ``action`` (see ``POLICY``), worked out once per user object and action
+    (a request's user lives for the request; ``forget_memberships`` drops it with the memberships)."""
     if is_superuser(user):
-        return Reach(everything=True)
-    ids, paths = set(), []
-    for m, how_far in memberships_granting(user, action):
-        if how_far == SUBTREE:
-            paths.append(m.agency.path)
-        else:
-            ids.add(m.agency_id)
-    return Reach(ids=frozenset(ids), paths=tuple(paths))
+        return _EVERYWHERE
+    cache = getattr(user, _REACH_ATTR, None)
+    if cache is None:
+        cache = {}
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _REACH_ATTR, cache)
+    found = cache.get(action)
+    if found is None:
+        ids, paths = set(), []
+        for m, how_far in memberships_granting(user, action):
+            if how_far == SUBTREE:
+                paths.append(m.agency.path)
+            else:
+                ids.add(m.agency_id)
+        found = cache[action] = Reach(ids=frozenset(ids), paths=tuple(paths))
+    return found
+
+
+_EVERYWHERE = Reach(everything=True)
 
 
 def agencies_where(user, action: Action, prefix: str = "") -> Q | None:
@@ -160,7 +176,10 @@ def can(user, action: Action, agency: Agency) -> bool:
 
 def may_anywhere(user, action: Action) -> bool:
     """Does ``user`` hold ``action`` on at least one agency (e.g. may they enter the admin site)?"""
-    return is_superuser(user) or bool(memberships_granting(user, action))
+    if is_superuser(user):
+        return True
+    r = reach(user, action)
+    return bool(r.ids or r.paths)
 
 
 def membership_granting(user, action: Action, agency: Agency) -> Membership | None:
