@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import exports, score_panels, selectors, services
-from indicators.forms import AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
+from indicators.forms import RESULT_CHOICES, AssessmentForm, IndicatorScoreForm, ItemResultForm, ScoreUploadForm
 from indicators.models import ImportBatch, ImportStatus
 from indicators.pages import scores_framework as _framework
 from indicators.pages import scores_year as _year
@@ -186,6 +186,9 @@ def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "score_forms": score_forms,
             "item_groups": [(i, groups[i.pk]) for i in indicators if i.pk in groups],
             "main_form": main_form,
+            # The result drop-down is written in the template from these (one per item row),
+            # not rendered through the Select widget's per-option templates.
+            "result_choices": RESULT_CHOICES,
         },
     )
 

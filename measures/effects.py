@@ -78,18 +78,21 @@ def _effect(measure, label, key, framework, series) -> Effect:
     )
 
 
-def measure_effects(measures) -> list[Effect]:
+def measure_effects(measures, *, prepared: bool = False) -> list[Effect]:
     """One row per (measure, indicator or item it is tied to): score before, score after, change.
 
     ``measures``: a queryset or list; four queries in all (measures with their indicator and
-    items, indicator scores, item scores).
+    items, indicator scores, item scores). ``prepared=True``: the measures come already read with
+    ``indicator__framework`` and their ``items`` (with ``framework``) prefetched, as the measure
+    page's selector reads its one measure: then only the two score queries run.
     """
-    measures = list(
-        Measure.objects.filter(pk__in=[m.pk for m in measures])
-        .select_related("indicator__framework", "agency")
-        .prefetch_related("items__framework", "items__indicator")
-        .order_by("agency__path", "fiscal_year", "order", "pk")
-    )
+    if not prepared:
+        measures = list(
+            Measure.objects.filter(pk__in=[m.pk for m in measures])
+            .select_related("indicator__framework", "agency")
+            .prefetch_related("items__framework", "items__indicator")
+            .order_by("agency__path", "fiscal_year", "order", "pk")
+        )
     agency_ids = {m.agency_id for m in measures}
     ind_keys = {m.indicator.stable_key for m in measures if m.indicator_id}
     item_keys = {i.stable_key for m in measures for i in m.items.all()}

@@ -138,3 +138,34 @@ def test_history_is_english_in_english_mode(world, time_machine, settings):
     # Field names are English, the data (the measure's Thai title) stays as typed.
     assert "Measure name: <del>จัดทำคู่มือ</del> → <ins>จัดทำคู่มือใหม่</ins>" in history
     assert "สร้าง" not in history and "แก้ไข มาตรการ" not in history
+
+
+def test_history_is_paged_newest_first_with_links_both_ways(world, time_machine):
+    """25 changes: page 1 shows the newest 20 and links to older entries; page 2 the oldest 5 and
+    links back; a bad page number gives the first page, a too-large one the last."""
+    time_machine.move_to(bkk(2024, 5, 1, 9))
+    a = world.agency_a
+    measure = services.measure_create(agency=a, fiscal_year=2567, title="ชื่อ 0")
+    for i in range(1, 25):
+        time_machine.move_to(bkk(2024, 5, 1, 9) + dt.timedelta(hours=i))
+        services.measure_update(measure=measure, title=f"ชื่อ {i}")
+    a.use_thai_digits = False
+    a.save()
+    client = world.client_for("staff_a")
+    base = f"/measures/a/{a.pk}/2567/m/{measure.pk}/"
+
+    def history(query=""):
+        html = client.get(base + query).content.decode()
+        section = html[html.index('id="h-history"') :]
+        return section[: section.index("</section>")]
+
+    first = history()
+    assert first.count('class="list-group-item"') == selectors.HISTORY_PAGE
+    assert "<ins>ชื่อ 24</ins>" in first and "<ins>ชื่อ 5</ins>" in first and "<ins>ชื่อ 4</ins>" not in first
+    assert "?history=2#history" in first and "?history=0" not in first
+    second = history("?history=2")
+    assert second.count('class="list-group-item"') == 5
+    assert "<ins>ชื่อ 4</ins>" in second and "สร้าง มาตรการ" in second and "<ins>ชื่อ 5</ins>" not in second
+    assert "?history=1#history" in second and "?history=3" not in second
+    assert history("?history=x") == first
+    assert history("?history=9") == second

@@ -147,3 +147,29 @@ def test_save_query_count_does_not_grow_with_items(world):
             assessment_save_scores(agency=world.agency_a, framework=fw, scores=scores, items=items)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_result_drop_downs_are_the_forms_own_choices_and_values(world, framework):
+    """The drop-down written in the template offers exactly what ItemResultForm's Select widget
+    would render, with the saved (or typed) value selected: after a save, and on a refused post."""
+    import re
+
+    from indicators.forms import ItemResultForm
+
+    client = world.client_for("director_a")
+    assert client.post(entry_url(world), seed_post(framework)).status_code == 302
+    items = list(framework.items.order_by("number"))
+    bad = {**seed_post(framework), f"item-{items[2].pk}-result": "0", f"ind-{framework.indicators.first().pk}-score": "ร้อย"}
+    saved = {items[0].pk: "1", items[1].pk: "0"}
+    pages = [(client.get(entry_url(world)).content.decode(), None), (client.post(entry_url(world), bad).content.decode(), bad)]
+    assert "กรุณากรอกคะแนนเป็นตัวเลข" in pages[1][0]
+    for html, data in pages:
+        for item in items:
+            select = re.search(rf'<select name="item-{item.pk}-result"[^>]*>(.*?)</select>', html, re.S)
+            assert select, item
+            options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
+            form = ItemResultForm(data, prefix=f"item-{item.pk}", initial={"result": saved.get(item.pk, "")})
+            want = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', str(form["result"]))
+            assert options == want, item
+            chosen = [v for v, sel, _ in options if sel]
+            assert chosen == [bad.get(f"item-{item.pk}-result", "") if data else saved.get(item.pk, "")]

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from indicators.models import Item
 from ita_portal.agencies import selectors
 from ita_portal.agencies.models import Agency, Division, Membership
 from ita_portal.thai import be_year, fiscal_year_bounds
@@ -133,11 +134,19 @@ def is_overdue(measure: Measure, today: dt.date | None = None) -> bool:
     return bool(measure.end_date and measure.end_date < today and measure.status != MeasureStatus.DONE)
 
 
-def measure_for_page(*, user, agency: Agency, fiscal_year: int, pk: int, write: bool = False) -> Measure:
-    """One measure with what its page shows (404 outside the user's scope, 403 on a read-only write)."""
+def measure_for_page(
+    *, user, agency: Agency, fiscal_year: int, pk: int, write: bool = False, with_items: bool = False
+) -> Measure:
+    """One measure with what its page shows (404 outside the user's scope, 403 on a read-only write).
+    ``with_items``: its catalogue items too, each with its framework and indicator (one query), as
+    ``measure_detail_data`` and the score effects read them."""
     qs = Measure.objects.filter(agency=agency, fiscal_year=fiscal_year).select_related(
         "agency", "weakness", "indicator", "indicator__framework"
     )
+    if with_items:
+        qs = qs.prefetch_related(
+            Prefetch("items", queryset=Item.objects.select_related("framework", "indicator").order_by("kind", "number"))
+        )
     if write:
         return selectors.get_for_write(user, qs, pk=pk)
     return selectors.get_for_read(user, qs, pk=pk)
@@ -199,7 +208,10 @@ def _one(qs: QuerySet, **lookup):
 
 
 def measure_detail_data(measure: Measure) -> dict:
-    """Steps, progress (with evidence), meetings and evidence of a measure: a fixed number of queries."""
+    """Steps, progress (with evidence), meetings, evidence and score effects of a measure read by
+    ``measure_for_page(with_items=True)``: a fixed number of queries."""
+    from measures.effects import measure_effects
+
     steps = list(measure.steps.select_related("done_by").order_by("order", "pk"))
     progress = list(
         measure.progress_updates.select_related("recorded_by")
@@ -235,7 +247,8 @@ def measure_detail_data(measure: Measure) -> dict:
         "evidence_list": evidence,
         "divisions": list(measure.responsible_divisions.order_by("order", "name")),
         "people": list(measure.responsible_people.order_by("first_name_th")),
-        "items": list(measure.items.order_by("kind", "number")),
+        "items": list(measure.items.all()),
+        "effects": measure_effects([measure], prepared=True),
     }
 
 
@@ -339,4 +352,4 @@ def month_grid(*, user, agency: Agency, year: int, month: int) -> MonthGrid:
 
 
 from measures.selectors.area import AREA_SORTS, SCORE_FIELD, area_agencies, area_details, filter_area  # noqa: E402, F401
-from measures.selectors.history import HISTORY_LIMIT, HistoryEntry, measure_history  # noqa: E402, F401
+from measures.selectors.history import HISTORY_LIMIT, HISTORY_PAGE, HistoryEntry, history_page, measure_history  # noqa: E402, F401

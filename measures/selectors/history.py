@@ -16,6 +16,8 @@ from measures.models import FollowUp, Measure, MeasureStep, ProgressUpdate
 from measures.selectors.people import person_names, user_label
 
 HISTORY_LIMIT = 60
+#: Entries per page of the measure page's history (older pages by ``?history=N``).
+HISTORY_PAGE = 20
 
 
 def _kinds() -> dict[str, str]:
@@ -59,7 +61,14 @@ def _entries(
 ) -> list[HistoryEntry]:
     """Entries from one object's history records (newest first in ``records``)."""
     kinds = _kinds()
-    fields = [f.name for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
+    # (name, attname, verbose name) of the compared fields, sorted by name as simple-history's
+    # ``diff_against`` sorts its changes; the values are compared directly (raw ids for foreign
+    # keys, as ``diff_against`` does) instead of building two model dicts per record.
+    fields = sorted(
+        (f.name, f.attname, str(f.verbose_name))
+        for f in model._meta.concrete_fields
+        if f.name not in skip and not f.primary_key and f.editable
+    )
     entries = []
     by_object: dict[int, list] = {}
     for r in records:
@@ -70,12 +79,12 @@ def _entries(
         for r in rows:
             changes = []
             if r.history_type == "~" and prev is not None:
-                delta = r.diff_against(prev, included_fields=fields)
-                for c in delta.changes:
-                    verbose = str(model._meta.get_field(c.field).verbose_name)
-                    changes.append(
-                        (verbose, _display(model, c.field, c.old, thai_digits), _display(model, c.field, c.new, thai_digits))
-                    )
+                for name, attname, verbose in fields:
+                    old, new = getattr(prev, attname), getattr(r, attname)
+                    if old != new:
+                        changes.append(
+                            (verbose, _display(model, name, old, thai_digits), _display(model, name, new, thai_digits))
+                        )
                 if not changes:
                     prev = r
                     continue
@@ -92,7 +101,7 @@ def _entries(
     return entries
 
 
-def measure_history(measure: Measure, *, thai_digits: bool = False) -> list[HistoryEntry]:
+def measure_history(measure: Measure, *, thai_digits: bool = False, limit: int | None = HISTORY_LIMIT) -> list[HistoryEntry]:
     """Who changed what and when on a measure, its steps, meetings and progress (field names in
     the request's language; the people by their Thai name and position, as the agency records them).
 
@@ -146,4 +155,30 @@ def measure_history(measure: Measure, *, thai_digits: bool = False) -> list[Hist
     for records, model, label, sk in loaded:
         entries += _entries(records, model, label, sk, names, thai_digits)
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:HISTORY_LIMIT]
+    return entries if limit is None else entries[:limit]
+
+
+@dataclass
+class HistoryPage:
+    entries: list[HistoryEntry]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def history_page(measure: Measure, page, *, thai_digits: bool = False) -> HistoryPage:
+    """One page of ``measure_history`` (``HISTORY_PAGE`` entries, newest first): the trail read
+    once, only the page's entries handed to the template. ``page`` comes from the query string; a
+    bad or too-large number gives the last page."""
+    entries = measure_history(measure, thai_digits=thai_digits, limit=None)
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    last = max(1, -(-len(entries) // HISTORY_PAGE))
+    number = min(number, last)
+    start = (number - 1) * HISTORY_PAGE
+    return HistoryPage(entries[start : start + HISTORY_PAGE], number, number < last)

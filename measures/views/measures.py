@@ -17,7 +17,6 @@ from ita_portal.agencies import selectors as access
 from ita_portal.form_tokens import save_once
 from ita_portal.thai import page_thai_digits, set_page_digits
 from measures import selectors, services
-from measures.effects import measure_effects
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
 from measures.views._common import add_service_errors, agency_for, is_htmx
@@ -153,7 +152,7 @@ def measure_delete(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
 def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> HttpResponse:
     """Everything about one measure: texts, steps (htmx), meetings, progress, evidence, history."""
     agency = agency_for(request, agency_id)
-    measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk)
+    measure = selectors.measure_for_page(user=request.user, agency=agency, fiscal_year=year, pk=pk, with_items=True)
     set_page_digits(agency.use_thai_digits)
     context = {
         "agency": agency,
@@ -161,10 +160,9 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
         "measure": measure,
         "can_write": access.can_write(request.user, agency),
         "overdue": selectors.is_overdue(measure),
-        "history": selectors.measure_history(measure, thai_digits=bool(page_thai_digits())),
+        "history": selectors.history_page(measure, request.GET.get("history"), thai_digits=bool(page_thai_digits())),
         "step_form": StepForm(),
         "evidence_form": EvidenceForm(),
-        "effects": measure_effects([measure]),
         **selectors.measure_detail_data(measure),
     }
     return render(request, "measures/measure_detail.html", context)
