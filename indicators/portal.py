@@ -8,11 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Assessment, Framework
 from ita_portal.agencies import dashboard, navigation, selectors
+from ita_portal.cache import bump_generation, remember
+
+CATALOGUE = "catalogue"
 
 
 def framework_years() -> list[int]:
-    """Fiscal years that have an assessment framework in the catalogue (one query)."""
-    return list(Framework.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    """Fiscal years that have an assessment framework in the catalogue: read on every page (the
+    year switcher), so cached under the catalogue's generation, which every change of a framework,
+    indicator, item or assessor bumps (``catalogue_changed``)."""
+    return remember(
+        CATALOGUE, "years", lambda: sorted(Framework.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    )
+
+
+def catalogue_changed(**_kwargs) -> None:
+    """Signal receiver (saves and deletes of the catalogue's models): cached catalogue data is stale."""
+    bump_generation(CATALOGUE)
 
 
 def score_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
@@ -35,6 +47,13 @@ def score_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
 
 
 def register() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from indicators.models import Assessor, Indicator, Item
+
+    for model in (Framework, Indicator, Item, Assessor):
+        post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-save-{model.__name__}")
+        post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-delete-{model.__name__}")
     navigation.section_register(navigation.Section(_("ผลคะแนน ITA"), "bi-bar-chart-line", ("indicators:dashboard",), order=10))
     navigation.year_source_register(framework_years)
     dashboard.card_register(dashboard.Card(order=10, template="indicators/_summary_card.html", facts=score_facts))

@@ -78,3 +78,52 @@ class DegradingRedisCache(RedisCache):
             return super().delete_many(keys, version)
         except _UNREACHABLE:
             return self._down("delete_many")
+
+
+# --- generations: cached data with correct invalidation ---------------------------------------
+#
+# Data that changes rarely and is read on every page (the catalogue's years) is kept in the default
+# cache under a key that carries a generation number; whoever changes the data bumps the generation
+# (after the transaction commits), so every process — web workers, Celery workers, commands —
+# reads the new data on its next request. The cache is shared by all processes: Redis in
+# production, files under ITA_VAR_DIR without Redis; a lost or unreachable cache is a miss.
+
+
+def _generation_key(name: str) -> str:
+    return f"gen:{name}"
+
+
+def generation(name: str) -> int:
+    from django.core.cache import cache
+
+    return cache.get(_generation_key(name)) or 0
+
+
+def bump_generation(name: str) -> None:
+    """Make every cached value of ``name`` stale: at once (this transaction's own later reads) and
+    again once the transaction commits (another process may have cached the old rows under the
+    first new generation meanwhile; a rolled-back change costs only a cache miss)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        key = _generation_key(name)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def remember(name: str, key: str, build, timeout: int = 24 * 3600):
+    """``build()``'s value, cached under ``name``'s current generation."""
+    from django.core.cache import cache
+
+    full = f"{name}:{generation(name)}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = build()
+        cache.set(full, value, timeout)
+    return value

@@ -148,3 +148,12 @@ def _no_page_digit_rule_between_tests():
 
     yield
     set_page_digits(None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database rolls back after a test, and cached data
+    built from it (the catalogue's years) must not outlive it."""
+    from django.core.cache import cache
+
+    cache.clear()

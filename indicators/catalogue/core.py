@@ -81,6 +81,9 @@ def framework_load(*, data: dict) -> Framework:
     from ``data`` are removed unless results already refer to them (then the load is refused). All
     or nothing: on any error nothing is written.
     """
+    from indicators.portal import catalogue_changed
+
+    catalogue_changed()  # also for rows written by update(), which sends no signal
     clean = framework_validate(data=data)
     assessor, _created = Assessor.objects.get_or_create(
         code=clean["assessor"]["code"], defaults={"name": clean["assessor"]["name"]}
