@@ -7,7 +7,9 @@ named by ``BENCH_PAGES_DATABASE`` (default ``ita_bench_pages``; dropped and made
 loads the ITA catalogue and the demo, adds ``--agencies`` generated agencies (``pages_data.py``:
 two years of scores, measures, steps, meetings, progress, history), collects the static files and
 starts gunicorn (2 sync workers, ``DEBUG`` off, as deployed) on a free port of 127.0.0.1 with the
-bench-only bare view switched on (``ITA_BENCH_BARE_VIEW``). Sessions are made for the demo users.
+bench-only bare view switched on (``ITA_BENCH_BARE_VIEW``; ``--port`` fixes the port). Sessions
+are made for the demo users. ``bench/profile_pages.py`` profiles one page in-process on the
+database this bench leaves behind, or prints every page's time and queries.
 
 Every page is driven by ``loadgen.py`` (``--connections`` clients, ``--seconds`` each, bounded in
 count too) ``--reps`` times, the order rotated each repetition so no page always runs first or
@@ -55,6 +57,7 @@ def _args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--only", default="", help="comma-separated substrings: bench only matching pages")
     p.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    p.add_argument("--port", type=int, default=0, help="gunicorn's port on 127.0.0.1 (default: a free one)")
     return p.parse_args()
 
 
@@ -194,10 +197,10 @@ def _pages() -> list[tuple[str, str, str]]:
     return pages
 
 
-def _start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+def _start_server(env: dict[str, str], workers: int, port: int = 0) -> tuple[subprocess.Popen, int]:
     from loadgen import run_load
 
-    port = _free_port()
+    port = port or _free_port()
     cmd = [sys.executable, "-m", "gunicorn", "ita_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
     for _ in range(300):
@@ -309,7 +312,7 @@ def main() -> int:
         keys = [k.strip() for k in args.only.split(",") if k.strip()]
         pages = [p for p in pages if p[0] == "bare view" or any(k in p[0] for k in keys)]
     cookies = _sessions(sorted({u for _, u, _ in pages if u}))
-    server, port = _start_server(env, args.workers)
+    server, port = _start_server(env, args.workers, args.port)
     growth: dict[str, dict[str, float]] = {}
     try:
         if args.growth and pages_data.generated_count() == 0:

@@ -140,6 +140,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Widgets written in Python, byte for byte as Django's templates write them (ita_portal/form_renderer.py).
+FORM_RENDERER = "ita_portal.form_renderer.FastWidgetRenderer"
 
 # E-mail: files under var/mail unless EMAIL_URL says otherwise.
 # LINE Messaging API host (the agency's token and group id are set in the portal); tests use a fake.
