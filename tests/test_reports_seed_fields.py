@@ -382,3 +382,56 @@ def test_measure_form_saves_group_and_acknowledging_signer(world):
     measure.refresh_from_db()
     assert (measure.national_strategy, measure.project, measure.ack_signer_label) == (NATIONAL, PROJECT, "ผู้แทนท้องถิ่น")
     assert measure.strategy.startswith("ยุทธศาสตร์ที่ ๑") and measure.ack_signer_name == "นายพัชรุต อุปัติสาร"
+
+
+# ---- the demo uses each part where its seed does ------------------------------------------------
+
+
+def test_demo_reports_print_what_their_seeds_print(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=StringIO())
+
+    def text_of(report: Report) -> str:
+        rendition = report.renditions.filter(status="done").order_by("-is_final", "-pk").first()
+        return raw_text(rendition.file.read())
+
+    # Seed 004: ศธจ.สุโขทัย's results, "ผู้บริหาร" above the head's signature.
+    sukhothai = Report.objects.get(agency__short_name="ศธจ.สุโขทัย", fiscal_year=2566, kind=ReportKind.RESULTS)
+    assert_in_order(text_of(sukhothai).split("ข้อเสนอแนะ")[-1], ["ผู้บริหาร", "(นายธวัชชัย ฟูหน้า)", "ศึกษาธิการจังหวัดสุโขทัย"])
+    # Seed 001: สพป.สมุทรสาคร's results, cover page, บทสรุป, the legend and the period column.
+    results = Report.objects.get(agency__short_name="สพป.สมุทรสาคร", fiscal_year=2566, kind=ReportKind.RESULTS)
+    assert_in_order(
+        text_of(results),
+        [
+            "บันทึกข้อความ",
+            "รายงานผลการดำเนินการ",
+            "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖",
+            "กระทรวงศึกษาธิการ",
+            "บทสรุป",
+            "แผนปฏิบัติการป้องกันการทุจริต",
+            "ระดับคะแนนและการแปลผลการประเมิน",
+            "AA",
+            "ระยะเวลาดำเนินการ",
+        ],
+    )
+    # Seed 000: สพป.สมุทรสาคร's monitoring, the three tick columns, the distribution list, the other
+    # acknowledging signer and the certified copy.
+    monitoring = Report.objects.get(agency__short_name="สพป.สมุทรสาคร", fiscal_year=2566, kind=ReportKind.MONITORING)
+    assert_in_order(
+        text_of(monitoring),
+        [
+            "- นายมารุต อุปนิสากร",
+            "- นายสุวิทย์ งามนิตย์",
+            "ดำเนินการ",
+            "กำลังดำเนินการ",
+            "ไม่ดำเนินการ",
+            "ผู้แทนท้องถิ่น",
+            "(นายพัชรุต อุปัติสาร)",
+            "สำเนาถูกต้อง",
+            "(นายมารุต อุปนิสากร)",
+        ],
+    )
