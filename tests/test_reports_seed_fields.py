@@ -397,7 +397,10 @@ def test_demo_reports_print_what_their_seeds_print(settings, tmp_path):
 
     def text_of(report: Report) -> str:
         rendition = report.renditions.filter(status="done").order_by("-is_final", "-pk").first()
-        return raw_text(rendition.file.read())
+        pdf = rendition.file.read()
+        if keep := os.environ.get("SEED_PDF_DIR"):
+            (Path(keep) / f"demo-{report.agency.code}-{report.kind}.pdf").write_bytes(pdf)
+        return raw_text(pdf)
 
     # Seed 004: ศธจ.สุโขทัย's results, "ผู้บริหาร" above the head's signature.
     sukhothai = Report.objects.get(agency__short_name="ศธจ.สุโขทัย", fiscal_year=2566, kind=ReportKind.RESULTS)
