@@ -438,3 +438,32 @@ def test_demo_reports_print_what_their_seeds_print(settings, tmp_path):
             "(นายมารุต อุปนิสากร)",
         ],
     )
+
+
+def test_draft_docx_carries_the_seed_parts(world):
+    import io
+
+    from docx import Document
+
+    from reports.exports import report_docx
+
+    report = make_report(world, ReportKind.RESULTS, approve=False)
+    report = _set(
+        report,
+        cover_page=True,
+        cover_lines="กระทรวงศึกษาธิการ",
+        summary="บทสรุปของรายงานฉบับนี้",
+        show_grade_legend=True,
+        distribution="นายมารุต อุปนิสากร",
+        head_signature_label="ผู้บริหาร",
+        certified_by_name="นางทวิกา บำรุงสวัสดิ์",
+    )
+    document = Document(io.BytesIO(report_docx(report)))
+    texts = [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert_in_order(
+        "\n".join(texts),
+        ["จึงเรียนมาเพื่อโปรดพิจารณา", "- นายมารุต อุปนิสากร", "กระทรวงศึกษาธิการ", "บทสรุป", "บทสรุปของรายงานฉบับนี้"],
+    )
+    assert_in_order("\n".join(texts), ["ผู้บริหาร", "สำเนาถูกต้อง", "(นางทวิกา บำรุงสวัสดิ์)"])
+    assert "AA" in cells and "ไม่ผ่าน" in cells  # the legend's table
