@@ -467,3 +467,24 @@ def test_draft_docx_carries_the_seed_parts(world):
     )
     assert_in_order("\n".join(texts), ["ผู้บริหาร", "สำเนาถูกต้อง", "(นางทวิกา บำรุงสวัสดิ์)"])
     assert "AA" in cells and "ไม่ผ่าน" in cells  # the legend's table
+
+
+def test_a_new_version_keeps_the_seed_fields(world):
+    report = make_report(world, ReportKind.MONITORING, measures=1)  # approved
+    report = _set(report, status_columns="all", distribution="นายมารุต อุปนิสากร", certified_by_name="นายมารุต อุปนิสากร")
+    new = services.report_update(report=report, actor=world.users["staff_a"], data={"summary": ""})
+    assert new.pk != report.pk and new.version == report.version + 1
+    assert (new.status_columns, new.distribution, new.certified_by_name) == ("all", "นายมารุต อุปนิสากร", "นายมารุต อุปนิสากร")
+
+
+def test_old_source_data_without_parts_still_renders(world):
+    """Renditions frozen before the seed fields have no ``parts``: they render as they did."""
+    from reports.rendering import render_html
+
+    report = make_report(world, ReportKind.QUARTERLY, measures=2, approve=False)
+    source = build_source(report)
+    source.pop("parts")
+    for row in source["attachment"]["rows"]:
+        row.pop("groups")
+    html = render_html(source)
+    assert 'class="group"' not in html and "สำเนาถูกต้อง" not in html and "ผู้บริหาร" not in html
