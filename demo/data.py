@@ -299,6 +299,7 @@ DEMO_REPORT_PARTS = {
             "จะสามารถยกระดับคุณธรรมและความโปร่งใสในหน่วยงานให้อยู่ในระดับที่สูงขึ้นอย่างต่อเนื่อง"
         ),
         "show_grade_legend": True,
+        "results_plan_table": True,
         "results_period_column": True,
     },
 }

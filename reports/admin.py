@@ -167,6 +167,7 @@ class ReportAdmin(ExportActionsMixin, FrozenReportMixin, ScopedAdminMixin, admin
                     "summary",
                     "show_grade_legend",
                     "plan_layout",
+                    "results_plan_table",
                     "results_period_column",
                     "status_columns",
                     "distribution",

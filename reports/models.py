@@ -133,6 +133,11 @@ class Report(models.Model):
     plan_layout = models.CharField(
         _("รูปแบบตารางมาตรการ"), max_length=10, choices=PlanLayout.choices, default=PlanLayout.FIVE_COLUMNS
     )
+    results_plan_table = models.BooleanField(
+        _("แสดงตารางมาตรการและแนวทาง"),
+        default=False,
+        help_text=_("ตาราง ๔ คอลัมน์ (ตัวชี้วัด ประเด็นการประเมิน มาตรการและแนวทาง ระยะเวลาและผู้รับผิดชอบ) ก่อนผลการดำเนินการ"),
+    )
     results_period_column = models.BooleanField(
         _("แสดงคอลัมน์ระยะเวลาดำเนินการ"), default=False, help_text=_("ในตารางผลการดำเนินการตามมาตรการ")
     )

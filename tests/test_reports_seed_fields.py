@@ -68,6 +68,7 @@ def test_results_cover_summary_legend_and_period_column(world):
         cover_lines="สำนักงานเขตพื้นที่การศึกษาทดสอบ\nสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน\nกระทรวงศึกษาธิการ",
         summary="แผนปฏิบัติการป้องกันการทุจริต มีการกำหนดแผนงานโครงการ\n\nผลการดำเนินโครงการเป็นไปด้วยความเรียบร้อย",
         show_grade_legend=True,
+        results_plan_table=True,
         results_period_column=True,
     )
     pdf = _pdf(report)
@@ -104,6 +105,12 @@ def test_results_cover_summary_legend_and_period_column(world):
             "๕๐.๐๐ – ๕๔.๙๙ E ไม่ผ่าน",
             "๐.๐๐ – ๔๙.๙๙ F ไม่ผ่าน",
             "เกณฑ์การผ่าน ๘๕ คะแนนขึ้นไป (ระดับ AA และ A)",
+            # Seed 001's four-column measures table before the results.
+            "ประเด็นที่ ๑.๑",
+            "ประเด็นการประเมิน",
+            "มาตรการและแนวทาง",
+            "ระยะเวลาและผู้รับผิดชอบ",
+            "๑. แต่งตั้งคณะทำงาน",
             # The results table with its period column between the summary and the outcome.
             "สรุปผลการดำเนินการ",
             "ระยะเวลาดำเนินการ",
@@ -112,7 +119,7 @@ def test_results_cover_summary_legend_and_period_column(world):
         ],
     )
     # None of it without the options.
-    for absent in ("บทสรุป", "ระดับคะแนนและการแปลผลการประเมิน", "กระทรวงศึกษาธิการ", "พฤษภาคม – กรกฎาคม ๒๕๖๗"):
+    for absent in ("บทสรุป", "ระดับคะแนนและการแปลผลการประเมิน", "กระทรวงศึกษาธิการ", "พฤษภาคม – กรกฎาคม ๒๕๖๗", "มาตรการและแนวทาง"):
         assert absent not in plain
 
 
@@ -295,7 +302,9 @@ def test_report_form_shows_each_kind_its_seed_fields():
     fields = {kind: set(ReportForm(agency=agency, year=2567, kind=kind).fields) for kind in ReportKind.values}
     for kind, names in fields.items():
         assert common <= names, kind
-    assert {"cover_page", "summary", "show_grade_legend", "results_period_column"} <= fields[ReportKind.RESULTS]
+    assert {"cover_page", "summary", "show_grade_legend", "results_plan_table", "results_period_column"} <= fields[
+        ReportKind.RESULTS
+    ]
     assert {"cover_page", "summary", "show_grade_legend", "plan_layout"} <= fields[ReportKind.MEASURES_PLAN]
     assert "status_columns" in fields[ReportKind.MONITORING]
     assert not {"cover_page", "status_columns", "plan_layout"} & fields[ReportKind.CALENDAR]
@@ -418,6 +427,8 @@ def test_demo_reports_print_what_their_seeds_print(settings, tmp_path):
             "แผนปฏิบัติการป้องกันการทุจริต",
             "ระดับคะแนนและการแปลผลการประเมิน",
             "AA",
+            "มาตรการและแนวทาง",
+            "ระยะเวลาและผู้รับผิดชอบ",
             "ระยะเวลาดำเนินการ",
         ],
     )

@@ -25,6 +25,7 @@ SEED_FIELDS = (
     "summary",
     "show_grade_legend",
     "plan_layout",
+    "results_plan_table",
     "results_period_column",
     "status_columns",
     "distribution",

@@ -7,7 +7,7 @@ from indicators.grading import grade_for
 from measures.effects import measure_effects
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, paragraphs
-from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.documents.kind import DocumentKind, MemoTexts, kind_for, register
 from reports.documents.seed_parts import grade_legend
 from reports.models import ReportKind
 
@@ -20,7 +20,7 @@ class Results(DocumentKind):
     template = "reports/pdf/attachments/results.html"
     landscape = True  # seed 004: a wide table of measures, steps, results and outcomes
     default_oit_key = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
-    seed_fields = ("cover_page", "cover_lines", "summary", "show_grade_legend", "results_period_column")
+    seed_fields = ("cover_page", "cover_lines", "summary", "show_grade_legend", "results_plan_table", "results_period_column")
 
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
         return MemoTexts(
@@ -101,6 +101,10 @@ class Results(DocumentKind):
             "money": money,
             "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
             "period_column": report.results_period_column,
+            # Seed 001 prints the measures and approaches (four columns) before their results.
+            "plan": {"issues": kind_for(ReportKind.MEASURES_PLAN).gather(report, fmt)["issues"]}
+            if report.results_plan_table
+            else None,
             "legend": grade_legend(fmt, (_after or _before).framework.pass_mark if (_after or _before) else None)
             if report.show_grade_legend
             else None,
