@@ -12,7 +12,9 @@ of กลุ่มบริหารงานบุคคล writes his note and
 FY 2566 (seed 004) are submitted, approved by their directors (signature images drawn for the demo
 people, PAdES-signed with each agency's generated key), their frozen PDFs rendered at once
 and published (``public/OPS-ROIET/2567/``, ``public/OPS-SUKHOTHAI/2566/``); สพป.สมุทรสาคร's
-monitoring report of FY 2566 is a draft with a review PDF.
+monitoring report of FY 2566 (seed 000) and its results report of FY 2566 (seed 001) are drafts
+with a review PDF. ``DEMO_REPORT_PARTS`` sets what each seed prints beyond memo and table (cover
+page, บทสรุป, grade legend, distribution list, "สำเนาถูกต้อง", the label above the signature).
 
 Every demo login uses the one password in ``fixtures/demo/agencies.json`` (``ita-demo-2567``).
 """
@@ -55,6 +57,13 @@ MEASURE_TEXT_FIELDS = (
     "period_text",
     "limitations",
     "monitoring_approach",
+    # Seed 002's group headers and seed 000's other acknowledging signer, where a row has them.
+    "national_strategy",
+    "strategy",
+    "project",
+    "ack_signer_name",
+    "ack_signer_position",
+    "ack_signer_label",
 )
 PROGRESS_FIELDS = ("percent_complete", "result_summary", "outcome", "obstacles", "suggestions")
 
@@ -256,12 +265,43 @@ DEMO_REPORTS = (
     # Seed 004's results are ศธจ.สุโขทัย's; its director drafts and approves (the agency allows it).
     ("OPS-SUKHOTHAI", 2566, "results", "sukhothai_director", "sukhothai_director", dt.date(2023, 9, 20)),
     ("OBEC-SKN-P", 2566, "monitoring", "sks_staff", None, None),
+    # Seed 001 is สพป.สมุทรสาคร's results of FY 2566 (cover page, บทสรุป, grade legend): a draft.
+    ("OBEC-SKN-P", 2566, "results", "sks_staff", None, None),
 )
 #: Routing chains: (agency code, kind) → [(reviewer, the note written when forwarding)], then the director.
 DEMO_CHAINS = {
     ("OPS-ROIET", "measures_plan"): [
         ("roiet_hr_head", "เพื่อโปรดทราบ\nกลุ่มบริหารงานบุคคลตรวจสอบมาตรการแล้ว\nและขอเสนอ ศธจ.ร้อยเอ็ด เพื่อโปรดพิจารณา"),
     ],
+}
+#: What the seeds print beyond memo and table, per demo report (reports.documents.seed_parts).
+DEMO_REPORT_PARTS = {
+    # Seed 004: "ผู้บริหาร" above the head's signature.
+    ("OPS-SUKHOTHAI", "results"): {"head_signature_label": "ผู้บริหาร"},
+    # Seed 000: both pairs of tick columns, the distribution list, "สำเนาถูกต้อง" under the attachment.
+    ("OBEC-SKN-P", "monitoring"): {
+        "status_columns": "all",
+        "distribution": "นายมารุต อุปนิสากร\nนายสุวิทย์ งามนิตย์",
+        "certified_by_name": "นายมารุต อุปนิสากร",
+        "certified_by_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+    },
+    # Seed 001: cover page, บทสรุป, the grade legend and the period column.
+    ("OBEC-SKN-P", "results"): {
+        "title": "รายงานผลการดำเนินการ\nเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน\nของสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร",
+        "cover_page": True,
+        "cover_lines": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร\nสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน\nกระทรวงศึกษาธิการ",
+        "summary": (
+            "แผนปฏิบัติการป้องกันการทุจริต สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร ประจำปีงบประมาณ พ.ศ. ๒๕๖๖ "
+            "มีการกำหนดแผนงาน/โครงการ/กิจกรรม เพื่อให้ข้าราชการครู บุคลากรทางการศึกษา พนักงานราชการและลูกจ้าง "
+            "ได้รับการปลูกฝังและมีจิตสำนึกร่วมกันในการป้องกันและต่อต้านการทุจริตทุกรูปแบบ\n\n"
+            "ผลการดำเนินโครงการ/กิจกรรม ตามแผนปฏิบัติการป้องกันการทุจริตฯ เป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์"
+            "ที่กำหนดไว้ ด้วยความร่วมมือกันทุกฝ่าย ไม่มีการทุจริตเกิดขึ้นในหน่วยงาน และหวังเป็นอย่างยิ่งว่าในปีต่อ ๆ ไป "
+            "จะสามารถยกระดับคุณธรรมและความโปร่งใสในหน่วยงานให้อยู่ในระดับที่สูงขึ้นอย่างต่อเนื่อง"
+        ),
+        "show_grade_legend": True,
+        "results_plan_table": True,
+        "results_period_column": True,
+    },
 }
 #: Demo people who get a drawn signature image (printed only on what they signed off).
 DEMO_SIGNERS = ("roiet_staff", "roiet_hr_head", "roiet_director", "sukhothai_director")
@@ -279,8 +319,9 @@ def _load_reports(agencies: dict[str, Agency], members: dict[str, Membership]) -
         if Report.objects.filter(agency=agency, fiscal_year=year, kind=kind).exists():
             continue
         staff = members[drafter].user
+        data = {"doc_date": doc_date} if doc_date else {}
         report = report_services.report_create(
-            agency=agency, year=year, kind=kind, actor=staff, data={"doc_date": doc_date} if doc_date else {}
+            agency=agency, year=year, kind=kind, actor=staff, data={**data, **DEMO_REPORT_PARTS.get((code, kind), {})}
         )
         if director is None:
             review = report_services.rendition_request(report=report, actor=staff)

@@ -152,6 +152,11 @@ class MeasureAdmin(ExportActionsMixin, ServiceDeleteMixin, ScopedAdminMixin, Vie
         (_("ผู้รับผิดชอบ"), {"fields": ("responsible_divisions", "responsible_people", "responsible_note")}),
         (_("ระยะเวลาและงบประมาณ"), {"fields": ("start_date", "end_date", "period_text", "budget_planned", "budget_source")}),
         (_("การกำกับติดตาม"), {"fields": ("limitations", "monitoring_approach")}),
+        (_("กลุ่มในรายงานรายไตรมาส"), {"classes": ("collapse",), "fields": ("national_strategy", "strategy", "project")}),
+        (
+            _("ผู้ลงนามรับทราบในรายงานผลการกำกับ ติดตาม"),
+            {"classes": ("collapse",), "fields": ("ack_signer_name", "ack_signer_position", "ack_signer_label")},
+        ),
         (_("ข้อมูลระบบ"), {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_at")}),
     )
 

@@ -145,6 +145,27 @@ class Measure(models.Model):
     budget_source = models.CharField(_("แหล่งงบประมาณ"), max_length=255, blank=True)
     limitations = models.TextField(_("ข้อจำกัดของหน่วยงาน"), blank=True)
     monitoring_approach = models.TextField(_("แนวทางการกำกับติดตามให้นำไปสู่การปฏิบัติและการรายงานผล"), blank=True)
+    # Group headers of the quarterly action-plan report (seed 002): rows under the same national
+    # strategy, strategy and project print under one header.
+    national_strategy = models.CharField(
+        _("ยุทธศาสตร์ชาติ"),
+        max_length=500,
+        blank=True,
+        help_text=_("เช่น ยุทธศาสตร์ชาติว่าด้วยการป้องกันและปราบปรามการทุจริต ระยะที่ ๓ (พ.ศ. ๒๕๖๐ - ๒๕๖๔)"),
+    )
+    strategy = models.CharField(_("ยุทธศาสตร์"), max_length=500, blank=True, help_text=_("เช่น ยุทธศาสตร์ที่ ๑ สร้างสังคมที่ไม่ทนต่อการทุจริต"))
+    project = models.CharField(_("โครงการ"), max_length=500, blank=True, help_text=_("เช่น โครงการยกระดับการทำงานให้สอดคล้องกับ ITA"))
+    # Who acknowledges this row of the monitoring report when it is not the head (seed 000 rows 8–12).
+    ack_signer_name = models.CharField(
+        _("ผู้ลงนามรับทราบ (แทนผู้บริหาร)"),
+        max_length=255,
+        blank=True,
+        help_text=_("ว่างไว้ = ผู้บริหารของหน่วยงาน เช่น นายพัชรุต อุปัติสาร"),
+    )
+    ack_signer_position = models.CharField(_("ตำแหน่งผู้ลงนามรับทราบ"), max_length=255, blank=True)
+    ack_signer_label = models.CharField(
+        _("ข้อความเหนือลายมือชื่อผู้ลงนามรับทราบ"), max_length=100, blank=True, help_text=_("เช่น ผู้แทนท้องถิ่น")
+    )
     status = models.CharField(_("สถานะ"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED)
     order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     created_by = models.ForeignKey(

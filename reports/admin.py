@@ -157,6 +157,26 @@ class ReportAdmin(ExportActionsMixin, FrozenReportMixin, ScopedAdminMixin, admin
                 )
             },
         ),
+        (
+            _("ส่วนประกอบตามแบบเอกสาร"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "cover_page",
+                    "cover_lines",
+                    "summary",
+                    "show_grade_legend",
+                    "plan_layout",
+                    "results_plan_table",
+                    "results_period_column",
+                    "status_columns",
+                    "distribution",
+                    "head_signature_label",
+                    "certified_by_name",
+                    "certified_by_position",
+                ),
+            },
+        ),
         (_("การพิจารณา"), {"fields": ("decision", "decision_note", "approved_by", "approved_at", "published_at")}),
         (_("ข้อมูลระบบ"), {"classes": ("collapse",), "fields": ("created_by", "created_at", "updated_at")}),
     )

@@ -163,6 +163,8 @@ def report_docx(report) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Cm(3), Cm(2), Cm(2.5), Cm(2)
     _memo(document, source["memo"])
+    parts = source.get("parts") or {}
+    _seed_front(document, parts)
     attachment = document.add_section()
     if source.get("landscape"):
         attachment.orientation = WD_ORIENT.LANDSCAPE
@@ -177,9 +179,30 @@ def report_docx(report) -> bytes:
             right = bool(classes & {"head-signature", "signature"})
             align = WD_ALIGN_PARAGRAPH.CENTER if title or right else None
             _para(document, text, bold=title or "att-heading" in classes, align=align, left=Cm(12) if right else None)
+    if certification := parts.get("certification"):
+        document.add_paragraph()
+        for text in ("สำเนาถูกต้อง", f"({certification['name']})", certification["position"]):
+            if text:
+                _para(document, text, align=WD_ALIGN_PARAGRAPH.CENTER, bold=text == "สำเนาถูกต้อง")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _seed_front(document: Document, parts: dict) -> None:
+    """The seeds' parts around the memo (``reports.documents.seed_parts``): the distribution list
+    under the signatures, then the cover page and บทสรุป, each on a page of its own."""
+    for name in parts.get("distribution") or []:
+        _para(document, f"- {name}", left=Cm(6))
+    if cover := parts.get("cover"):
+        document.add_section()
+        for line in [*cover["title_lines"], f"ประจำปีงบประมาณ พ.ศ. {cover['year']}", "", *cover["lines"]]:
+            _para(document, line, bold=True, size=Pt(20), align=WD_ALIGN_PARAGRAPH.CENTER)
+    if summary := parts.get("summary"):
+        document.add_section()
+        _para(document, "บทสรุป", bold=True, size=Pt(18), align=WD_ALIGN_PARAGRAPH.CENTER)
+        for text in summary:
+            _para(document, text, indent=Cm(2.5))
 
 
 # ----------------------------------------------------------------------------------------- Excel

@@ -9,6 +9,7 @@ from ita_portal.forms_thai import ThaiDateField
 from ita_portal.text_limits import MEMO_BODY_MAX, BoundedTextMixin
 from reports import selectors
 from reports.documents import kind_for
+from reports.documents.kind import SEED_FIELDS
 from reports.models import Decision, Report
 from reports.services.signoff import EDITABLE_FIELDS
 
@@ -27,6 +28,9 @@ class ReportForm(BoundedTextMixin, forms.ModelForm):
             "intro": forms.Textarea(attrs={"rows": 5}),
             "title": forms.Textarea(attrs={"rows": 2}),
             "subject": forms.Textarea(attrs={"rows": 2}),
+            "cover_lines": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "distribution": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, agency, year: int, kind: str, **kwargs):
@@ -38,10 +42,24 @@ class ReportForm(BoundedTextMixin, forms.ModelForm):
         if current and current not in dict(choices):
             choices.append((current, current))
         self.fields["oit_item_key"].choices = choices
+        # The seeds' extras (cover, legend, distribution list, …): only those the kind prints.
+        shown = set(kind_for(kind).report_seed_fields())
+        for name in SEED_FIELDS:
+            if name not in shown:
+                self.fields.pop(name, None)
+        for name in ("plan_layout", "status_columns"):
+            if name in self.fields:  # a post without them keeps the seed-003/000 default
+                self.fields[name].required = False
         if not kind_for(kind).needs_quarter:
             self.fields["quarter"].help_text = _("ไม่บังคับ")
         else:
             self.fields["quarter"].required = True
+
+    def clean_plan_layout(self):
+        return self.cleaned_data.get("plan_layout") or Report._meta.get_field("plan_layout").default
+
+    def clean_status_columns(self):
+        return self.cleaned_data.get("status_columns") or Report._meta.get_field("status_columns").default
 
 
 class NoteForm(BoundedTextMixin, forms.Form):

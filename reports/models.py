@@ -40,6 +40,21 @@ class Decision(models.TextChoices):
     REFUSE = "ไม่อนุญาต", "ไม่อนุญาต"
 
 
+class PlanLayout(models.TextChoices):
+    """The measures table of a measures plan: seed 003's five columns or seed 001's four."""
+
+    FIVE_COLUMNS = "five", _("๕ คอลัมน์ (ข้อบกพร่อง ประเด็นพัฒนา ผู้รับผิดชอบ ขั้นตอน การกำกับติดตาม)")
+    FOUR_COLUMNS = "four", _("๔ คอลัมน์ (ตัวชี้วัด ประเด็นการประเมิน มาตรการและแนวทาง ระยะเวลาและผู้รับผิดชอบ)")
+
+
+class StatusColumns(models.TextChoices):
+    """The tick columns under การปฏิบัติ of a monitoring report (seed 000 prints both pairs)."""
+
+    IN_PROGRESS = "in_progress", _("ดำเนินการ / กำลังดำเนินการ")
+    NOT_DONE = "not_done", _("ดำเนินการ / ไม่ดำเนินการ")
+    ALL = "all", _("ดำเนินการ / กำลังดำเนินการ / ไม่ดำเนินการ")
+
+
 class DocumentSequence(models.Model):
     """Running document numbers per agency and fiscal year (ที่ ศธ ๐๔๑๑๔/๑๒๓).
 
@@ -101,6 +116,42 @@ class Report(models.Model):
         help_text=_("บทวิเคราะห์หรือข้อความก่อนตาราง เว้นบรรทัดว่างระหว่างย่อหน้า"),
     )
     use_thai_digits = models.BooleanField(_("ใช้เลขไทย"), default=True)
+    # What the seed documents print beyond the memo and the table (issue 11): each applies to the
+    # kinds whose DocumentKind lists it in ``seed_fields`` (the form shows only those).
+    cover_page = models.BooleanField(
+        _("พิมพ์หน้าปก"), default=False, help_text=_("หน้าปกก่อนเอกสารแนบ: ชื่อเอกสาร หน่วยงาน ปีงบประมาณ (แบบรายงานผลของ สพป.)")
+    )
+    cover_lines = models.TextField(
+        _("ข้อความท้ายหน้าปก"),
+        blank=True,
+        help_text=_("หนึ่งบรรทัดต่อหนึ่งบรรทัด เช่น ชื่อหน่วยงาน สังกัด และกระทรวง — ว่างไว้ = ชื่อหน่วยงาน"),
+    )
+    summary = models.TextField(_("บทสรุป"), blank=True, help_text=_("พิมพ์เป็นหัวข้อ “บทสรุป” ก่อนเอกสารแนบ เว้นบรรทัดว่างระหว่างย่อหน้า"))
+    show_grade_legend = models.BooleanField(
+        _("แสดงเกณฑ์ระดับคะแนน"), default=False, help_text=_("ตารางระดับคะแนน AA–F และเกณฑ์การผ่านใต้ตารางคะแนน")
+    )
+    plan_layout = models.CharField(
+        _("รูปแบบตารางมาตรการ"), max_length=10, choices=PlanLayout.choices, default=PlanLayout.FIVE_COLUMNS
+    )
+    results_plan_table = models.BooleanField(
+        _("แสดงตารางมาตรการและแนวทาง"),
+        default=False,
+        help_text=_("ตาราง ๔ คอลัมน์ (ตัวชี้วัด ประเด็นการประเมิน มาตรการและแนวทาง ระยะเวลาและผู้รับผิดชอบ) ก่อนผลการดำเนินการ"),
+    )
+    results_period_column = models.BooleanField(
+        _("แสดงคอลัมน์ระยะเวลาดำเนินการ"), default=False, help_text=_("ในตารางผลการดำเนินการตามมาตรการ")
+    )
+    status_columns = models.CharField(
+        _("คอลัมน์การปฏิบัติ"), max_length=12, choices=StatusColumns.choices, default=StatusColumns.IN_PROGRESS
+    )
+    distribution = models.TextField(_("รายชื่อผู้รับทราบ (แจ้งเวียน)"), blank=True, help_text=_("หนึ่งชื่อต่อหนึ่งบรรทัด พิมพ์ท้ายบันทึกข้อความ"))
+    head_signature_label = models.CharField(
+        _("ข้อความเหนือลายมือชื่อผู้บริหาร"), max_length=100, blank=True, help_text=_("เช่น ผู้บริหาร (ท้ายเอกสารแนบ)")
+    )
+    certified_by_name = models.CharField(
+        _("ผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True, help_text=_("ชื่อผู้ลงนามรับรอง “สำเนาถูกต้อง” ท้ายเอกสารแนบ")
+    )
+    certified_by_position = models.CharField(_("ตำแหน่งผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True)
     # Sign-off outcome, filled by report_approve.
     decision = models.CharField(_("คำสั่งการ"), max_length=20, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("ความเห็นผู้บริหาร"), blank=True)
@@ -302,6 +353,7 @@ __all__ = [
     "Decision",
     "DocumentSequence",
     "KeySource",
+    "PlanLayout",
     "Rendition",
     "RenditionStatus",
     "Report",
@@ -313,4 +365,5 @@ __all__ = [
     "ReviewStep",
     "RoutingStep",
     "SignatureImage",
+    "StatusColumns",
 ]

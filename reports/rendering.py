@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from reports.documents import kind_for
 
 MEMO_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "memo.css"
+#: What the seeds print beyond memo and tables (cover, legend, group rows, …): its own sheet.
+SEED_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "seed.css"
 
 _PAGE_NUMBERS = """
 @page memo {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
@@ -36,11 +38,13 @@ def render_html(source: dict, *, memo_only: bool = False) -> str:
 
 def stylesheets(source: dict) -> list:
     style = "thai" if source.get("thai_digits", True) else "decimal"
-    return [MEMO_CSS, _PAGE_NUMBERS.format(style=style)]
+    return [MEMO_CSS, SEED_CSS, _PAGE_NUMBERS.format(style=style)]
 
 
 #: Keys of ``source_data`` whose values name a person, a division or the agency.
-_NAME_KEYS = frozenset({"signer_name", "name", "agency", "department", "department_parts", "responsible", "division"})
+_NAME_KEYS = frozenset(
+    {"signer_name", "name", "agency", "department", "department_parts", "responsible", "division", "distribution"}
+)
 
 
 def protected_words(source: dict) -> set[str]:

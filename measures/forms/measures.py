@@ -130,6 +130,15 @@ class MeasureForm(BoundedTextMixin, AgencyScopedMixin, forms.ModelForm):
                 Row(Column("budget_planned", css_class="col-md-4"), Column("budget_source", css_class="col-md-8")),
             ),
             Fieldset(_("ข้อจำกัดและการกำกับติดตาม"), "limitations", "monitoring_approach"),
+            Fieldset(_("กลุ่มในรายงานรายไตรมาส (ยุทธศาสตร์ชาติ / ยุทธศาสตร์ / โครงการ)"), "national_strategy", "strategy", "project"),
+            Fieldset(
+                _("ผู้ลงนามรับทราบในรายงานผลการกำกับ ติดตาม (ถ้าไม่ใช่ผู้บริหาร)"),
+                Row(
+                    Column("ack_signer_name", css_class="col-md-4"),
+                    Column("ack_signer_position", css_class="col-md-5"),
+                    Column("ack_signer_label", css_class="col-md-3"),
+                ),
+            ),
         )
 
     def _same_title(self) -> Measure | None:

@@ -37,6 +37,12 @@ MEASURE_FIELDS = frozenset(
         "budget_source",
         "limitations",
         "monitoring_approach",
+        "national_strategy",
+        "strategy",
+        "project",
+        "ack_signer_name",
+        "ack_signer_position",
+        "ack_signer_label",
         "order",
     }
 )

@@ -35,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from reports.documents import calendar, measures_plan, monitoring, quarterly, results  # noqa: F401 - they register
 from reports.documents.common import Fmt, memo_source
 from reports.documents.kind import REGISTRY, DocumentKind, kind_for
+from reports.documents.seed_parts import seed_parts
 from reports.models import Report, ReportKind
 
 __all__ = ["REGISTRY", "SOURCE_VERSION", "DocumentKind", "build_source", "kind_for"]
@@ -57,4 +58,5 @@ def build_source(report: Report) -> dict:
         "landscape": document.landscape,
         "memo": memo_source(report, fmt),
         "attachment": document.gather(report, fmt),
+        "parts": seed_parts(report, fmt, document.report_seed_fields()),
     }

@@ -15,7 +15,27 @@ from ita_portal import thai
 from reports.documents.common import Fmt
 from reports.models import Report, ReportKind
 
-__all__ = ["REGISTRY", "DocumentKind", "MemoTexts", "kind_for", "register"]
+__all__ = ["COMMON_SEED_FIELDS", "REGISTRY", "SEED_FIELDS", "DocumentKind", "MemoTexts", "kind_for", "register"]
+
+#: Report fields for what the seeds print beyond the memo and the attachment's table (issue 11).
+#: Every kind has the ones in :data:`COMMON_SEED_FIELDS`; a kind adds its own in ``seed_fields``.
+SEED_FIELDS = (
+    "cover_page",
+    "cover_lines",
+    "summary",
+    "show_grade_legend",
+    "plan_layout",
+    "results_plan_table",
+    "results_period_column",
+    "status_columns",
+    "distribution",
+    "head_signature_label",
+    "certified_by_name",
+    "certified_by_position",
+)
+#: Seed 000's distribution list, seed 004's label above the head's signature and the attachments'
+#: "สำเนาถูกต้อง" block: every kind.
+COMMON_SEED_FIELDS = ("distribution", "head_signature_label", "certified_by_name", "certified_by_position")
 
 #: How every cover memo closes (the seeds' wording).
 CLOSING = "จึงเรียนมาเพื่อโปรดพิจารณา"
@@ -49,6 +69,12 @@ class DocumentKind(abc.ABC):
     default_oit_key: ClassVar[str]
     #: Whether a report of this kind belongs to one fiscal quarter (1–4), which it must name.
     needs_quarter: ClassVar[bool] = False
+    #: The kind's own :data:`SEED_FIELDS` beyond :data:`COMMON_SEED_FIELDS` (cover, legend, …).
+    seed_fields: ClassVar[tuple[str, ...]] = ()
+
+    def report_seed_fields(self) -> tuple[str, ...]:
+        """The seed fields a report of this kind prints (and its form shows)."""
+        return (*self.seed_fields, *COMMON_SEED_FIELDS)
 
     @abc.abstractmethod
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:

@@ -11,6 +11,7 @@ from indicators.grading import grade_for
 from reports import selectors
 from reports.documents.common import Fmt, item_label, paragraphs, responsible_text
 from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.documents.seed_parts import grade_legend
 from reports.models import ReportKind
 
 
@@ -22,6 +23,7 @@ class MeasuresPlan(DocumentKind):
     template = "reports/pdf/attachments/measures_plan.html"
     landscape = True
     default_oit_key = "integrity-measures"  # O42 (2563–2566), O25 (2569)
+    seed_fields = ("cover_page", "cover_lines", "summary", "show_grade_legend", "plan_layout")
 
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
         return MemoTexts(
@@ -87,6 +89,10 @@ class MeasuresPlan(DocumentKind):
                     "monitoring": [fmt.d(p) for p in monitoring],
                     "period": fmt.period(m.start_date, m.end_date, m.period_text),
                     "limitations": fmt.d(m.limitations.strip()) or "- ไม่มี -",
+                    # Seed 001's four columns: the indicator and the items it was assessed on.
+                    "indicator": fmt.d(f"ตัวชี้วัดที่ {m.indicator.number} {m.indicator.name}") if m.indicator else "",
+                    "assessed": [item_label(item, fmt) for item in m.items.all()]
+                    or [fmt.d(p) for p in paragraphs(m.weakness_text or (m.weakness.title if m.weakness else ""))],
                 }
             )
         return {
@@ -98,4 +104,6 @@ class MeasuresPlan(DocumentKind):
             "intro": [fmt.d(p) for p in paragraphs(report.intro)],
             "scores": score_rows,
             "issues": issues,
+            "layout": report.plan_layout,
+            "legend": grade_legend(fmt, pass_mark) if report.show_grade_legend else None,
         }

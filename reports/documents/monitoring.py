@@ -19,6 +19,7 @@ class Monitoring(DocumentKind):
     template = "reports/pdf/attachments/monitoring.html"
     landscape = True
     default_oit_key = "integrity-measures-report"  # O43: monitoring of the measures
+    seed_fields = ("status_columns",)
 
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
         return MemoTexts(
@@ -42,7 +43,7 @@ class Monitoring(DocumentKind):
         director = selectors.director_membership(agency=agency)
         head = head_signature(report, fmt, director)
         acknowledged = bool(report.approver_name)
-        rows = []
+        rows, others = [], []
         for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
             updates = list(m.progress_updates.all())
             latest = updates[0] if updates else None
@@ -56,8 +57,13 @@ class Monitoring(DocumentKind):
                     "in_progress": status == MeasureStatus.IN_PROGRESS,
                     "result": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
                     "responsible": responsible_text(m, fmt),
+                    "not_done": status == MeasureStatus.NOT_DONE,
+                    # Seed 000 rows 8–12: acknowledged by someone other than the head.
+                    "ack": _other_signer(m, fmt),
                 }
             )
+            if rows[-1]["ack"] and rows[-1]["ack"] not in others:
+                others.append(rows[-1]["ack"])
         short = agency.short_name or agency.name
         return {
             "title_lines": [fmt.d(x) for x in (report.title or "").split("\n") if x.strip()],
@@ -67,4 +73,18 @@ class Monitoring(DocumentKind):
             "acknowledged": acknowledged,
             "rows": rows,
             "head": head,
+            "status_columns": report.status_columns,
+            "other_signers": others,
         }
+
+
+def _other_signer(measure, fmt: Fmt) -> dict | None:
+    """The measure's own acknowledging signer (name, position, the label above it), or None for
+    the head of the agency."""
+    if not measure.ack_signer_name.strip():
+        return None
+    return {
+        "name": fmt.d(measure.ack_signer_name.strip()),
+        "position": fmt.d(measure.ack_signer_position.strip()),
+        "label": fmt.d(measure.ack_signer_label.strip()),
+    }

@@ -48,12 +48,13 @@ class Quarterly(DocumentKind):
     def gather(self, report, fmt: Fmt) -> dict:
         agency, year = report.agency, report.fiscal_year
         quarter_end = thai.fiscal_quarter_bounds(year, report.quarter)[1] if report.quarter else None
-        rows = []
+        rows, group = [], None
         for i, m in enumerate(selectors.measures_for_document(agency=agency, year=year), start=1):
             updates = [u for u in m.progress_updates.all() if quarter_end is None or u.reported_on <= quarter_end]
             latest = updates[0] if updates else None
             status = latest.status if latest else MeasureStatus.NOT_STARTED
             problems = [x for u in updates[:1] for x in (u.obstacles.strip(), u.suggestions.strip()) if x]
+            this_group = tuple(x.strip() for x in (m.national_strategy, m.strategy, m.project) if x.strip())
             targets = []
             if m.target_quantity:
                 targets.append(("เชิงปริมาณ", [fmt.d(p) for p in paragraphs(m.target_quantity)]))
@@ -71,8 +72,11 @@ class Quarterly(DocumentKind):
                     "result": RESULT_LABELS.get(status, ""),
                     "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
                     "problems": [fmt.d(p) for p in problems],
+                    # Seed 002: ยุทธศาสตร์ชาติ / ยุทธศาสตร์ที่ / โครงการ rows above the first row of each group.
+                    "groups": [fmt.d(x) for x in this_group] if this_group != group else [],
                 }
             )
+            group = this_group
         return {
             "title": fmt.d(report.title),
             "agency": agency.name,

@@ -7,7 +7,8 @@ from indicators.grading import grade_for
 from measures.effects import measure_effects
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, paragraphs
-from reports.documents.kind import DocumentKind, MemoTexts, register
+from reports.documents.kind import DocumentKind, MemoTexts, kind_for, register
+from reports.documents.seed_parts import grade_legend
 from reports.models import ReportKind
 
 
@@ -19,6 +20,7 @@ class Results(DocumentKind):
     template = "reports/pdf/attachments/results.html"
     landscape = True  # seed 004: a wide table of measures, steps, results and outcomes
     default_oit_key = "integrity-measures-report"  # O43 (2563–2566), O26 (2569)
+    seed_fields = ("cover_page", "cover_lines", "summary", "show_grade_legend", "results_plan_table", "results_period_column")
 
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
         return MemoTexts(
@@ -68,6 +70,7 @@ class Results(DocumentKind):
                     "steps": fmt.numbered([s.text for s in m.steps.all()]),
                     "summary": [fmt.d(p) for p in paragraphs(latest.result_summary if latest else "")],
                     "outcome": [fmt.d(p) for p in paragraphs(latest.outcome if latest else "")],
+                    "period": fmt.period(m.start_date, m.end_date, m.period_text),
                 }
             )
             obstacles = [u.obstacles.strip() for u in updates if u.obstacles.strip()]
@@ -97,6 +100,14 @@ class Results(DocumentKind):
             "rows": rows,
             "money": money,
             "head": head_signature(report, fmt, selectors.director_membership(agency=agency)),
+            "period_column": report.results_period_column,
+            # Seed 001 prints the measures and approaches (four columns) before their results.
+            "plan": {"issues": kind_for(ReportKind.MEASURES_PLAN).gather(report, fmt)["issues"]}
+            if report.results_plan_table
+            else None,
+            "legend": grade_legend(fmt, (_after or _before).framework.pass_mark if (_after or _before) else None)
+            if report.show_grade_legend
+            else None,
         }
 
 

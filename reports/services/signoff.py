@@ -17,6 +17,7 @@ from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from reports import selectors
 from reports.documents import build_source, kind_for
+from reports.documents.kind import SEED_FIELDS
 from reports.models import (
     Decision,
     DocumentSequence,
@@ -65,6 +66,8 @@ EDITABLE_FIELDS = (
     "intro",
     "use_thai_digits",
     "oit_item_key",
+    # What the seeds print beyond memo and table (the form shows each only for its kinds).
+    *SEED_FIELDS,
 )
 
 #: States in which an edit starts a new version instead of changing the signed document.
