@@ -106,3 +106,34 @@ def test_division_must_belong_to_agency(world):
         membership_create(
             user=UserFactory(username="x"), agency=world.agency_a, division=other_division, first_name_th="ก", last_name_th="ข"
         )
+
+
+def test_own_agency_comes_from_the_memberships_without_a_query(world, django_assert_num_queries):
+    """A member's own agency is answered from the memberships the request has read already; the
+    answers (404 / 403 / the agency) are the same as through the scoped query."""
+    from django.contrib.auth import get_user_model
+
+    def fresh(role):
+        return get_user_model().objects.get(pk=world.users[role].pk)
+
+    a = world.agency_a
+    staff, director, supervisor, outsider = fresh("staff_a"), fresh("director_a"), fresh("supervisor"), fresh("outsider")
+    for user in (staff, director, supervisor):
+        selectors.memberships_of(user)
+    with django_assert_num_queries(0):
+        assert selectors.get_agency_for_read(staff, a.pk) == a
+        assert selectors.get_agency_for_write(staff, a.pk) == a
+        assert selectors.get_agency_for_write(director, a.pk, approve=True) == a
+        with pytest.raises(PermissionDenied):
+            selectors.get_agency_for_write(staff, a.pk, approve=True)
+    with django_assert_num_queries(1):  # an agency below the supervisor's own: read through the scope
+        assert selectors.get_agency_for_read(supervisor, a.pk) == a
+    with pytest.raises(PermissionDenied):
+        selectors.get_agency_for_write(supervisor, a.pk)
+    for user in (staff, outsider):
+        with pytest.raises(Http404):
+            selectors.get_agency_for_read(user, world.agency_b.pk)
+    a.is_active = False
+    a.save()
+    with pytest.raises(Http404):  # a deactivated agency: gone for its own staff too
+        selectors.get_agency_for_read(fresh("staff_a"), a.pk)

@@ -291,16 +291,34 @@ def get_for_write(
     return obj
 
 
+def _agency_of_membership(user, pk) -> Agency | None:
+    """The user's own agency ``pk`` as their memberships (read once per request) already hold it:
+    active, with its whole row. Reading it from there spares the page a query; anything else
+    (a supervisor's agency below, an id outside the scope) is read through ``get_for_read``."""
+    for m in memberships_of(user):
+        if m.agency_id == pk or str(m.agency_id) == str(pk):
+            return m.agency
+    return None
+
+
 def get_agency_for_read(user, pk: int) -> Agency:
     """The agency if ``user`` may read it, else 404."""
+    own = _agency_of_membership(user, pk)
+    if own is not None and can(user, Action.VIEW, own):
+        return own
     return get_for_read(user, Agency.objects.all(), "", pk=pk)
 
 
 def get_agency_for_write(user, pk: int, *, approve: bool = False) -> Agency:
     """The agency if ``user`` may change its data (or approve, with ``approve=True``): 404/403."""
-    return get_for_write(user, Agency.objects.all(), "", approve=approve, pk=pk)
+    return get_agency_for(user, pk, Action.APPROVE if approve else Action.WRITE)
 
 
 def get_agency_for(user, pk: int, action: Action) -> Agency:
     """The agency if ``user`` may do ``action`` on it: 404 when unreadable, 403 when refused."""
+    own = _agency_of_membership(user, pk)
+    if own is not None and can(user, Action.VIEW, own):
+        if not can(user, action, own):
+            raise PermissionDenied
+        return own
     return get_for_write(user, Agency.objects.all(), "", action=action, pk=pk)
