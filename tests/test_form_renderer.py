@@ -81,3 +81,11 @@ def test_the_portal_uses_it_and_no_template_overrides_a_fast_one():
     for folder in settings.TEMPLATES[0]["DIRS"]:
         for name in FAST:
             assert not (Path(folder) / name).exists(), f"{name} is overridden in {folder}: FastWidgetRenderer would ignore it"
+
+
+def test_templates_are_compiled_once_per_process():
+    """The cached template loader (Django's default when no loaders are named) holds every template."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.template_loaders
+    assert [type(loader).__module__ for loader in loaders] == ["django.template.loaders.cached"]
