@@ -129,7 +129,7 @@ def test_seed_003_measures_and_meetings_and_seed_004_progress():
     assert first.limitations == "- ไม่มี -"
     assert "ครั้งที่ ๔ ๑๕ ก.ค. ๒๕๖๗" in first.monitoring_approach
     procurement = next(m for m in measures if m.issue_heading.startswith("ประเด็นที่ ๑.๕"))
-    assert [p.full_name for p in procurement.responsible_people.all()] == ["นางสาวพรรณี อินสำราญ"]
+    assert [p.full_name for p in procurement.responsible_people.all()] == ["น.ส.พรรณี อินสำราญ"]  # as seed 003 types it
     assert measures[-1].limitations == "งบประมาณสนับสนุนการดำเนินงานไม่เพียงพอ"
     meetings = FollowUp.objects.filter(agency=roiet, fiscal_year=2567).order_by("starts_at")
     assert [f.starts_at.astimezone(BANGKOK).date() for f in meetings] == [

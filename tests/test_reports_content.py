@@ -266,9 +266,19 @@ def test_memo_body_names_the_assessor_of_the_catalogue(world):
 
 @pytest.mark.pdf
 def test_names_print_as_typed(world):
-    report = _create(world, kind=ReportKind.CALENDAR, signer_name="น.ส.กมลนภา อุตธรรมา", signer_position="นักทรัพยากรบุคคล")
+    """Seed 003 writes "น.ส.กมลนภา": the title is kept as the person typed it, never widened."""
+    from ita_portal.agencies.models import Membership
+
+    member = Membership.objects.get(user=world.users["staff_a"])
+    member.name_title, member.first_name_th, member.last_name_th = "น.ส.", "กมลนภา", "อุตธรรมา"
+    member.full_clean()  # a typed title is valid, not only นาย / นาง / นางสาว
+    member.save()
+    measure = Measure.objects.create(agency=world.agency_a, fiscal_year=2567, title="มาตรการ", order=0)
+    measure.responsible_people.add(member)
+    report = _create(world, kind=ReportKind.MEASURES_PLAN)
+    assert report.signer_name == "น.ส.กมลนภา อุตธรรมา"
     text = re.sub(r"\s+", "", _text(report))
-    assert "น.ส.กมลนภาอุตธรรมา" in text and "นางสาวกมลนภา" not in text
+    assert text.count("น.ส.กมลนภาอุตธรรมา") >= 2 and "นางสาวกมลนภา" not in text  # the signer and the responsible
 
 
 # --- 9. dates: the endorsement date, the past-year confirmation ---------------------------------------
