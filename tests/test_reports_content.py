@@ -383,3 +383,19 @@ def test_downloaded_files_have_readable_names(world, media, django_capture_on_co
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'inline; filename="calendar-A0001-2567-v1.pdf"'
     assert str(report.series) not in response["Content-Disposition"]
+
+
+def test_public_and_word_files_have_readable_names(world, media, django_capture_on_commit_callbacks):
+    from reports.models import Rendition
+
+    report = _create(world, kind=ReportKind.CALENDAR)
+    kwargs = {"agency_id": report.agency_id, "year": report.fiscal_year, "pk": report.pk}
+    docx = world.client_for("staff_a").get(reverse("reports:docx", kwargs=kwargs))
+    assert docx.status_code == 200
+    assert docx["Content-Disposition"] == 'attachment; filename="calendar-A0001-2567-v1-draft.docx"'
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _approve(world, report)
+    services.report_publish(report=report, actor=world.users["director_a"])
+    assert Rendition.objects.get(report=report, is_final=True).status == "done"
+    public = world.client_for("anonymous").get(f"/public/{report.agency.code}/2567/{report.series}.pdf")
+    assert public.status_code == 200 and public["Content-Disposition"] == 'inline; filename="calendar-A0001-2567-v1.pdf"'
