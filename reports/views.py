@@ -152,6 +152,7 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
             "can_approve": can_approve,
             "actions": actions,
             "approve_form": ApproveForm(initial={"endorsed_on": timezone.localdate()}),
+            "past_year": services.is_past_year(report),
             "return_form": ReturnForm(),
             "note_form": NoteForm(),
             "forward_form": ForwardForm(),

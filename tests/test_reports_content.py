@@ -328,8 +328,11 @@ def test_approve_view_asks_before_approving_a_past_year(world, media, django_cap
     assert_status(world, url, refusals, method="post", data={**data, "confirm_past_year": "1"})
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
-    # The director first gets the warning and a form that keeps what was typed; nothing is approved.
+    # The detail page says so beside the approve form; the director then gets the warning and a
+    # form that keeps what was typed; nothing is approved.
     director = world.client_for("director_a")
+    detail = director.get(reverse("reports:detail", kwargs={"agency_id": report.agency_id, "year": 2567, "pk": report.pk}))
+    assert "ระบบจะขอให้ยืนยันก่อนอนุมัติ" in detail.content.decode() and 'name="endorsed_on"' in detail.content.decode()
     response = director.post(url, data)
     html = response.content.decode()
     assert response.status_code == 200 and "ซึ่งสิ้นสุดแล้ว กรุณายืนยันการอนุมัติอีกครั้ง" in html
