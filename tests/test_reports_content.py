@@ -69,6 +69,8 @@ def test_digit_conversion_leaves_urls_mails_files_and_codes_alone():
     out = fmt.d(text)
     assert URL in out and MAIL in out and "plan2567.docx" in out and "ITA-2567-01" in out
     assert "ครั้งที่ ๓ ปี ๒๕๖๗" in out
+    # Thai text typed straight after a link (no space, as Thai writes) is the document's again.
+    assert fmt.d("ดูที่ www.example.go.th/ita/2567ปีงบประมาณ 2567") == "ดูที่ www.example.go.th/ita/2567ปีงบประมาณ ๒๕๖๗"
     # Thai digits typed into an Arabic-digit document are converted, the link typed with them is not.
     assert Fmt(thai_digits=False).d("ปี ๒๕๖๗ www.example.go.th/๒๕") == "ปี 2567 www.example.go.th/๒๕"
 

@@ -26,7 +26,7 @@ from reports.signing import signature_url_of
 #: e-mail addresses, file names and codes of letters, digits and separators (``ITA-2567-01``).
 #: Thai-digit mode must never turn ``/ita/2567/O42/`` into ``/ita/๒๕๖๗/O๔๒/``: the link breaks.
 VERBATIM_RE = re.compile(
-    r"(?:https?://|ftp://|www\.)[^\s<>\"']+"  # URLs
+    r"(?:https?://|ftp://|www\.)[A-Za-z0-9\u0e50-\u0e59\-._~:/?#\[\]@!$&()*+,;=%]+"  # URLs (Thai text may follow unspaced)
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|[\w.-]*\w\.(?:pdf|docx?|xlsx?|pptx?|csv|txt|jpe?g|png|gif|zip|rar|odt|ods)\b"  # file names
     r"|\b(?=[\w./-]*[A-Za-z])(?=[\w./-]*[0-9\u0e50-\u0e59])[A-Za-z0-9\u0e50-\u0e59]+(?:[/_.-][A-Za-z0-9\u0e50-\u0e59]+)+",
