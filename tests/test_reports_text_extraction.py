@@ -133,7 +133,7 @@ def _attachment_fields(kind: str, a: dict) -> list[str]:
     elif kind == ReportKind.CALENDAR:
         out += a["title_lines"]
         for r in a["rows"]:
-            out += [r["date"], *r["activities"], *r["responsible"], r["note"]]
+            out += [r["date"], *r.get("lead", []), *r["activities"], *r["responsible"], r["note"]]
     elif kind == ReportKind.QUARTERLY:
         out += [a["title"], a["agency"]]
         for r in a["rows"]:

@@ -55,8 +55,7 @@ class Calendar(DocumentKind):
             lead = list(dict.fromkeys(x for x in lead if x not in items))
             if not items:
                 items, lead = lead, []
-            numbered = [fmt.d(x) for x in lead]
-            numbered += [f"{fmt.d(number + i)}. {fmt.d(x)}" for i, x in enumerate(items, start=1)]
+            numbered = [f"{fmt.d(number + i)}. {fmt.d(x)}" for i, x in enumerate(items, start=1)]
             number += len(items)
             divisions = [d.name for d in f.responsible_divisions.all()]
             if not divisions and f.measure_id:
@@ -64,6 +63,7 @@ class Calendar(DocumentKind):
             rows.append(
                 {
                     "date": fmt.date(f.starts_at),
+                    "lead": [fmt.d(x) for x in lead],
                     "activities": numbered,
                     "responsible": [fmt.d(d) for d in divisions],
                     "note": fmt.d(" ".join(x for x in (f.note, f.place) if x)),
