@@ -331,7 +331,13 @@ def _load_reports(agencies: dict[str, Agency], members: dict[str, Membership]) -
         report = report_services.report_submit(report=report, actor=staff)
         for reviewer, note in DEMO_CHAINS.get((code, kind), []):
             report = report_services.report_forward(report=report, actor=members[reviewer].user, note=note)
-        report = report_services.report_approve(report=report, actor=head, decision="อนุญาต", note="เห็นควรเผยแพร่ทางเว็บไซต์")
+        report = report_services.report_approve(
+            report=report,
+            actor=head,
+            decision="อนุญาต",
+            note="เห็นควรเผยแพร่ทางเว็บไซต์",
+            endorsed_on=doc_date,  # the seed's director dates it with the memo, not the day of loading
+        )
         final = report.renditions.get(is_final=True)
         report_services.rendition_render(rendition_id=final.pk)  # at once: publishing needs the frozen PDF
         report_services.report_publish(report=report, actor=head)

@@ -50,6 +50,12 @@ class ReportForm(BoundedTextMixin, forms.ModelForm):
         for name in ("plan_layout", "status_columns"):
             if name in self.fields:  # a post without them keeps the seed-003/000 default
                 self.fields[name].required = False
+        if not agency.doc_prefix.strip():
+            # No ส่วนราชการ code on the agency: the memo's number would print bare ("ที่ ๑").
+            self.fields["doc_prefix"].required = True
+            self.fields["doc_prefix"].help_text = _("หน่วยงานยังไม่ได้กำหนดรหัสส่วนราชการ กรุณาระบุ เช่น ศธ ๐๔๑๑๔")
+        else:
+            self.fields["doc_prefix"].help_text = _("ว่างไว้ = %(prefix)s (รหัสของหน่วยงาน)") % {"prefix": agency.doc_prefix}
         if not kind_for(kind).needs_quarter:
             self.fields["quarter"].help_text = _("ไม่บังคับ")
         else:
@@ -88,3 +94,10 @@ class ApproveForm(BoundedTextMixin, forms.Form):
         ],
     )
     note = forms.CharField(label=_("ความเห็นผู้บริหาร"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    endorsed_on = ThaiDateField(
+        label=_("วันที่สั่งการ"),
+        required=False,
+        help_text=_("วัน/เดือน/ปี พ.ศ. — ว่างไว้ = วันนี้ ต้องไม่ก่อนวันที่ของบันทึกข้อความ"),
+    )
+    # Set by the confirmation step shown before approving a report of a fiscal year already over.
+    confirm_past_year = forms.BooleanField(required=False, widget=forms.HiddenInput)

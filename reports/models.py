@@ -75,6 +75,14 @@ class DocumentSequence(models.Model):
         return f"{self.agency} {self.fiscal_year}: {self.last_number}"
 
 
+class AttachmentDigits(models.TextChoices):
+    """The digits of a report's attachment (tables, scores, budgets), next to the memo's own."""
+
+    SAME = "", _("ตามบันทึกข้อความ")
+    THAI = "thai", _("เลขไทย")
+    ARABIC = "arabic", _("เลขอารบิก")
+
+
 class Report(models.Model):
     """One version of a report document of an agency for a fiscal year (and quarter)."""
 
@@ -152,6 +160,20 @@ class Report(models.Model):
         _("ผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True, help_text=_("ชื่อผู้ลงนามรับรอง “สำเนาถูกต้อง” ท้ายเอกสารแนบ")
     )
     certified_by_position = models.CharField(_("ตำแหน่งผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True)
+    attachment_digits = models.CharField(
+        _("ตัวเลขในเอกสารแนบ"),
+        max_length=10,
+        choices=AttachmentDigits.choices,
+        blank=True,
+        default=AttachmentDigits.SAME,
+        help_text=_("เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"),
+    )
+    doc_prefix = models.CharField(
+        _("รหัสส่วนราชการของเลขที่หนังสือ"),
+        max_length=50,
+        blank=True,
+        help_text=_("เช่น ศธ ๐๔๑๑๔ — ว่างไว้ใช้ของหน่วยงาน"),
+    )
     # Sign-off outcome, filled by report_approve.
     decision = models.CharField(_("คำสั่งการ"), max_length=20, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("ความเห็นผู้บริหาร"), blank=True)
@@ -159,6 +181,9 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("อนุมัติโดย"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("อนุมัติเมื่อ"), null=True, blank=True)
+    # The date printed under the endorsement: chosen by the approver (default the day of approval),
+    # never before the memo's date.
+    endorsed_on = models.DateField(_("วันที่สั่งการ"), null=True, blank=True)
     # Name and position as printed in the endorsement block, copied from the approver's membership.
     approver_name = models.CharField(_("ชื่อผู้อนุมัติ"), max_length=255, blank=True)
     approver_position = models.CharField(_("ตำแหน่งผู้อนุมัติ"), max_length=255, blank=True)
@@ -201,6 +226,19 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} (ฉบับที่ {self.version})"
+
+    @property
+    def attachment_thai_digits(self) -> bool:
+        """Whether the attachment prints Thai digits: its own choice, else the memo's."""
+        if self.attachment_digits == AttachmentDigits.THAI:
+            return True
+        if self.attachment_digits == AttachmentDigits.ARABIC:
+            return False
+        return self.use_thai_digits
+
+    def download_name(self) -> str:
+        """``<kind>-<agency code>-<year>-v<n>.pdf``: a name a person can read in a folder."""
+        return f"{self.kind}-{self.agency.code}-{self.fiscal_year}-v{self.version}.pdf"
 
 
 class ReportAction(models.TextChoices):
@@ -350,6 +388,7 @@ from reports.signing_models import AgencySigningKey, KeySource, SignatureImage  
 
 __all__ = [
     "AgencySigningKey",
+    "AttachmentDigits",
     "Decision",
     "DocumentSequence",
     "KeySource",

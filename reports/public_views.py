@@ -129,7 +129,7 @@ def document_pdf(request: HttpRequest, code: str, year: int, series) -> HttpResp
         raise Http404
     rendition = report.public_rendition
     response = FileResponse(rendition.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{agency.code}-{year}-{series}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{report.download_name()}"'
     response["ETag"] = f'"{rendition.sha256}"'
     response["X-Content-SHA256"] = rendition.sha256
     return response

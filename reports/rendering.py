@@ -20,8 +20,8 @@ SEED_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "seed.css
 
 _PAGE_NUMBERS = """
 @page memo {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
-@page att-portrait {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
-@page att-landscape {{ @top-center {{ content: "- " counter(page, {style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
+@page att-portrait {{ @top-center {{ content: "- " counter(page, {att_style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
+@page att-landscape {{ @top-center {{ content: "- " counter(page, {att_style}) " -"; font-family: "Sarabun"; font-size: 16pt; }} }}
 @page memo:nth(1 of memo) {{ @top-center {{ content: none; }} }}
 @page att-portrait:nth(1 of att-portrait) {{ @top-center {{ content: none; }} }}
 @page att-landscape:nth(1 of att-landscape) {{ @top-center {{ content: none; }} }}
@@ -37,8 +37,10 @@ def render_html(source: dict, *, memo_only: bool = False) -> str:
 
 
 def stylesheets(source: dict) -> list:
-    style = "thai" if source.get("thai_digits", True) else "decimal"
-    return [MEMO_CSS, SEED_CSS, _PAGE_NUMBERS.format(style=style)]
+    thai_memo = source.get("thai_digits", True)
+    style = "thai" if thai_memo else "decimal"
+    att_style = "thai" if source.get("attachment_thai_digits", thai_memo) else "decimal"
+    return [MEMO_CSS, SEED_CSS, _PAGE_NUMBERS.format(style=style, att_style=att_style)]
 
 
 #: Keys of ``source_data`` whose values name a person, a division or the agency.

@@ -8,6 +8,9 @@ scores) is read for one agency and year that the caller has already been allowed
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from indicators.models import Assessment, IndicatorScore, Item
@@ -232,6 +235,53 @@ def measures_for_document(*, agency: Agency, year: int) -> list[Measure]:
         )
         .order_by("order", "pk")
     )
+
+
+@dataclass(frozen=True)
+class AssessorText:
+    """How a memo names who runs the assessment and what it is called."""
+
+    name: str  # "สำนักงาน ป.ป.ช.", "สำนักงานปลัดกระทรวงศึกษาธิการ"
+    assessment: str  # "การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA)"
+
+
+#: When no catalogue is loaded at all: the national assessment, as the NACC names it.
+DEFAULT_ASSESSOR = AssessorText("สำนักงาน ป.ป.ช.", "การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA)")
+
+
+def assessor_for(*, agency: Agency, year: int) -> AssessorText:
+    """The assessor of ``agency``'s assessment of fiscal ``year``, from the catalogue it answers:
+    the framework of the items/indicators its measures of the year are tied to, else of its
+    assessment of the year (or the year before), else the year's national catalogue. A ministry's
+    own catalogue (``moe-ops``: สป.) wins over the national one where the agency answers it.
+    Four queries at most."""
+    from indicators.models import Framework
+    from indicators.selectors import NATIONAL_ASSESSOR_CODES
+
+    measures = Measure.objects.filter(agency=agency, fiscal_year=year)
+    candidates = [
+        Framework.objects.filter(Q(items__measures__in=measures) | Q(indicators__measures__in=measures)),
+        Framework.objects.filter(assessments__agency=agency, fiscal_year__in=(year, year - 1)),
+        Framework.objects.filter(fiscal_year=year, is_draft=False, assessor__code__in=NATIONAL_ASSESSOR_CODES),
+    ]
+    for qs in candidates:
+        frameworks = list(qs.select_related("assessor").distinct())
+        if frameworks:
+            frameworks.sort(key=lambda f: (f.assessor.code in NATIONAL_ASSESSOR_CODES, -f.fiscal_year))
+            return _assessor_text(frameworks[0])
+    return DEFAULT_ASSESSOR
+
+
+def _assessor_text(framework) -> AssessorText:
+    from indicators.selectors import NATIONAL_ASSESSOR_CODES
+
+    if framework.assessor.code in NATIONAL_ASSESSOR_CODES:
+        return DEFAULT_ASSESSOR  # the NACC, named as memos name it
+    # A ministry's own: "การประเมิน… ของหน่วยงานในสังกัด สป. ประจำปีงบประมาณ พ.ศ. 2567 (ข้อมูลบางส่วน)"
+    # → the assessment's name without the year and the catalogue's own remark (seed 003's wording).
+    assessment = re.sub(r"\s*\([^()]*\)\s*$", "", framework.name.strip())
+    assessment = re.split(r"\s+ประจำปีงบประมาณ", assessment)[0].strip()
+    return AssessorText(framework.assessor.name.strip(), assessment or DEFAULT_ASSESSOR.assessment)
 
 
 def plan_followups(*, agency: Agency, year: int) -> list[FollowUp]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -150,7 +151,8 @@ def report_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> H
             "can_write": can_write,
             "can_approve": can_approve,
             "actions": actions,
-            "approve_form": ApproveForm(),
+            "approve_form": ApproveForm(initial={"endorsed_on": timezone.localdate()}),
+            "past_year": services.is_past_year(report),
             "return_form": ReturnForm(),
             "note_form": NoteForm(),
             "forward_form": ForwardForm(),
@@ -189,9 +191,28 @@ def report_action(request: HttpRequest, agency_id: int, year: int, pk: int, acti
         elif action == ReportAction.RETURN:
             services.report_return(report=report, actor=request.user, note=note)
         elif action == ReportAction.APPROVE:
-            approved = services.report_approve(
-                report=report, actor=request.user, decision=form.cleaned_data["decision"], note=note
-            )
+            try:
+                approved = services.report_approve(
+                    report=report,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    note=note,
+                    endorsed_on=form.cleaned_data.get("endorsed_on"),
+                    confirm_past_year=form.cleaned_data.get("confirm_past_year", False),
+                )
+            except services.PastYearConfirmationNeeded as exc:
+                # A fiscal year already over: ask once more, with what was typed kept.
+                return render(
+                    request,
+                    "reports/approve_confirm.html",
+                    {
+                        "agency": report.agency,
+                        "year": year,
+                        "report": report,
+                        "warning": _error_text(exc),
+                        "form": ApproveForm(initial={**form.cleaned_data, "confirm_past_year": True}),
+                    },
+                )
             if _waits_for_queue(approved.renditions.filter(is_final=True)):
                 messages.warning(request, queue_down_text())
         elif action == ReportAction.PUBLISH:
@@ -242,7 +263,7 @@ def rendition_file(request: HttpRequest, agency_id: int, year: int, pk: int, rid
     report, rendition = _rendition(request, agency_id, year, pk, rid)
     if rendition.status != "done" or not rendition.file:
         raise Http404
-    name = f"report-{report.series}-v{report.version}.pdf"
+    name = report.download_name()
     return FileResponse(rendition.file.open("rb"), content_type="application/pdf", filename=name)
 
 
@@ -254,7 +275,7 @@ def report_preview(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
     key, pdf = services.preview_request(report=report)
     if pdf is not None:
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        response["Content-Disposition"] = f'inline; filename="{report.download_name().removesuffix(".pdf")}-draft.pdf"'
         return response
     return render(request, "reports/preview_wait.html", _preview_context(report, key))
 

@@ -25,7 +25,7 @@ def report_docx(request: HttpRequest, agency_id: int, year: int, pk: int) -> Htt
         messages.error(request, _("เอกสารที่อนุมัติแล้วดาวน์โหลดได้เฉพาะไฟล์ PDF ที่ลงนามแล้ว (ไฟล์ Word มีไว้แก้ไขฉบับร่างเท่านั้น)"))
         return redirect("reports:detail", agency_id=agency_id, year=year, pk=pk)
     response = HttpResponse(exports.report_docx(report), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="report-{report.series}-v{report.version}-draft.docx"'
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name().removesuffix(".pdf")}-draft.docx"'
     return response
 
 

@@ -129,7 +129,9 @@ def test_outage_commits_says_so_and_the_sweep_requeues_when_redis_returns(world,
     assert "ไฟล์ PDF จะถูกสร้างเมื่อคิวงานกลับมาทำงาน" in response.content.decode()
     assert request_seconds < 10  # failing fast, not hanging on the broker
 
-    response = director.post(_url("action", report, action="approve"), {"decision": "อนุญาต"}, follow=True)
+    response = director.post(
+        _url("action", report, action="approve"), {"decision": "อนุญาต", "confirm_past_year": "1"}, follow=True
+    )
     assert response.status_code == 200
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED and report.doc_number  # the approval happened ...

@@ -129,7 +129,7 @@ def test_seed_003_measures_and_meetings_and_seed_004_progress():
     assert first.limitations == "- ไม่มี -"
     assert "ครั้งที่ ๔ ๑๕ ก.ค. ๒๕๖๗" in first.monitoring_approach
     procurement = next(m for m in measures if m.issue_heading.startswith("ประเด็นที่ ๑.๕"))
-    assert [p.full_name for p in procurement.responsible_people.all()] == ["นางสาวพรรณี อินสำราญ"]
+    assert [p.full_name for p in procurement.responsible_people.all()] == ["น.ส.พรรณี อินสำราญ"]  # as seed 003 types it
     assert measures[-1].limitations == "งบประมาณสนับสนุนการดำเนินงานไม่เพียงพอ"
     meetings = FollowUp.objects.filter(agency=roiet, fiscal_year=2567).order_by("starts_at")
     assert [f.starts_at.astimezone(BANGKOK).date() for f in meetings] == [
@@ -171,6 +171,19 @@ def test_demo_reports_published_for_seed_003_and_a_draft_for_seed_000():
     plan = published[0]
     assert plan.doc_date == dt.date(2024, 6, 7)
     assert plan.subject == "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. 2567"
+    # Issue 11: the ศธจ. answers สป.'s catalogue (seed 003's memo), and the director dates the
+    # endorsement with the memo instead of the day the demo was loaded.
+    assert plan.body.startswith("ตามที่ สำนักงานปลัดกระทรวงศึกษาธิการ กำหนดให้มีการประเมิน") and "ป.ป.ช." not in plan.body
+    assert plan.endorsed_on == plan.doc_date
+    endorsement = plan.renditions.get(is_final=True).source_data["memo"]["endorsement"]
+    assert endorsement["date"] == "๗ มิถุนายน ๒๕๖๗"
+    # Seed 001's overall 93.17 (2565) prints in a 2566 results report although 2566 has no overall.
+    from reports.documents import kind_for
+    from reports.documents.common import Fmt
+
+    skn = Agency.objects.get(short_name="สพป.สมุทรสาคร")
+    gathered = kind_for("results").gather(Report(agency=skn, fiscal_year=2566, kind="results"), Fmt(thai_digits=False))
+    assert gathered["overall_lines"] == ["ผลการประเมินในภาพรวม ปีงบประมาณ พ.ศ. 2565 ได้คะแนน 93.17 อยู่ในระดับ A"]
     draft = Report.objects.get(agency__short_name="สพป.สมุทรสาคร", kind="monitoring")
     assert (draft.kind, draft.state, draft.fiscal_year, draft.doc_number) == ("monitoring", "draft", 2566, None)
     assert draft.renditions.get().status == "done"

@@ -84,7 +84,7 @@ def test_actions_for_every_role(world, media, django_capture_on_commit_callbacks
             _url("action", report, action="approve"),
             {"director_a": 302},
             method="post",
-            data={"decision": "อนุญาต", "note": "เห็นชอบ"},
+            data={"decision": "อนุญาต", "note": "เห็นชอบ", "confirm_past_year": "1"},  # 2567 is over
         )
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED and report.doc_number == 1 and report.decision_note == "เห็นชอบ"

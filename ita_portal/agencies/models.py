@@ -149,7 +149,11 @@ class Membership(models.Model):
         Division, verbose_name=_("กลุ่มงาน"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.STAFF)
-    name_title = models.CharField(_("คำนำหน้าชื่อ"), max_length=30, choices=NameTitle.choices, blank=True)
+    # Kept as the person typed it ("น.ส.", "ว่าที่ร้อยตรีหญิง", "ดร."): documents print it so (seed 003
+    # writes "น.ส.กมลนภา"); NameTitle only suggests the usual ones.
+    name_title = models.CharField(
+        _("คำนำหน้าชื่อ"), max_length=30, blank=True, help_text=_("พิมพ์ตามที่ใช้ในหนังสือราชการ เช่น นาย นาง นางสาว น.ส. ดร.")
+    )
     first_name_th = models.CharField(_("ชื่อ"), max_length=150)
     last_name_th = models.CharField(_("นามสกุล"), max_length=150)
     position_title = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True, help_text=_("เช่น ศึกษานิเทศก์ชำนาญการพิเศษ"))

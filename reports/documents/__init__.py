@@ -33,7 +33,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from reports.documents import calendar, measures_plan, monitoring, quarterly, results  # noqa: F401 - they register
-from reports.documents.common import Fmt, memo_source
+from reports.documents.common import Fmt, is_signed_off, memo_source
 from reports.documents.kind import REGISTRY, DocumentKind, kind_for
 from reports.documents.seed_parts import seed_parts
 from reports.models import Report, ReportKind
@@ -49,14 +49,19 @@ SOURCE_VERSION = 1
 def build_source(report: Report) -> dict:
     """Everything the PDF of ``report`` prints, already formatted (digits, BE dates)."""
     fmt = Fmt(thai_digits=report.use_thai_digits)
+    # Digits are chosen per part (as the seeds do): a Thai-digit memo may carry Arabic-digit tables.
+    attachment_fmt = Fmt(thai_digits=report.attachment_thai_digits)
     document = kind_for(report.kind)
     return {
         "v": SOURCE_VERSION,
         "kind": report.kind,
         "report": {"id": report.pk, "series": str(report.series), "version": report.version, "state": report.state},
         "thai_digits": report.use_thai_digits,
+        "attachment_thai_digits": report.attachment_thai_digits,
+        # Everything before approval is a draft: its pages carry the "ร่าง" watermark.
+        "draft": not is_signed_off(report),
         "landscape": document.landscape,
         "memo": memo_source(report, fmt),
-        "attachment": document.gather(report, fmt),
+        "attachment": document.gather(report, attachment_fmt),
         "parts": seed_parts(report, fmt, document.report_seed_fields()),
     }

@@ -3,10 +3,15 @@ from the follow-up meetings of the year, with the head's signature at the end.""
 
 from __future__ import annotations
 
+import re
+
 from reports import selectors
 from reports.documents.common import Fmt, head_signature, lines
 from reports.documents.kind import DocumentKind, MemoTexts, register
 from reports.models import ReportKind
+
+#: "1. ", "๑) ", "12." typed at the start of an agenda line.
+LEADING_NUMBER_RE = re.compile(r"^\s*[0-9๐-๙]+\s*[.)]\s*")
 
 
 @register
@@ -39,18 +44,27 @@ class Calendar(DocumentKind):
     def gather(self, report, fmt: Fmt) -> dict:
         agency, year = report.agency, report.fiscal_year
         rows = []
+        number = 0  # the activities are numbered 1–N once, across the whole table (seed 000)
         for f in selectors.followups_for_calendar(agency=agency, year=year):
-            activities = [f.title] if f.title else []
-            if f.measure_id and f.measure.title not in activities:
-                activities.append(f.measure.title)
-            activities += lines(f.agenda)
+            # The agenda's lines are the activities, numbered 1–N across the table; numbers typed in
+            # front of a line ("1. …") give way to that running number. The meeting's title (and its
+            # measure's) lead the row unnumbered — or are the activities when there is no agenda.
+            items = [LEADING_NUMBER_RE.sub("", line).strip() for line in lines(f.agenda)]
+            items = [x for x in items if x]
+            lead = [x.strip() for x in (f.title, f.measure.title if f.measure_id else "") if x and x.strip()]
+            lead = list(dict.fromkeys(x for x in lead if x not in items))
+            if not items:
+                items, lead = lead, []
+            numbered = [f"{fmt.d(number + i)}. {fmt.d(x)}" for i, x in enumerate(items, start=1)]
+            number += len(items)
             divisions = [d.name for d in f.responsible_divisions.all()]
             if not divisions and f.measure_id:
                 divisions = [d.name for d in f.measure.responsible_divisions.all()]
             rows.append(
                 {
                     "date": fmt.date(f.starts_at),
-                    "activities": fmt.numbered(activities) if len(activities) > 1 else [fmt.d(a) for a in activities],
+                    "lead": [fmt.d(x) for x in lead],
+                    "activities": numbered,
                     "responsible": [fmt.d(d) for d in divisions],
                     "note": fmt.d(" ".join(x for x in (f.note, f.place) if x)),
                 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,19 +22,43 @@ from ita_portal import thai
 from reports.models import Report
 from reports.signing import signature_url_of
 
+#: Runs of text whose characters are printed as typed whatever the document's digits: URLs,
+#: e-mail addresses, file names and codes of letters, digits and separators (``ITA-2567-01``).
+#: Thai-digit mode must never turn ``/ita/2567/O42/`` into ``/ita/๒๕๖๗/O๔๒/``: the link breaks.
+VERBATIM_RE = re.compile(
+    r"(?:https?://|ftp://|www\.)[A-Za-z0-9\u0e50-\u0e59\-._~:/?#\[\]@!$&()*+,;=%]+"  # URLs (Thai text may follow unspaced)
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|[\w.-]*\w\.(?:pdf|docx?|xlsx?|pptx?|csv|txt|jpe?g|png|gif|zip|rar|odt|ods)\b"  # file names
+    r"|\b(?=[\w./-]*[A-Za-z])(?=[\w./-]*[0-9\u0e50-\u0e59])[A-Za-z0-9\u0e50-\u0e59]+(?:[/_.-][A-Za-z0-9\u0e50-\u0e59]+)+",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def convert_digits(value: object, *, thai_digits: bool) -> str:
+    """``value`` with its digits in the chosen set, except inside :data:`VERBATIM_RE` runs."""
+    text = str(value)
+    convert = thai.to_thai_digits if thai_digits else thai.to_arabic_digits
+    out, last = [], 0
+    for match in VERBATIM_RE.finditer(text):
+        out.append(convert(text[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(convert(text[last:]))
+    return "".join(out)
+
 
 @dataclass(frozen=True)
 class Fmt:
-    """Formatting choices of one document (digits)."""
+    """Formatting choices of one document part (digits)."""
 
     thai_digits: bool
 
     def d(self, value: object) -> str:
-        """Any text with its digits in the chosen set."""
+        """Any text with its digits in the chosen set (URLs, e-mails, file names, codes as typed)."""
         if value is None:
             return ""
         # Both ways: Thai digits typed into an Arabic-digit document are converted too.
-        return thai.to_thai_digits(value) if self.thai_digits else thai.to_arabic_digits(value)
+        return convert_digits(value, thai_digits=self.thai_digits)
 
     def date(self, day: dt.date | dt.datetime | None, *, abbr: bool = False) -> str:
         if isinstance(day, dt.datetime):
@@ -101,12 +126,20 @@ def emblem_url(report: Report) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+#: Where the ส่วนราชการ code goes when neither the report nor its agency names one: a blank to
+#: write it in by hand, as the seeds leave the running number blank ("ที่ ศธ ๐๔๑๑๔/").
+PREFIX_BLANK = "............"
+
+
 def doc_number_text(report: Report, fmt: Fmt) -> str:
-    """'ศธ ๐๔๑๑๔/๑๒' once numbered; the prefix and a slash (number written later) before."""
-    prefix = report.agency.doc_prefix.strip()
+    """'ศธ ๐๔๑๑๔/๑๒' once numbered; the prefix and a slash (number written later) before.
+
+    The code is the report's own (typed in the form), else the agency's; never a bare running
+    number ("ที่ ๑" is no document number): without a code the blank for it is printed."""
+    prefix = (report.doc_prefix or "").strip() or report.agency.doc_prefix.strip()
     number = fmt.d(report.doc_number) if report.doc_number else ""
     if not prefix:
-        return number
+        return f"{PREFIX_BLANK}/{number}" if number else ""
     return fmt.d(f"{prefix}/") + number
 
 
@@ -132,7 +165,7 @@ def memo_source(report: Report, fmt: Fmt) -> dict:
             "note": fmt.d(report.decision_note.strip()),
             "name": fmt.d(report.approver_name),
             "position": report.approver_position or agency.head_title,
-            "date": fmt.date(report.approved_at),
+            "date": fmt.date(report.endorsed_on or report.approved_at),
         }
     return {
         "emblem_url": emblem_url(report),

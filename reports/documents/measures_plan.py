@@ -26,10 +26,13 @@ class MeasuresPlan(DocumentKind):
     seed_fields = ("cover_page", "cover_lines", "summary", "show_grade_legend", "plan_layout")
 
     def memo_texts(self, *, agency, year: int, quarter: int | None) -> MemoTexts:
+        # Who runs the assessment follows the year's catalogue the agency answers (the NACC's, or a
+        # ministry's own such as สป.'s, seed 003), never a fixed "สำนักงาน ป.ป.ช.".
+        assessor = selectors.assessor_for(agency=agency, year=year)
         return MemoTexts(
             subject=f"มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
             background=(
-                f"ตามที่ สำนักงาน ป.ป.ช. กำหนดให้มีการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA) "
+                f"ตามที่ {assessor.name} กำหนดให้มี{assessor.assessment} "
                 f"ประจำปีงบประมาณ พ.ศ. {year} โดยให้หน่วยงานวิเคราะห์ผลการประเมินในปี พ.ศ. {year - 1} "
                 f"และกำหนดมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน นั้น"
             ),
@@ -58,7 +61,6 @@ class MeasuresPlan(DocumentKind):
             for i, s in enumerate(ranked, start=1)
         ]
         measures = selectors.measures_for_document(agency=agency, year=year)
-        plan_meetings = selectors.plan_followups(agency=agency, year=year)
         issues: list[dict] = []
         by_heading: dict[str, dict] = {}
         for m in measures:
@@ -72,7 +74,9 @@ class MeasuresPlan(DocumentKind):
                 label = item_label(item, fmt)
                 if label not in issue["items"]:
                     issue["items"].append(label)
-            meetings = list(m.followups.all()) or plan_meetings
+            # Only the meetings linked to this measure: the plan's general meetings are not appended
+            # to a measure whose typed approach names none (seed 003 lists them only where typed).
+            meetings = list(m.followups.all())
             monitoring = paragraphs(m.monitoring_approach)
             dates = [fmt.d(f"ครั้งที่ {f.number} {fmt.date(f.starts_at, abbr=True)}") for f in meetings]
             typed = fmt.d(" ".join(monitoring))

@@ -75,15 +75,19 @@ class Results(DocumentKind):
             )
             obstacles = [u.obstacles.strip() for u in updates if u.obstacles.strip()]
             suggestions = [u.suggestions.strip() for u in updates if u.suggestions.strip()]
+            # Empty parts are left out: a measure that spent nothing and met no obstacle has no
+            # table at all (eleven "- ไม่มี -" tables ran 3.5 pages), and only filled rows print.
+            if not (spent or obstacles or suggestions):
+                continue
             money.append(
                 {
                     "number": fmt.d(len(money) + 1),
                     "measure": fmt.d(m.title),
                     "budget": (f"จำนวน {fmt.money(spent)} บาท" + (f" ({fmt.d(m.budget_source)})" if m.budget_source else ""))
                     if spent
-                    else "- ไม่ได้ใช้งบประมาณ -",
-                    "obstacles": [fmt.d(x) for x in obstacles[:1]] or ["- ไม่มี -"],
-                    "suggestions": [fmt.d(x) for x in suggestions[:1]] or ["- ไม่มี -"],
+                    else "",
+                    "obstacles": [fmt.d(x) for x in obstacles[:1]],
+                    "suggestions": [fmt.d(x) for x in suggestions[:1]],
                 }
             )
         return {
@@ -94,6 +98,7 @@ class Results(DocumentKind):
             "previous_year": fmt.d(year - 1),
             "intro": [fmt.d(p) for p in paragraphs(report.intro)],
             "scores": score_rows,
+            "overall_lines": _overall_lines(((year - 1, _before), (year, _after)), fmt),
             "overall_before": fmt.score(_before.overall_score) if _before else "",
             "overall_after": fmt.score(_after.overall_score) if _after else "",
             "grade_after": (_after.grade or _grade_text(_after.overall_score)) if _after else "",
@@ -109,6 +114,20 @@ class Results(DocumentKind):
             if report.show_grade_legend
             else None,
         }
+
+
+def _overall_lines(assessments, fmt: Fmt) -> list[str]:
+    """ "ผลการประเมินในภาพรวม ปีงบประมาณ พ.ศ. … ได้คะแนน … อยู่ในระดับ …" for each year of the
+    report whose overall score exists — the year before as well as the report's own (seed 001
+    prints 93.17 while the later year has only two indicator scores and no overall yet)."""
+    out = []
+    for year, assessment in assessments:
+        if assessment is None or assessment.overall_score is None:
+            continue
+        grade = assessment.grade or _grade_text(assessment.overall_score)
+        line = f"ผลการประเมินในภาพรวม ปีงบประมาณ พ.ศ. {fmt.d(year)} ได้คะแนน {fmt.score(assessment.overall_score)}"
+        out.append(line + (f" อยู่ในระดับ {grade}" if grade else ""))
+    return out
 
 
 def _effect_rows(measures, fmt: Fmt) -> list[dict]:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ita_portal import thai
 from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from reports import selectors
@@ -65,6 +66,8 @@ EDITABLE_FIELDS = (
     "title",
     "intro",
     "use_thai_digits",
+    "attachment_digits",
+    "doc_prefix",
     "oit_item_key",
     # What the seeds print beyond memo and table (the form shows each only for its kinds).
     *SEED_FIELDS,
@@ -289,18 +292,42 @@ def _drafted_by(report: Report, actor) -> bool:
     return report.events.filter(action=ReportAction.SUBMIT, actor=actor).exists()
 
 
+class PastYearConfirmationNeeded(ValidationError):
+    """Approving a document of a fiscal year already over needs the approver's explicit yes."""
+
+
+def is_past_year(report: Report, today=None) -> bool:
+    """Whether the report's fiscal year ended before today (approving it deserves a second look)."""
+    return report.fiscal_year < thai.fiscal_year_of(today or timezone.localdate())
+
+
 @transaction.atomic
-def report_approve(*, report: Report, actor, decision: str = Decision.PERMIT, note: str = "") -> Report:
+def report_approve(
+    *,
+    report: Report,
+    actor,
+    decision: str = Decision.PERMIT,
+    note: str = "",
+    endorsed_on=None,
+    confirm_past_year: bool = True,
+) -> Report:
     """The director approves a submitted report.
 
     Refused when the director drafted or submitted it, unless the agency allows self-approval.
     Assigns the document number from the agency's yearly sequence (if it has none) and the date
-    (if empty), prints the endorsement block, and freezes the approved PDF: a final Rendition with
-    the source data taken now, rendered by the Celery task after commit.
+    (if empty), prints the endorsement block dated ``endorsed_on`` (default today; never before
+    the memo's date), and freezes the approved PDF: a final Rendition with the source data taken
+    now, rendered by the Celery task after commit. A report of a fiscal year already over is only
+    approved with ``confirm_past_year`` (the approve page asks first; :class:`PastYearConfirmationNeeded`).
     """
     if decision not in (Decision.ACKNOWLEDGE, Decision.PERMIT, Decision.APPROVE):
         raise ValidationError({"decision": _("คำสั่งการสำหรับการอนุมัติต้องเป็น ทราบ อนุญาต หรืออนุมัติ")})
     locked, old = move(report=report, action=ReportAction.APPROVE, actor=actor)
+    if is_past_year(locked) and not confirm_past_year:
+        raise PastYearConfirmationNeeded(
+            _("รายงานนี้เป็นของปีงบประมาณ พ.ศ. %(year)s ซึ่งสิ้นสุดแล้ว กรุณายืนยันการอนุมัติอีกครั้ง")
+            % {"year": thai.digits(locked.fiscal_year, locked.agency.use_thai_digits)}
+        )
     step = routing.current_step(locked)
     if step is not None:
         raise ValidationError(_("รายงานยังอยู่ระหว่างการพิจารณาของ %(name)s ตามลำดับชั้น") % {"name": step.reviewer_name})
@@ -309,8 +336,17 @@ def report_approve(*, report: Report, actor, decision: str = Decision.PERMIT, no
     now = timezone.now()
     if locked.doc_number is None:
         locked.doc_number = next_document_number(agency=locked.agency, year=locked.fiscal_year)
+    endorsed_on = endorsed_on or timezone.localdate()
     if locked.doc_date is None:
-        locked.doc_date = timezone.localdate()
+        locked.doc_date = min(endorsed_on, timezone.localdate())
+    if endorsed_on < locked.doc_date:
+        raise ValidationError(
+            {
+                "endorsed_on": _("วันที่สั่งการต้องไม่ก่อนวันที่ของบันทึกข้อความ (%(date)s)")
+                % {"date": thai.format_date(locked.doc_date, thai_digits=True)}
+            }
+        )
+    locked.endorsed_on = endorsed_on
     membership = selectors.signer_membership(agency=locked.agency, user=actor)
     locked.approver_name = membership.full_name if membership else (actor.get_full_name() or actor.get_username())
     locked.approver_position = (membership.position_title if membership else "") or locked.agency.head_title
