@@ -57,7 +57,7 @@ def test_defaults_need_no_server():
     assert s["email_path"] == str(ROOT / "var" / "mail")
     assert s["media"] == str(ROOT / "var" / "media")
     assert s["debug"] is False
-    assert s["cache"].endswith("LocMemCache")
+    assert s["cache"].endswith("FileBasedCache")  # shared by web, worker and commands (under var/)
 
 
 def test_thai_first_bangkok_time():
