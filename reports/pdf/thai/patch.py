@@ -99,9 +99,10 @@ def suspended():
 
 
 def clear_text_caches() -> None:
-    """Forget the per-text caches (graphemes of line texts, ActualText operators), so that a
-    benchmark times a render as if it were the first one of these texts."""
+    """Forget the per-text caches (graphemes of line texts, ActualText operators, segmented
+    paragraphs), so that a benchmark times a render as if it were the first one of these texts."""
     graphemes.cache_clear()
+    linebreak.clear_cache()
     actual_text_operator.cache_clear()
 
 
