@@ -124,8 +124,9 @@ def _line_of(stream, textbox, first_line) -> _Line:
         if not utf8_text.startswith(box_bytes):
             spacing = 0
         else:
-            # The ends of the box's non-blank graphemes, but the last one at the line's end.
-            gap_ends = graphemes(textbox.text).nonblank_ends()
+            # Where the box's gaps go (not after blanks, not inside Latin runs), but none at the
+            # line's end.
+            gap_ends = graphemes(textbox.text).gap_ends()
             # Grapheme starts just before or after an ASCII whitespace byte (what bytes.isspace
             # tests), where the ActualText groups of a justified line may end.
             space_starts = grapheme_starts.intersection(

@@ -25,6 +25,7 @@ __all__ = ["BLANK", "GRAPHEME_RE", "SPACE_BYTE_RE", "Graphemes", "grapheme_count
 # What ``bytes.strip()`` removes: a grapheme of these only is blank (gets no justification gap).
 BLANK = " \t\n\r\x0b\x0c"
 SPACE_BYTE_RE = re.compile(rb"[ \t\n\r\x0b\x0c]")
+_THAI_RE = re.compile("[\u0e00-\u0e7f]")
 
 
 class Graphemes(typing.NamedTuple):
@@ -41,6 +42,20 @@ class Graphemes(typing.NamedTuple):
     def nonblank_ends(self) -> list[int]:
         """Where each grapheme that is not blank ends."""
         return [end for end, part in zip(self.ends, self.parts, strict=True) if part not in BLANK]
+
+    def gap_ends(self) -> list[int]:
+        """Where distributed justification may put a gap: after each grapheme that is not blank
+        and is Thai or followed by a Thai one. Never between two graphemes of a Latin run (words,
+        URLs, Arabic digits), which keep their natural letter spacing."""
+        if not isinstance(self.parts, list):  # ASCII text: no Thai at all
+            return []
+        thai = [_THAI_RE.match(part) is not None for part in self.parts]
+        followed = [*thai[1:], False]
+        return [
+            end
+            for end, part, own, next_thai in zip(self.ends, self.parts, thai, followed, strict=True)
+            if (own or next_thai) and part not in BLANK
+        ]
 
 
 @functools.lru_cache(maxsize=4096)

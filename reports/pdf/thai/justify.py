@@ -13,7 +13,7 @@ from __future__ import annotations
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline as inline_module
 
-from .graphemes import BLANK, graphemes
+from .graphemes import graphemes
 
 __all__ = ["MAX_GAP_EM", "READ_BACK_GAP_EM", "gaps_in", "justify_line"]
 
@@ -39,10 +39,11 @@ def _is_distributed(style) -> bool:
 
 
 def gaps_in(text: str, *, line_last: bool) -> int:
-    """Gaps after the graphemes of ``text``: none after a space, none at the line's end."""
+    """Gaps after the graphemes of ``text``: none after a space, none inside a Latin run (see
+    :meth:`~reports.pdf.thai.graphemes.Graphemes.gap_ends`), none at the line's end."""
     parts = graphemes(text)
-    gaps = len(parts.ends) - parts.blank_count()
-    return gaps - 1 if line_last and gaps and parts.parts[-1] not in BLANK else gaps
+    ends = parts.gap_ends()
+    return len(ends) - 1 if line_last and ends and ends[-1] == parts.ends[-1] else len(ends)
 
 
 def _in_flow_leaves(box):
@@ -101,7 +102,10 @@ def justify_line(context, line, extra_width):
             for leaf in leaves
         )
         font_size = line.style["font_size"]
-        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
+        if not gaps:
+            # No Thai on the line (a URL, English text): WeasyPrint's own justification.
+            return _stock_justify_line(context, line, extra_width)
+        if extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
             # Gaps up to the read-back cap, then spaces up to MAX_GAP_EM each; what is left
             # stays at the line's end (wider gaps between graphemes would read back as spaces).
             spacing = min(extra_width / gaps, READ_BACK_GAP_EM * font_size)
