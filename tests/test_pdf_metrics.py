@@ -19,10 +19,12 @@ from reports.pdf.thai import metrics
 CSS_DIR = Path(__file__).resolve().parents[1] / "templates" / "reports" / "pdf"
 MEMO_CSS = CSS_DIR / "memo.css"
 
-# Worst cases: tone marks stacked on upper vowels, thanthakhat over a vowel, the lower vowels that
-# replace the tails of ฎ/ฏ, ฐ/ญ without their tails, a nikhahit+tone ligature.
-HIGH_LOW = "ปั้ป่ปู่ฎุ ฐู ญฺ สิทธิ์ ปี๋"
-LOW_HIGH = "ป้ำ ฏู กฎุมพี ฟื้นฟู"
+# Worst cases: tone marks stacked on upper vowels on tall consonants, thanthakhat over a vowel, the
+# tails of ฎ/ฏ/ฤ, lower vowels under ฐ/ญ (which drop their tails) and under tall consonants, a
+# nikhahit+tone ligature. Not the lower vowels drawn in place of the tails of ฎ/ฏ (see
+# reports.pdf.thai.metrics): test_the_rare_replaced_tails_are_measured_apart.
+HIGH_LOW = "ปั้ป่ปู่ฎ ฐู ญฺ สิทธิ์ ปี๋ ฤ"
+LOW_HIGH = "ป้ำ ฏ ปู ฟื้นฟู ปุ้ ฝู่ ญู"
 
 # Absolute line heights of one-line boxes with a fixed pitch, which never wrap Thai onto a second
 # line of their own (each is explained beside it in memo.css). Any other must be unitless.
@@ -59,6 +61,18 @@ def test_the_ink_span_is_read_from_the_font():
         assert extent.bottom <= font["glyf"][cmap[0x0E39]].yMin / upem
         assert extent.top_glyph in metrics.thai_glyphs(font)
     assert 1.5 < metrics.min_line_height() < 2.0
+
+
+def test_the_rare_replaced_tails_are_measured_apart():
+    """The lower vowels drawn in place of the tails of ฎ/ฏ (กฎุมพี) reach lower than all else:
+    the full extent holds them, the default one (what the CSS follows) leaves them out."""
+    for path in sorted(metrics.FONTS_DIR.glob("Sarabun-*.ttf")):
+        full = metrics.ink_extent(str(path), replaced_tails=True)
+        common = metrics.ink_extent(str(path))
+        assert full.top == common.top
+        assert full.bottom < common.bottom - 0.1
+        assert full.bottom_glyph not in {TTFont(str(path)).getBestCmap()[cp] for cp in (0x0E38, 0x0E39, 0x0E3A)}
+    assert metrics.min_line_height(replaced_tails=True) > metrics.min_line_height() + 0.1
 
 
 @pytest.mark.parametrize("sheet", ["base.css", "memo.css"])
