@@ -13,7 +13,7 @@ from __future__ import annotations
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline as inline_module
 
-from .graphemes import graphemes
+from .graphemes import gap_ends
 
 __all__ = ["MAX_GAP_EM", "READ_BACK_GAP_EM", "gaps_in", "justify_line"]
 
@@ -41,9 +41,8 @@ def _is_distributed(style) -> bool:
 def gaps_in(text: str, *, line_last: bool) -> int:
     """Gaps after the graphemes of ``text``: none after a space, none inside a Latin run (see
     :meth:`~reports.pdf.thai.graphemes.Graphemes.gap_ends`), none at the line's end."""
-    parts = graphemes(text)
-    ends = parts.gap_ends()
-    return len(ends) - 1 if line_last and ends and ends[-1] == parts.ends[-1] else len(ends)
+    ends = gap_ends(text)
+    return len(ends) - 1 if line_last and ends and ends[-1] == len(text.encode()) else len(ends)
 
 
 def _in_flow_leaves(box):
