@@ -4,7 +4,8 @@ WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, 
 justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
 ``.thai-distributed`` class of ``templates/reports/pdf/base.css``), :func:`justify_line` spreads
 the extra width after every grapheme cluster of the line instead (never inside a cluster, never
-after a space or the line's last cluster), up to :data:`MAX_GAP_EM` per gap. The drawing
+after a space or the line's last cluster, never between two graphemes of a Latin run, so URLs,
+English words and Arabic digits keep their letter spacing), up to :data:`MAX_GAP_EM` per gap. The drawing
 (:mod:`reports.pdf.thai.draw`) writes it with ``Tc`` character spacing.
 """
 

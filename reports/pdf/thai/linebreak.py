@@ -39,6 +39,7 @@ from weasyprint.text.ffi import ffi, pango
 
 __all__ = [
     "EM_PER_LETTER",
+    "MAX_ADVANCE_EM",
     "MIN_CONTENT_EM",
     "Paragraph",
     "clear_cache",
@@ -71,6 +72,10 @@ MIN_CONTENT_EM = 12.0
 #: a little over Sarabun's (0.55 em a letter in names, regular and bold alike), so a span that
 #: only nearly fits stays breakable.
 EM_PER_LETTER = 0.58
+
+#: Widest advance of a character in the portal's fonts, in em (Sarabun's widest is ‰, 1.38 em
+#: in bold): a text of n characters is never wider than n times this.
+MAX_ADVANCE_EM = 1.4
 
 _THAI_RE = re.compile("[\u0e01-\u0e5b]")
 # Thai marks that sit above or below their base: no width of their own.
@@ -261,6 +266,14 @@ def set_text(self, text, justify=False):
         # A layout that does not wrap (no width) never breaks: nothing to protect.
         return
     font_size = self.style["font_size"] or 1
+    if (
+        self.max_width is not None
+        and len(text) * MAX_ADVANCE_EM * font_size <= self.max_width
+        and not self.style["word_spacing"]
+        and self.style["letter_spacing"] in ("normal", 0)
+    ):
+        # Fits on one line whatever its characters (short cells, labels): it never breaks.
+        return
     if self.max_width is None:
         max_em = None
     else:
