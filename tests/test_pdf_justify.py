@@ -211,3 +211,47 @@ def test_keep_together_keeps_a_title_and_name_on_one_line():
             kept = _lines_for(f'<p style="width: 16em">{filler * count} {keep_together(name)} ต่อไป</p>')
             assert any(name in line for line in kept), kept
     assert split_found, "no filler length split the name: the test would prove nothing"
+
+
+def _word_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:
+    """(word, xMin, xMax, yMin) of every word poppler finds (``pdftotext -bbox``)."""
+    import html as html_module
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.pdf"
+        path.write_bytes(pdf)
+        out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True).stdout.decode()
+    return [
+        (html_module.unescape(m[4]), float(m[0]), float(m[2]), float(m[1]))
+        for m in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+    ]
+
+
+LATIN_PARAGRAPH = (
+    "หลักฐานการดำเนินงานตามตัวชี้วัดทุกข้อได้จัดเก็บไว้ในระบบ Google Drive https://drive.google.com/x "
+    "ของสำนักงานเขตพื้นที่การศึกษาประถมศึกษาเพื่อให้ผู้ประเมินตรวจสอบได้ตลอดเวลาตามที่คณะกรรมการกำหนดไว้ "
+    "และได้เผยแพร่ผลการดำเนินงานบนเว็บไซต์ของหน่วยงานเป็นประจำทุกไตรมาสตามแนวทางการประเมินคุณธรรมและความโปร่งใส"
+)
+
+
+def test_latin_words_in_a_distributed_line_keep_their_letter_spacing():
+    """Distributed justification spreads the extra width over Thai clusters and spaces only: the
+    letters of "Google", "Drive" and the URL keep their natural advance (issue 11)."""
+    justified = render_pdf(_memo([LATIN_PARAGRAPH], "thai-distributed"))
+    left = render_pdf(_memo([LATIN_PARAGRAPH], ""))
+    words_j, words_l = _word_boxes(justified), _word_boxes(left)
+    latin = ("Google", "Drive", "https://drive.google.com/x")
+    for word in latin:
+        box_j = next(b for b in words_j if b[0] == word)
+        box_l = next(b for b in words_l if b[0] == word)
+        # Same line in both renderings, and that line is justified (not the paragraph's last).
+        assert abs(box_j[3] - box_l[3]) < 0.5
+        assert abs((box_j[2] - box_j[1]) - (box_l[2] - box_l[1])) < 0.05, (word, box_j, box_l)
+    # The line holding them was really spread: the Latin run moved, the line reaches the margin.
+    line_y = next(b for b in words_j if b[0] == "Google")[3]
+    line_j = [b for b in words_j if abs(b[3] - line_y) < 0.5]
+    line_l = [b for b in words_l if abs(b[3] - line_y) < 0.5]
+    assert max(b[2] for b in line_j) - max(b[2] for b in line_l) > 5

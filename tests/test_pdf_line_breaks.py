@@ -128,3 +128,46 @@ def test_a_word_wider_than_the_column_still_breaks():
     pdf = render_pdf(f'<p style="width: 2cm">{word}</p>', words=[word])
     lines = [line for line in pdftotext_text(pdf, raw=True).splitlines() if line.strip()]
     assert len(lines) > 1 and "".join(lines) == word
+
+
+def test_newmm_without_nlpo3_falls_back_to_pythainlp(monkeypatch):
+    """Without nlpo3 (the Rust newmm) the segmentation is pythainlp's own, and the paragraph
+    still breaks only between words."""
+    from reports.pdf.thai import linebreak
+
+    monkeypatch.setattr(linebreak, "_nlpo3_segment", lambda: None)
+    linebreak.clear_cache()
+    text = "สำนักงานเขตพื้นที่การศึกษาได้ดำเนินการประเมินคุณธรรม ผู้บริหาร Google Drive"
+    assert linebreak.newmm_engine() == "pythainlp"
+    assert linebreak.segment(text) == word_tokenize(text, engine="newmm", keep_whitespace=True)
+    test_a_paragraph_breaks_only_between_words()
+    linebreak.clear_cache()
+
+
+def test_the_segmentation_in_use_agrees_with_pythainlp_newmm():
+    """nlpo3 (when installed) segments on pythainlp's own dictionary: its word boundaries are
+    pythainlp newmm's, over every seed line."""
+    from pathlib import Path
+
+    from reports.pdf.thai import linebreak
+
+    seeds = Path(__file__).resolve().parent / "data" / "seeds"
+    lines = [" ".join(line.split()) for path in sorted(seeds.glob("*.txt")) for line in path.read_text().splitlines()]
+    lines = [line for line in lines if _THAI_RE.search(line)]
+    assert len(lines) > 100
+
+    def boundaries(tokens):
+        out, position = set(), 0
+        for token in tokens:
+            position += len(token)
+            out.add(position)
+        return out
+
+    total = agreed = 0
+    for line in lines:
+        ours = linebreak.segment(line)
+        assert "".join(ours) == line
+        reference = boundaries(word_tokenize(line, engine="newmm", keep_whitespace=True))
+        total += len(reference)
+        agreed += len(reference & boundaries(ours))
+    assert agreed / total >= 0.995, f"{linebreak.newmm_engine()}: {agreed / total:.2%} of newmm's boundaries"

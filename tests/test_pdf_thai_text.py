@@ -331,29 +331,34 @@ TRICKY_TEXTS = [
 ]
 
 
-def _reference_graphemes(text: str) -> tuple[list[int], list[int]]:
-    """Grapheme ends and non-blank grapheme ends (UTF-8 byte offsets), one grapheme at a time."""
+def _reference_graphemes(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Grapheme ends, non-blank grapheme ends and justification gap ends (UTF-8 byte offsets:
+    after a non-blank grapheme that is Thai or followed by a Thai one), one grapheme at a time."""
     ends, nonblank, offset = [], [], 0
-    for part in thai_graphemes.GRAPHEME_RE.findall(text):
-        if not part:
-            continue
+    parts = [part for part in thai_graphemes.GRAPHEME_RE.findall(text) if part]
+    thai_parts = [any("\u0e00" <= ch <= "\u0e7f" for ch in part) for part in parts]
+    gaps = []
+    for k, part in enumerate(parts):
         offset += len(part.encode())
         ends.append(offset)
         if part.encode().strip():
             nonblank.append(offset)
-    return ends, nonblank
+            if thai_parts[k] or (k + 1 < len(parts) and thai_parts[k + 1]):
+                gaps.append(offset)
+    return ends, nonblank, gaps
 
 
 @pytest.mark.parametrize("text", TRICKY_TEXTS)
 def test_cached_graphemes_agree_with_a_plain_segmentation(text):
     thai.clear_text_caches()
-    ends, nonblank = _reference_graphemes(text)
+    ends, nonblank, gaps = _reference_graphemes(text)
     graphemes = thai_graphemes.graphemes(text)
     assert list(graphemes.ends) == ends
     assert graphemes.nonblank_ends() == nonblank
+    assert graphemes.gap_ends() == gaps
     assert graphemes.starts == {0, *ends}
     for line_last in (False, True):
-        expected = len(nonblank) - int(line_last and bool(nonblank) and nonblank[-1] == ends[-1])
+        expected = len(gaps) - int(line_last and bool(gaps) and gaps[-1] == ends[-1])
         assert thai_justify.gaps_in(text, line_last=line_last) == expected
     assert thai_graphemes.graphemes(text) is graphemes  # cached
 

@@ -50,7 +50,8 @@ justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`
 ``.thai-distributed`` class of ``templates/reports/pdf/base.css``),
 :func:`~reports.pdf.thai.justify.justify_line` spreads the extra width after every grapheme
 cluster of the line instead (never inside a cluster, never after a space or the line's last
-cluster), up to :data:`~reports.pdf.thai.justify.READ_BACK_GAP_EM` per gap (wider gaps read back
+cluster, never between two graphemes of a Latin run: URLs, English words and Arabic digits keep
+their natural letter spacing; a line without Thai is justified as WeasyPrint does), up to :data:`~reports.pdf.thai.justify.READ_BACK_GAP_EM` per gap (wider gaps read back
 as spaces in pdf.js and pypdf; the rest widens the spaces, up to
 :data:`~reports.pdf.thai.justify.MAX_GAP_EM`); :func:`~reports.pdf.thai.draw.draw_first_line`
 draws it as a ``TJ`` adjustment after each grapheme's last glyph (not with ``Tc``, which pdf.js
@@ -65,8 +66,12 @@ division's or agency's name that fits the line.
 
 Speed
 -----
-The patched drawing costs about as much as stock WeasyPrint's; the word segmentation of the line
-breaks (newmm, once per paragraph) is what the patch adds (``bench/bench_pdf_text.py``):
+Measured by ``bench/bench_pdf_patch.py`` (patched against stock CPU time on the same HTML: the
+48-page corpus and the five report kinds; target ≤ +5 %). The line breaks segment each paragraph
+once (:class:`~reports.pdf.thai.linebreak.Paragraph`: newmm through ``nlpo3``, the Rust port, on
+pythainlp's dictionary when it is installed, else pythainlp's newmm; Pango's own break
+opportunities once), mark only the words Pango would break inside, and touch no layout that
+cannot wrap (drawing, max-content, a text that fits whatever its letters). In the drawing:
 Pango's glyph array is unpacked in one ``struct`` call per run
 (:func:`~reports.pdf.thai.glyphs.glyph_records`) instead of four cffi attribute reads per glyph;
 what a glyph writes (offset, id, kerning) and its advance are computed once per font, size and
@@ -93,6 +98,8 @@ Modules, one per concern
 - :mod:`~reports.pdf.thai.draw` — the patched copy of ``draw_first_line``, in named steps,
   with :mod:`~reports.pdf.thai.upstream` holding the parts copied unchanged;
 - :mod:`~reports.pdf.thai.justify` — Thai distributed justification;
+- :mod:`~reports.pdf.thai.metrics` — how high and low Thai ink reaches in Sarabun (fontTools),
+  which the PDF stylesheets' line heights follow;
 - :mod:`~reports.pdf.thai.patch` — installing, removing and suspending the patch.
 """
 

@@ -33,6 +33,7 @@ and bitmap fonts get no clones: there WeasyPrint's own behaviour stays.
 
 from __future__ import annotations
 
+import bisect
 import struct
 import typing
 import unicodedata
@@ -130,9 +131,18 @@ def sara_am_clones(font, clones: Clones, cl, gids, cluster_end, item_offset, utf
     sara aa glyphs as it has ำ and no lone ํ or า, so that nothing else is ever re-mapped.
     ``width_of(glyph id)`` gives a glyph's width in the font's units of 1/1000 em."""
     replaced: dict[int, int] = {}
-    by_cluster: dict[int, list[int]] = {}
+    # Only the clusters holding a ำ (found in the run's bytes, not glyph by glyph).
+    starts = list(cluster_end)  # sorted: built from the sorted cluster starts
+    run_end = item_offset + cluster_end[starts[-1]]
+    wanted = set()
+    position = utf8_text.find(SARA_AM_UTF8, item_offset, run_end)
+    while position >= 0:
+        wanted.add(starts[bisect.bisect_right(starts, position - item_offset) - 1])
+        position = utf8_text.find(SARA_AM_UTF8, position + 1, run_end)
+    by_cluster: dict[int, list[int]] = {start: [] for start in sorted(wanted)}
     for index, start in enumerate(cl):
-        by_cluster.setdefault(start, []).append(index)
+        if start in wanted:
+            by_cluster[start].append(index)
     for start, indexes in by_cluster.items():
         text = utf8_text[item_offset + start : item_offset + cluster_end[start]].decode()
         count = text.count(SARA_AM)

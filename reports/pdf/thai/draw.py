@@ -31,6 +31,7 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from .clones import SARA_AM_UTF8, Clones, clone_id, clones_of, sara_am_clones
 from .glyphs import EMPTY, UNKNOWN, actual_text_operator, glyph_groups, glyph_records
 from .graphemes import SPACE_BYTE_RE, graphemes
+from .graphemes import gap_ends as graphemes_gap_ends
 from .tounicode import glyph_texts
 from .upstream import color_glyph, first_line_of
 
@@ -124,8 +125,9 @@ def _line_of(stream, textbox, first_line) -> _Line:
         if not utf8_text.startswith(box_bytes):
             spacing = 0
         else:
-            # The ends of the box's non-blank graphemes, but the last one at the line's end.
-            gap_ends = graphemes(textbox.text).nonblank_ends()
+            # Where the box's gaps go (not after blanks, not inside Latin runs), but none at the
+            # line's end.
+            gap_ends = list(graphemes_gap_ends(textbox.text))
             # Grapheme starts just before or after an ASCII whitespace byte (what bytes.isspace
             # tests), where the ActualText groups of a justified line may end.
             space_starts = grapheme_starts.intersection(

@@ -15,7 +15,7 @@ import typing
 
 from ita_portal.thai import GRAPHEME_RE, grapheme_count
 
-__all__ = ["BLANK", "GRAPHEME_RE", "SPACE_BYTE_RE", "Graphemes", "grapheme_count", "graphemes"]
+__all__ = ["BLANK", "GRAPHEME_RE", "SPACE_BYTE_RE", "Graphemes", "gap_ends", "grapheme_count", "graphemes"]
 
 # The cluster rule itself (GRAPHEME_RE, grapheme_count) lives in ita_portal.thai, which imports no
 # WeasyPrint: the pdf_tags template library counts clusters too, and loading it must not make every
@@ -42,6 +42,22 @@ class Graphemes(typing.NamedTuple):
         """Where each grapheme that is not blank ends."""
         return [end for end, part in zip(self.ends, self.parts, strict=True) if part not in BLANK]
 
+    def gap_ends(self) -> list[int]:
+        """Where distributed justification may put a gap: after each grapheme that is not blank
+        and is Thai or followed by a Thai one. Never between two graphemes of a Latin run (words,
+        URLs, Arabic digits), which keep their natural letter spacing."""
+        parts = self.parts
+        if not isinstance(parts, list):  # ASCII text: no Thai at all
+            return []
+        # A grapheme is Thai when its base (first character) is.
+        thai = ["\u0e00" <= part[0] <= "\u0e7f" for part in parts]
+        followed = [*thai[1:], False]
+        return [
+            end
+            for end, part, own, next_thai in zip(self.ends, parts, thai, followed, strict=True)
+            if (own or next_thai) and part not in BLANK
+        ]
+
 
 @functools.lru_cache(maxsize=4096)
 def graphemes(text: str) -> Graphemes:
@@ -53,3 +69,10 @@ def graphemes(text: str) -> Graphemes:
     parts = list(filter(None, GRAPHEME_RE.findall(text)))
     ends = tuple(itertools.accumulate(map(len, map(str.encode, parts))))
     return Graphemes(parts, ends, frozenset((0, *ends)))
+
+
+@functools.lru_cache(maxsize=4096)
+def gap_ends(text: str) -> tuple[int, ...]:
+    """:meth:`Graphemes.gap_ends` of ``text``, cached: justification and drawing ask for the
+    same box texts."""
+    return tuple(graphemes(text).gap_ends())

@@ -4,7 +4,8 @@ WeasyPrint justifies by widening spaces only; Thai puts spaces between phrases, 
 justified Thai lines get gaps of several em. Under ``--thai-justify: distribute`` (the
 ``.thai-distributed`` class of ``templates/reports/pdf/base.css``), :func:`justify_line` spreads
 the extra width after every grapheme cluster of the line instead (never inside a cluster, never
-after a space or the line's last cluster), up to :data:`MAX_GAP_EM` per gap. The drawing
+after a space or the line's last cluster, never between two graphemes of a Latin run, so URLs,
+English words and Arabic digits keep their letter spacing), up to :data:`MAX_GAP_EM` per gap. The drawing
 (:mod:`reports.pdf.thai.draw`) writes it with ``Tc`` character spacing.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline as inline_module
 
-from .graphemes import BLANK, graphemes
+from .graphemes import gap_ends
 
 __all__ = ["MAX_GAP_EM", "READ_BACK_GAP_EM", "gaps_in", "justify_line"]
 
@@ -39,10 +40,10 @@ def _is_distributed(style) -> bool:
 
 
 def gaps_in(text: str, *, line_last: bool) -> int:
-    """Gaps after the graphemes of ``text``: none after a space, none at the line's end."""
-    parts = graphemes(text)
-    gaps = len(parts.ends) - parts.blank_count()
-    return gaps - 1 if line_last and gaps and parts.parts[-1] not in BLANK else gaps
+    """Gaps after the graphemes of ``text``: none after a space, none inside a Latin run (see
+    :meth:`~reports.pdf.thai.graphemes.Graphemes.gap_ends`), none at the line's end."""
+    ends = gap_ends(text)
+    return len(ends) - 1 if line_last and ends and ends[-1] == len(text.encode()) else len(ends)
 
 
 def _in_flow_leaves(box):
@@ -101,7 +102,10 @@ def justify_line(context, line, extra_width):
             for leaf in leaves
         )
         font_size = line.style["font_size"]
-        if gaps and extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
+        if not gaps:
+            # No Thai on the line (a URL, English text): WeasyPrint's own justification.
+            return _stock_justify_line(context, line, extra_width)
+        if extra_width > 0 and extra_width / gaps <= MAX_GAP_EM * font_size:
             # Gaps up to the read-back cap, then spaces up to MAX_GAP_EM each; what is left
             # stays at the line's end (wider gaps between graphemes would read back as spaces).
             spacing = min(extra_width / gaps, READ_BACK_GAP_EM * font_size)

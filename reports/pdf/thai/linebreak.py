@@ -3,20 +3,28 @@
 Pango breaks Thai lines with libthai, whose dictionary differs from pythainlp's newmm and knows
 none of the agency's people or divisions: only about 68 % of the breaks fell on newmm word
 boundaries (ดำเนิน|การ, ผู้|บริหาร, นางสาวกมล|นภา, กลุ่มอำนวย|การ). After WeasyPrint gives a
-layout its text (``Layout.set_text``), :func:`set_text` marks every multi-character Thai word
-of newmm (pythainlp's default dictionary) and every occurrence of the render's own words
+layout its text (``Layout.set_text``), :func:`set_text` marks the multi-character Thai words
+of newmm (pythainlp's default dictionary) and the occurrences of the render's own words
 (:func:`protected_words`: people's names, divisions, the agency; given to ``render_pdf``) with
 Pango's ``allow_breaks=FALSE`` attribute, so that Pango only breaks between them.
 
 A span is only protected when it could fit on one line of the layout: a word or name wider than
 the column (estimated from its letters) stays breakable, so nothing is pushed past the margin.
 
-Segmentation is cached per text, and a text that is the rest of one segmented before (WeasyPrint
-lays a paragraph out again from each line break on) reuses that segmentation.
+Speed (``bench/bench_pdf_patch.py``): WeasyPrint lays a paragraph out line by line, each time
+from the rest of its text, in several layouts (a window of the text, the text, the line plus the
+next word). The work is done once per paragraph (:class:`Paragraph`): newmm runs once on it —
+through ``nlpo3`` (newmm in Rust, on pythainlp's own dictionary) when it is installed, else
+pythainlp's newmm —, and Pango's own break opportunities are computed once
+(``pango_get_log_attrs``), so that only the words Pango would break *inside* get an attribute.
+Each layout then takes its spans by bisection, from the offset of its text in the paragraph.
+Layouts that do not wrap (no width: max-content measures, and every layout WeasyPrint makes
+again to draw a line) get no attribute at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import contextvars
@@ -24,14 +32,21 @@ import functools
 import itertools
 import re
 import typing
+from pathlib import Path
 
 from weasyprint.text import line_break as line_break_module
 from weasyprint.text.ffi import ffi, pango
 
 __all__ = [
     "EM_PER_LETTER",
+    "MAX_ADVANCE_EM",
     "MIN_CONTENT_EM",
+    "Paragraph",
+    "clear_cache",
+    "newmm_engine",
+    "paragraph_of",
     "protected_words",
+    "segment",
     "set_text",
     "split_first_line",
     "stock_set_text",
@@ -39,7 +54,12 @@ __all__ = [
     "word_spans",
 ]
 
-ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);")
+ffi.cdef(
+    """
+    PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
+    int pango_layout_get_width (PangoLayout *layout);
+    """
+)
 
 stock_set_text = line_break_module.Layout.set_text
 stock_split_first_line = line_break_module.split_first_line
@@ -53,9 +73,15 @@ MIN_CONTENT_EM = 12.0
 #: only nearly fits stays breakable.
 EM_PER_LETTER = 0.58
 
+#: Widest advance of a character in the portal's fonts, in em (Sarabun's widest is ‰, 1.38 em
+#: in bold): a text of n characters is never wider than n times this.
+MAX_ADVANCE_EM = 1.4
+
 _THAI_RE = re.compile("[\u0e01-\u0e5b]")
 # Thai marks that sit above or below their base: no width of their own.
 _MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+# Pango's is_line_break flag, the lowest bit of each 4-byte PangoLogAttr, as a byte 1 (else 0).
+_LINE_BREAK_BIT = bytes(b & 1 for b in range(256))
 
 _words: contextvars.ContextVar[re.Pattern | None] = contextvars.ContextVar("thai_protected_words", default=None)
 # The text WeasyPrint is splitting into lines (the rest of a paragraph): the layouts it makes
@@ -83,70 +109,152 @@ def protected_words(words: typing.Iterable[str]):
         _words.reset(token)
 
 
+# --- newmm -----------------------------------------------------------------------------------
+
+_NLPO3_DICT = "ita_portal_newmm"
+
+
 @functools.lru_cache(maxsize=1)
-def _tokenize():
+def _nlpo3_segment() -> typing.Callable[[str], list[str]] | None:
+    """nlpo3's newmm on pythainlp's default word list (the dictionary of pythainlp's newmm),
+    or None when nlpo3 is not installed or cannot load it."""
+    try:
+        import nlpo3
+        import pythainlp.corpus
+    except ImportError:
+        return None
+    path = Path(pythainlp.corpus.__file__).with_name("words_th.txt")
+    if not path.is_file():
+        return None
+    _, loaded = nlpo3.load_dict(str(path), _NLPO3_DICT)
+    if not loaded:
+        # Already loaded under this name by an earlier call in this process (load_dict never
+        # replaces a dictionary): usable all the same.
+        try:
+            nlpo3.segment("ทดสอบ", _NLPO3_DICT)
+        except Exception:
+            return None
+    return functools.partial(nlpo3.segment, dict_name=_NLPO3_DICT)
+
+
+@functools.lru_cache(maxsize=1)
+def _pythainlp_segment() -> typing.Callable[[str], list[str]]:
     from pythainlp.tokenize import word_tokenize
 
     return functools.partial(word_tokenize, engine="newmm", keep_whitespace=True)
 
 
-# Recent segmentations: text → word spans (character offsets).
-_recent: collections.OrderedDict[str, tuple[tuple[int, int], ...]] = collections.OrderedDict()
+def newmm_engine() -> str:
+    """Which newmm segments the texts: ``"nlpo3"`` (Rust) or ``"pythainlp"``."""
+    return "pythainlp" if _nlpo3_segment() is None else "nlpo3"
 
 
-def _reused_spans(text: str) -> tuple[tuple[int, int], ...] | None:
-    """The spans of ``text`` from a recent segmentation of a text holding it (WeasyPrint lays
-    out a paragraph, then its rest from each line break on), clipped to ``text``."""
-    for earlier, earlier_spans in reversed(_recent.items()):
-        cut = earlier.find(text)
-        if cut < 0:
-            continue
-        end = cut + len(text)
-        return tuple(
-            (max(s, cut) - cut, min(e, end) - cut)
-            for s, e in earlier_spans
-            if s < end and e > cut and min(e, end) - max(s, cut) > 1
-        )
-    return None
+def segment(text: str) -> list[str]:
+    """newmm's tokens of ``text``, whitespace kept (their lengths add up to the text's)."""
+    fast = _nlpo3_segment()
+    if fast is not None:
+        tokens = fast(text)
+        if sum(map(len, tokens)) == len(text):
+            return tokens
+    return _pythainlp_segment()(text)
 
 
-def _newmm_spans(text: str) -> tuple[tuple[int, int], ...]:
-    spans = _recent.get(text)
-    if spans is not None:
-        return spans
-    spans = _reused_spans(text)
-    if spans is None:
-        offsets, position = [], 0
-        for token in _tokenize()(text):
-            end = position + len(token)
-            if end - position > 1 and _THAI_RE.match(token):
-                offsets.append((position, end))
-            position = end
-        spans = tuple(offsets)
-    _recent[text] = spans
-    if len(_recent) > 256:
-        _recent.popitem(last=False)
-    return spans
+# --- one paragraph ---------------------------------------------------------------------------
 
 
-def word_spans(text: str, words: re.Pattern | None = None) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that must not be broken: newmm's multi-letter Thai words and
-    the occurrences of ``words``."""
+class Paragraph(typing.NamedTuple):
+    """A text segmented once (newmm, the render's words, Pango's breaks), for every layout that
+    holds it or its rest. Spans are character offsets, sorted by start."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    widths: list[float]  # estimated width of each span, em
+    byte_at: typing.Sequence[int]  # UTF-8 offset of each character offset
+
+
+def _pango_breaks(text: str, lang: str | None) -> bytes:
+    """One byte per character offset (and the end): 1 where Pango may break a line before it."""
+    log_attrs = line_break_module.get_log_attrs(text, lang)
+    return ffi.buffer(log_attrs)[:][::4].translate(_LINE_BREAK_BIT)
+
+
+def _build(text: str, lang: str | None, words: re.Pattern | None) -> Paragraph:
+    spans, position = [], 0
+    for token in segment(text):
+        end = position + len(token)
+        if end - position > 1 and _THAI_RE.match(token):
+            spans.append((position, end))
+        position = end
+    if words is not None:
+        spans.extend(match.span() for match in words.finditer(text))
+        spans.sort()
+    if spans:
+        # Only where Pango would break inside the span does it need an attribute.
+        breaks = _pango_breaks(text, lang)
+        spans = [(s, e) for s, e in spans if 1 in breaks[s + 1 : e]]
+    if text.isascii():
+        byte_at = range(len(text) + 1)
+    else:
+        byte_at = [0, *itertools.accumulate(map(len, map(str.encode, text)))]
+    # Width estimates from the letters of each span: its marks (one character each) counted in
+    # a copy of the text where each mark is one noncharacter.
+    marked = _MARKS_RE.sub("\uffff", text)
+    return Paragraph(
+        text,
+        [s for s, _ in spans],
+        [e for _, e in spans],
+        [(e - s - marked.count("\uffff", s, e)) * EM_PER_LETTER for s, e in spans],
+        byte_at,
+    )
+
+
+# Recent paragraphs (the texts WeasyPrint splits, and texts set outside a split), newest last.
+_recent: collections.deque[tuple[Paragraph, str | None, re.Pattern | None]] = collections.deque(maxlen=8)
+
+
+def paragraph_of(text: str, lang: str | None = None) -> tuple[Paragraph, int]:
+    """The segmented paragraph holding ``text`` as its end (WeasyPrint lays out the rest of a
+    paragraph from each line break on), and the offset of ``text`` in it."""
+    words = _words.get()
+    length = len(text)
+    for paragraph, para_lang, para_words in reversed(_recent):
+        if para_lang == lang and para_words is words and paragraph.text.endswith(text) and len(paragraph.text) >= length:
+            return paragraph, len(paragraph.text) - length
+    paragraph = _build(text, lang, words)
+    _recent.append((paragraph, lang, words))
+    return paragraph, 0
+
+
+def clear_cache() -> None:
+    """Forget the recent paragraphs (a benchmark times each render as the first of its texts)."""
+    _recent.clear()
+
+
+def _spans(text: str, lang: str | None, max_em: float | None, limit: int | None) -> tuple[Paragraph, int, list]:
     whole = _splitting.get()
     if whole is not None and len(whole) > len(text) and whole.startswith(text):
         # A window of the text being split: its spans, but a word the window cuts (left
         # breakable, as WeasyPrint expects of a window: else it lays the whole text out again).
-        end = len(text)
-        spans = [(s, e) for s, e in _newmm_spans(whole) if e <= end]
+        paragraph, offset = paragraph_of(whole, lang)
     else:
-        spans = list(_newmm_spans(text))
-    if words is not None:
-        spans.extend(match.span() for match in words.finditer(text))
-    return spans
+        paragraph, offset = paragraph_of(text, lang)
+    end = offset + len(text)
+    stop = end if limit is None else min(end, offset + limit)
+    starts, ends, widths = paragraph.starts, paragraph.ends, paragraph.widths
+    first, last = bisect.bisect_left(starts, offset), bisect.bisect_left(starts, stop)
+    spans = [(starts[k], ends[k]) for k in range(first, last) if ends[k] <= end and (max_em is None or widths[k] <= max_em)]
+    return paragraph, offset, spans
 
 
-def _width_em(text: str) -> float:
-    return (len(text) - len(_MARKS_RE.findall(text))) * EM_PER_LETTER
+def word_spans(
+    text: str, lang: str | None = None, max_em: float | None = None, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that must not be broken: newmm's multi-letter Thai words and
+    the occurrences of the render's words, where Pango would break inside them, no wider than
+    ``max_em`` (em) and starting before ``limit`` (characters)."""
+    _, offset, spans = _spans(text, lang, max_em, limit)
+    return [(s - offset, e - offset) for s, e in spans]
 
 
 def set_text(self, text, justify=False):
@@ -154,30 +262,35 @@ def set_text(self, text, justify=False):
     module's docstring)."""
     stock_set_text(self, text, justify)
     text = self.text
-    if not text or not _THAI_RE.search(text):
+    if not text or pango.pango_layout_get_width(self.layout) < 0 or not _THAI_RE.search(text):
+        # A layout that does not wrap (no width) never breaks: nothing to protect.
         return
     font_size = self.style["font_size"] or 1
+    if (
+        self.max_width is not None
+        and len(text) * MAX_ADVANCE_EM * font_size <= self.max_width
+        and not self.style["word_spacing"]
+        and self.style["letter_spacing"] in ("normal", 0)
+    ):
+        # Fits on one line whatever its characters (short cells, labels): it never breaks.
+        return
     if self.max_width is None:
         max_em = None
     else:
         max_em = self.max_width / font_size if self.max_width > 0 else MIN_CONTENT_EM
     # Only the first line's break is used (WeasyPrint lays the rest out again): spans past what
     # two lines can hold (at 0.25 em a character, the narrowest Thai text) need no attribute.
-    limit = len(text) if max_em is None else int(2 * max_em / 0.25) + 1
-    spans = [
-        (s, e) for s, e in word_spans(text, _words.get()) if s < limit and (max_em is None or _width_em(text[s:e]) <= max_em)
-    ]
+    limit = None if max_em is None else int(2 * max_em / 0.25) + 1
+    paragraph, offset, spans = _spans(text, self.style["lang"], max_em, limit)
     if not spans:
         return
     attr_list = pango.pango_layout_get_attributes(self.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    # UTF-8 offsets of the characters, only as far as the last span (not the whole rest of a
-    # paragraph, for every line of it).
-    head = text[: max(end for _, end in spans)]
-    byte_at = range(len(head) + 1) if head.isascii() else [0, *itertools.accumulate(len(char.encode()) for char in head)]
+    byte_at = paragraph.byte_at
+    base = byte_at[offset]
     for start, end in spans:
         attr = pango.pango_attr_allow_breaks_new(False)
-        attr.start_index, attr.end_index = byte_at[start], byte_at[end]
+        attr.start_index, attr.end_index = byte_at[start] - base, byte_at[end] - base
         pango.pango_attr_list_insert(attr_list, attr)
     pango.pango_layout_set_attributes(self.layout, attr_list)

@@ -17,7 +17,7 @@ from weasyprint.text import line_break as line_break_module
 from . import clones, linebreak
 from .draw import draw_first_line
 from .glyphs import actual_text_operator
-from .graphemes import graphemes
+from .graphemes import gap_ends, graphemes
 from .justify import justify_line
 
 __all__ = [
@@ -99,9 +99,11 @@ def suspended():
 
 
 def clear_text_caches() -> None:
-    """Forget the per-text caches (graphemes of line texts, ActualText operators), so that a
-    benchmark times a render as if it were the first one of these texts."""
+    """Forget the per-text caches (graphemes of line texts, ActualText operators, segmented
+    paragraphs), so that a benchmark times a render as if it were the first one of these texts."""
     graphemes.cache_clear()
+    gap_ends.cache_clear()
+    linebreak.clear_cache()
     actual_text_operator.cache_clear()
 
 
