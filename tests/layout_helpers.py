@@ -105,12 +105,17 @@ def text_area(page: Page, margins: tuple[float, float, float, float]) -> Box:
 
 
 def outside_text_area(
-    pages: list[Page], margins: dict[int, tuple[float, float, float, float]] | None = None, tolerance: float = 1.0
+    pages: list[Page],
+    margins: dict[int, tuple[float, float, float, float]] | None = None,
+    tolerance: float = 1.0,
+    vertical_tolerance: float = 1.5,
 ) -> list[tuple[int, str, Box]]:
     """Words drawn (partly) outside their page's text area: (page, word, box). ``margins`` gives a
-    page's margins where :func:`margins_for` would not (portrait attachment pages: 2 cm top). The
-    glyph boxes poppler reports span the font's ascent to descent, so ``tolerance`` points are
-    allowed; a line's box may reach above the top margin by the half-leading at most."""
+    page's margins where :func:`margins_for` would not (portrait attachment pages: 2 cm top).
+    Horizontally ``tolerance`` points are allowed (rounding of advances). Vertically poppler's word
+    box spans Sarabun's ascent to descent (1.3 em) whatever the line height, so a 1.15-em table line
+    that ends exactly at the bottom margin has its box 0.075 em (1.2 pt at 16 pt) below it:
+    ``vertical_tolerance`` points are allowed there."""
     out = []
     for page in pages:
         area = text_area(page, (margins or {}).get(page.number) or margins_for(page))
@@ -118,8 +123,8 @@ def outside_text_area(
             if (
                 w.x0 < area.x0 - tolerance
                 or w.x1 > area.x1 + tolerance
-                or w.y0 < area.y0 - tolerance
-                or w.y1 > area.y1 + tolerance
+                or w.y0 < area.y0 - vertical_tolerance
+                or w.y1 > area.y1 + vertical_tolerance
             ):
                 out.append((page.number, w.text, Box(w.x0, w.y0, w.x1, w.y1)))
     return out
@@ -227,20 +232,27 @@ def row_problems(document) -> list[RowProblem]:
 
 
 def split_short_tables(document, max_rows: int = 3) -> list[tuple[int, str]]:
-    """Tables of at most ``max_rows`` body rows drawn on more than one page: (first page, text)."""
+    """Tables of at most ``max_rows`` body rows drawn on more than one page although they would fit
+    on one page: (first page, text). A table taller than a page has to split."""
     from weasyprint.formatting_structure import boxes
 
     tables: dict = {}
     for number, page in enumerate(document.pages):
         for box, _header in _flow(page._page_box):
             if isinstance(box, boxes.TableBox):
-                entry = tables.setdefault(id(box.element), {"pages": set(), "rows": set(), "box": box})
+                entry = tables.setdefault(id(box.element), {"pages": set(), "rows": set(), "box": box, "height": 0.0})
                 entry["pages"].add(number)
-                for row, header in _flow(box):
-                    if isinstance(row, boxes.TableRowBox) and not header:
-                        entry["rows"].add(id(row.element))
+                entry["page_height"] = page._page_box.height
+                header = next((g for g in box.children if g.is_header), None)
+                entry["header"] = header.margin_height() if header is not None else 0.0
+                for group in box.children:
+                    if not (group.is_header or group.is_footer):
+                        entry["height"] += group.margin_height()
+                        entry["rows"].update(id(row.element) for row in group.children)
     return [
-        (min(t["pages"]), _text_of(t["box"])) for t in tables.values() if len(t["pages"]) > 1 and 0 < len(t["rows"]) <= max_rows
+        (min(t["pages"]), _text_of(t["box"]))
+        for t in tables.values()
+        if len(t["pages"]) > 1 and 0 < len(t["rows"]) <= max_rows and t["height"] + t["header"] <= t["page_height"]
     ]
 
 
@@ -308,19 +320,53 @@ def lines_above_signatures(document) -> list[tuple[int, int]]:
     return out
 
 
-def duplicated_lines(document) -> list[tuple[int, str]]:
-    """Text drawn twice: the same line of the same element on two consecutive pages (repeated
-    table headers left out)."""
-    seen_before: set = set()
-    problems = []
+def duplicated_lines(document, min_chars: int = 15) -> list[tuple[int, str]]:
+    """Text drawn twice: an element (paragraph, cell) whose part on a page starts again with what
+    its part on the page before started with — a continued element goes on where it stopped, a
+    row drawn twice repeats itself. Repeated table headers are left out, and parts shorter than
+    ``min_chars`` characters."""
+    parts: dict = {}
     for number, page in enumerate(document.pages):
-        here = set()
         for line, _classes_, header in _line_boxes(page._page_box):
-            if header:
+            if not header:
+                parts.setdefault(id(line.element), {}).setdefault(number, []).append(_text_of(line, 500))
+    problems = []
+    for pages in parts.values():
+        for number, lines in pages.items():
+            before = pages.get(number - 1)
+            if not before:
                 continue
-            key = (id(line.element), _text_of(line, 500))
-            if key in seen_before:
-                problems.append((number, key[1][:60]))
-            here.add(key)
-        seen_before = here
-    return problems
+            text, previous = "".join(lines).replace(" ", ""), "".join(before).replace(" ", "")
+            if len(previous) >= min_chars and text.startswith(previous[:40]):
+                problems.append((number, previous[:60]))
+    return sorted(problems)
+
+
+PX = 0.75  # WeasyPrint lays out in CSS px; poppler's boxes are in pt
+
+
+def cell_texts(document, pages: list[Page]) -> list[str]:
+    """The text of every table cell as poppler reads it back: the words whose centre lies in the
+    cell's box, line after line, the cell's parts on consecutive pages joined — so a link wrapped
+    over several lines of one cell reads back as one string (side-by-side cells stay apart, which
+    poppler's own lines do not guarantee)."""
+    from weasyprint.formatting_structure import boxes
+
+    order: list = []
+    words: dict = {}
+    for number, page in enumerate(document.pages):
+        cells = []
+        for box, _header in _flow(page._page_box):
+            if isinstance(box, boxes.TableCellBox):
+                x0, y0 = box.border_box_x() * PX, box.border_box_y() * PX
+                cells.append((box, x0, y0, x0 + box.border_width() * PX, y0 + box.border_height() * PX))
+                if id(box.element) not in words:
+                    words[id(box.element)] = []
+                    order.append(id(box.element))
+        for w in pages[number].words:
+            cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+            for box, x0, y0, x1, y1 in cells:
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
+                    words[id(box.element)].append((number, round(w.y0), w.x0, w.text))
+                    break
+    return [" ".join(t for *_k, t in sorted(words[key])) for key in order]

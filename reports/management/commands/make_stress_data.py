@@ -64,6 +64,21 @@ def drive_url(n: int) -> str:
     return url[:120]
 
 
+PHRASES = (
+    "ทบทวนกระบวนการปฏิบัติงานตามหลักธรรมาภิบาล",
+    "ประชุมชี้แจงแนวทางป้องกันผลประโยชน์ทับซ้อน",
+    "เผยแพร่ข้อมูลการจัดซื้อจัดจ้างบนเว็บไซต์",
+    "รวบรวมหลักฐานเชิงประจักษ์และรายงานผู้บริหาร",
+    "วิเคราะห์ผลการประเมินและกำหนดมาตรการแก้ไข",
+    "สร้างความรู้ความเข้าใจเรื่องประมวลจริยธรรม",
+)
+
+
+def short_text(n: int) -> str:
+    """A short phrase (about 40 characters)."""
+    return PHRASES[n % len(PHRASES)]
+
+
 def long_paragraph(n: int, sentences: int = 4) -> str:
     return " ".join(SENTENCES[(n + i) % len(SENTENCES)] for i in range(sentences))
 
@@ -132,13 +147,13 @@ def build_stress_data(year: int = 2566) -> dict[str, Report]:
     start, end = dt.date(year - 543 - 1, 11, 1), dt.date(year - 543, 8, 31)
     measures = []
     for i in range(MEASURES):
-        steps = [f"{long_paragraph(i + s, 1)} ครั้งที่ {s + 1}" for s in range(2 + i % 3)]
+        steps = [f"{short_text(i + s)} ครั้งที่ {s + 1}" for s in range(2 + i % 3)]
         if i % 4 == 0:
             steps.append(f"จัดเก็บหลักฐานที่ {drive_url(i)}")
         m = measure_create(
             agency=agency,
             fiscal_year=year,
-            title=f"มาตรการที่ {i + 1} {long_paragraph(i, 1)}",
+            title=f"มาตรการที่ {i + 1} {short_text(i)}",
             indicator=indicators[i % len(indicators)],
             items=items[i % max(1, len(items)) : i % max(1, len(items)) + 2],
             steps=steps,
@@ -147,9 +162,9 @@ def build_stress_data(year: int = 2566) -> dict[str, Report]:
             issue_heading=f"ประเด็นที่ {i // 5 + 1} {long_paragraph(i, 1)}",
             weakness_text=long_cell() if i == 7 else long_paragraph(i, 1 + (i % 9 == 0)),
             improvement_text=long_paragraph(i + 1, 1),
-            objective=long_paragraph(i + 2, 1),
-            target_quantity=f"ไม่น้อยกว่าร้อยละ {80 + i % 20} ของบุคลากรทั้งหมด {long_paragraph(i, 1)}",
-            target_quality=long_paragraph(i + 3, 1),
+            objective=short_text(i + 2),
+            target_quantity=f"ไม่น้อยกว่าร้อยละ {80 + i % 20} ของบุคลากรทั้งหมด",
+            target_quality=short_text(i + 3) if i % 3 == 0 else "",
             responsible_note=f"ผู้ประสานงาน: {LONG_NAME} โทร 0-3442-7000 ต่อ {100 + i}",
             limitations=long_paragraph(i + 4, 1),
             monitoring_approach=f"{long_paragraph(i + 5, 1)} แจ้งผลทาง e-mail: ita.monitoring.unit{i}@samutsakhon-primary-education.go.th",
@@ -164,11 +179,11 @@ def build_stress_data(year: int = 2566) -> dict[str, Report]:
             reported_on=dt.date(year - 543, 6, 1 + i % 28),
             status=status,
             links=[(url, f"หลักฐานมาตรการที่ {i + 1}")],
-            result_summary=f"{long_paragraph(i + 1, 1 + i % 2)} หลักฐาน {url}",
+            result_summary=f"{long_paragraph(i + 1, 1) if i % 3 == 0 else short_text(i + 1)} หลักฐาน {url}",
             outcome=long_cell() if i == 11 else f"{long_paragraph(i + 2, 1)} ({url}) รหัสเอกสาร ITA-{year}-O42-EVIDENCE-{i:06d}",
             budget_spent=Decimal(500 * (i % 5)),
-            obstacles=long_paragraph(i + 3, 1 + i % 2),
-            suggestions=long_paragraph(i + 4, 1) if i % 2 else "",
+            obstacles=short_text(i + 3),
+            suggestions=short_text(i + 4) if i % 2 else "",
         )
         measures.append(m)
     for n in range(MEETINGS):
@@ -177,7 +192,7 @@ def build_stress_data(year: int = 2566) -> dict[str, Report]:
             agency=agency,
             fiscal_year=year,
             starts_at=day,
-            measure=measures[n] if n % 2 else None,
+            measure=measures[n] if n % 4 else None,
             title=f"ประชุมกำกับ ติดตามการดำเนินงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส ครั้งที่ {n + 1}",
             agenda="\n".join(long_paragraph(n + k, 1) for k in range(1 + n % 3)),
             place="ห้องประชุมศูนย์ส่งเสริมคุณธรรมและความโปร่งใส ชั้น ๓" + (f" ประชุมออนไลน์ {drive_url(n)}" if n % 5 == 0 else ""),
@@ -189,7 +204,8 @@ def build_stress_data(year: int = 2566) -> dict[str, Report]:
             "signer_name": "สิบเอกหญิงกมลนภัสสร เจริญรุ่งเรืองวัฒนากุลชัย",
             "signer_position": "นักวิเคราะห์นโยบายและแผนชำนาญการพิเศษ รักษาราชการแทนผู้อำนวยการกลุ่มนโยบายและแผน",
             "doc_date": dt.date(year - 543, 6, 15),
-            "use_thai_digits": True,
+            # Thai digits in the memo kinds; Arabic in the two whose tables print links and codes.
+            "use_thai_digits": kind not in (ReportKind.RESULTS, ReportKind.QUARTERLY),
         }
         if kind == ReportKind.QUARTERLY:
             data["quarter"] = 3
