@@ -45,7 +45,6 @@ from tests.layout_helpers import (
     row_problems,
     split_short_tables,
 )
-from tests.pdf_helpers import pdfinfo
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
@@ -69,8 +68,10 @@ def _render_all(reports) -> dict[str, Rendered]:
         source = build_source(report)
         with captured_documents() as documents:
             pdf = render_source_pdf(source)
-        memo_pages = int(pdfinfo(render_source_pdf(source, memo_only=True))["Pages"])
-        out[kind] = Rendered(source, pdf, memo_pages, documents[0])
+        document = documents[0]
+        memo_pages = sum(page._page_box.page_type.name == "memo" for page in document.pages)
+        assert memo_pages and all(page._page_box.page_type.name == "memo" for page in document.pages[:memo_pages])
+        out[kind] = Rendered(source, pdf, memo_pages, document)
         if save:
             Path(save).mkdir(parents=True, exist_ok=True)
             name = f"{'stress' if report.agency.code == 'STRESS' else 'demo'}-{kind}"
