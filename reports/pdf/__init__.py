@@ -144,9 +144,10 @@ def render_pdf(
     ``render_html_pdf`` command) serve files from one more local folder. ``words`` are never
     split across lines where a line can hold them (people's and divisions' names).
     """
-    from . import thai
+    from . import tables, thai
 
     thai.install()
+    tables.install()  # a table's header stays above a row split at the top of a page
     fetcher = LocalOnlyFetcher(allowed_dirs=allowed_dirs)
     font_config = FontConfiguration()
     css = [_base_stylesheet(fetcher, font_config)]
