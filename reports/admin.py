@@ -25,6 +25,7 @@ from ita_portal.admin_base import (
 )
 from ita_portal.admin_exports import ExportActionsMixin, agency_columns
 from ita_portal.thai import format_date
+from reports.documents.kind import SEED_FIELDS
 from reports.models import DocumentSequence, Rendition, Report, ReportEvent, ReportState
 
 FROZEN_STATES = frozenset({ReportState.APPROVED, ReportState.PUBLISHED, ReportState.REVOKED})
@@ -161,20 +162,7 @@ class ReportAdmin(ExportActionsMixin, FrozenReportMixin, ScopedAdminMixin, admin
             _("ส่วนประกอบตามแบบเอกสาร"),
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "cover_page",
-                    "cover_lines",
-                    "summary",
-                    "show_grade_legend",
-                    "plan_layout",
-                    "results_plan_table",
-                    "results_period_column",
-                    "status_columns",
-                    "distribution",
-                    "head_signature_label",
-                    "certified_by_name",
-                    "certified_by_position",
-                ),
+                "fields": SEED_FIELDS,
             },
         ),
         (_("การพิจารณา"), {"fields": ("decision", "decision_note", "approved_by", "approved_at", "published_at")}),
