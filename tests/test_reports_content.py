@@ -291,7 +291,11 @@ def test_approver_dates_the_endorsement(world):
     assert report.endorsed_on == dt.date(2024, 6, 10)
     endorsement = build_source(report)["memo"]["endorsement"]
     assert endorsement["date"] == "๑๐ มิถุนายน ๒๕๖๗"
-    assert "๑๐ มิถุนายน ๒๕๖๗" in _pages(report)[0]
+    # The endorsement closes the memo (its last page, before the attachment's title).
+    pages = _pages(report)
+    memo_end = next(k for k, page in enumerate(pages) if "ปฏิทินการกำกับ ติดตามการดำเนินงานการประเมิน" in page) - 1
+    assert "๑๐ มิถุนายน ๒๕๖๗" in pages[memo_end]
+    assert not any("๑๐ มิถุนายน ๒๕๖๗" in page for page in pages[memo_end + 1 :])
 
 
 def test_endorsement_defaults_to_today_and_never_precedes_the_memo(world):

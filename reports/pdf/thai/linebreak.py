@@ -87,13 +87,20 @@ _words: contextvars.ContextVar[re.Pattern | None] = contextvars.ContextVar("thai
 # The text WeasyPrint is splitting into lines (the rest of a paragraph): the layouts it makes
 # hold windows of it (its first few lines, then its first line), segmented as part of it.
 _splitting: contextvars.ContextVar[str | None] = contextvars.ContextVar("thai_splitting", default=None)
+# The width of the line being filled, from its first text (WeasyPrint gives a later inline box,
+# such as a name's <span>, only the width left on the line): whether a name fits is judged on the
+# whole line, since WeasyPrint moves a name that does not fit what is left to the next line.
+_line_width: contextvars.ContextVar[float | None] = contextvars.ContextVar("thai_line_width", default=None)
 
 
-def split_first_line(text, *args, **kwargs):
+def split_first_line(text, style, context, max_width, *args, **kwargs):
     """WeasyPrint's ``split_first_line``, with the text it splits known to :func:`set_text`."""
+    is_line_start = kwargs.get("is_line_start", args[1] if len(args) > 1 else True)
+    if is_line_start:
+        _line_width.set(max_width)
     token = _splitting.set(text)
     try:
-        return stock_split_first_line(text, *args, **kwargs)
+        return stock_split_first_line(text, style, context, max_width, *args, **kwargs)
     finally:
         _splitting.reset(token)
 
@@ -171,6 +178,7 @@ class Paragraph(typing.NamedTuple):
     ends: list[int]
     widths: list[float]  # estimated width of each span, em
     byte_at: typing.Sequence[int]  # UTF-8 offset of each character offset
+    named: list[bool]  # whether each span is one of the render's words (a name), not a newmm word
 
 
 def _pango_breaks(text: str, lang: str | None) -> bytes:
@@ -184,15 +192,15 @@ def _build(text: str, lang: str | None, words: re.Pattern | None) -> Paragraph:
     for token in segment(text):
         end = position + len(token)
         if end - position > 1 and _THAI_RE.match(token):
-            spans.append((position, end))
+            spans.append((position, end, False))
         position = end
     if words is not None:
-        spans.extend(match.span() for match in words.finditer(text))
+        spans.extend((*match.span(), True) for match in words.finditer(text))
         spans.sort()
     if spans:
         # Only where Pango would break inside the span does it need an attribute.
         breaks = _pango_breaks(text, lang)
-        spans = [(s, e) for s, e in spans if 1 in breaks[s + 1 : e]]
+        spans = [(s, e, n) for s, e, n in spans if 1 in breaks[s + 1 : e]]
     if text.isascii():
         byte_at = range(len(text) + 1)
     else:
@@ -202,10 +210,11 @@ def _build(text: str, lang: str | None, words: re.Pattern | None) -> Paragraph:
     marked = _MARKS_RE.sub("\uffff", text)
     return Paragraph(
         text,
-        [s for s, _ in spans],
-        [e for _, e in spans],
-        [(e - s - marked.count("\uffff", s, e)) * EM_PER_LETTER for s, e in spans],
+        [s for s, _, _ in spans],
+        [e for _, e, _ in spans],
+        [(e - s - marked.count("\uffff", s, e)) * EM_PER_LETTER for s, e, _ in spans],
         byte_at,
+        [n for _, _, n in spans],
     )
 
 
@@ -234,16 +243,22 @@ def clear_cache() -> None:
 def _spans(text: str, lang: str | None, max_em: float | None, limit: int | None) -> tuple[Paragraph, int, list]:
     whole = _splitting.get()
     if whole is not None and len(whole) > len(text) and whole.startswith(text):
-        # A window of the text being split: its spans, but a word the window cuts (left
+        # A window of the text being split: its spans, but a newmm word the window cuts (left
         # breakable, as WeasyPrint expects of a window: else it lays the whole text out again).
+        # A name the window cuts stays whole up to the window's end (a name's <span> is short,
+        # and its window may end inside it): never "นางสาว|สุนีย์".
         paragraph, offset = paragraph_of(whole, lang)
     else:
         paragraph, offset = paragraph_of(text, lang)
     end = offset + len(text)
     stop = end if limit is None else min(end, offset + limit)
-    starts, ends, widths = paragraph.starts, paragraph.ends, paragraph.widths
+    starts, ends, widths, named = paragraph.starts, paragraph.ends, paragraph.widths, paragraph.named
     first, last = bisect.bisect_left(starts, offset), bisect.bisect_left(starts, stop)
-    spans = [(starts[k], ends[k]) for k in range(first, last) if ends[k] <= end and (max_em is None or widths[k] <= max_em)]
+    spans = [
+        (starts[k], min(ends[k], end))
+        for k in range(first, last)
+        if (ends[k] <= end or named[k]) and (max_em is None or widths[k] <= max_em) and min(ends[k], end) - starts[k] > 1
+    ]
     return paragraph, offset, spans
 
 
@@ -277,7 +292,9 @@ def set_text(self, text, justify=False):
     if self.max_width is None:
         max_em = None
     else:
-        max_em = self.max_width / font_size if self.max_width > 0 else MIN_CONTENT_EM
+        line_width = _line_width.get()
+        width = max(self.max_width, line_width) if line_width is not None else self.max_width
+        max_em = width / font_size if width > 0 else MIN_CONTENT_EM
     # Only the first line's break is used (WeasyPrint lays the rest out again): spans past what
     # two lines can hold (at 0.25 em a character, the narrowest Thai text) need no attribute.
     limit = None if max_em is None else int(2 * max_em / 0.25) + 1
