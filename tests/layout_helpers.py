@@ -200,15 +200,22 @@ def _text_of(box, limit: int = 60) -> str:
 
 def row_problems(document) -> list[RowProblem]:
     """Body rows whose cells start on different pages, and rows split although they would fit
-    whole on the page they continue on (under its repeated header)."""
+    whole on the page they continue on (under its repeated header) — except a table's last row
+    split to carry its last lines to the signature block that follows it on the next page (moved
+    whole, it would leave the signature alone, reports/pdf/tables.py)."""
     from weasyprint.formatting_structure import boxes
 
     rows: dict = {}
+    last_row: dict = {}  # page → the last body row box drawn on it
+    signature_top: dict = {}  # page → top of the first head-of-agency signature block on it
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         for box, header in _flow(page_box):
+            if isinstance(box, boxes.BlockBox) and "head-signature" in _classes(box):
+                signature_top.setdefault(number, box.position_y)
             if header or not isinstance(box, boxes.TableRowBox):
                 continue
+            last_row[number] = box
             cells = {id(c.element): _has_text(c) for c in box.children}
             rows.setdefault(id(box.element), []).append((number, box, cells, _content_bottom(page_box)))
     problems = []
@@ -221,7 +228,9 @@ def row_problems(document) -> list[RowProblem]:
         page0, box0 = fragments[0][0], fragments[0][1]
         if len(set(first.values())) > 1:
             problems.append(RowProblem(page0, _text_of(box0), f"cells start on pages {sorted({p + 1 for p in first.values()})}"))
-        if len(fragments) > 1:
+        end_page, end_box = fragments[-1][0], fragments[-1][1]
+        carried = last_row.get(end_page) is end_box and signature_top.get(end_page, -1) >= end_box.position_y
+        if len(fragments) > 1 and not carried:
             height = sum(f[1].margin_height() for f in fragments)
             room = fragments[1][3] - fragments[1][1].position_y
             if height <= room - 1:
@@ -322,9 +331,10 @@ def lines_above_signatures(document) -> list[tuple[int, int]]:
 
 def duplicated_lines(document, min_chars: int = 15) -> list[tuple[int, str]]:
     """Text drawn twice: an element (paragraph, cell) whose part on a page starts again with what
-    its part on the page before started with — a continued element goes on where it stopped, a
-    row drawn twice repeats itself. Repeated table headers are left out, and parts shorter than
-    ``min_chars`` characters."""
+    its part on the page before holds, whole — a continued element goes on where it stopped, a
+    row drawn twice repeats itself (the whole of its first part, not only its first words: the
+    stress set's long cells repeat their sentences). Repeated table headers are left out, and
+    parts shorter than ``min_chars`` characters."""
     parts: dict = {}
     for number, page in enumerate(document.pages):
         for line, _classes_, header in _line_boxes(page._page_box):
@@ -337,7 +347,7 @@ def duplicated_lines(document, min_chars: int = 15) -> list[tuple[int, str]]:
             if not before:
                 continue
             text, previous = "".join(lines).replace(" ", ""), "".join(before).replace(" ", "")
-            if len(previous) >= min_chars and text.startswith(previous[:40]):
+            if len(previous) >= min_chars and text.startswith(previous):
                 problems.append((number, previous[:60]))
     return sorted(problems)
 

@@ -89,7 +89,7 @@ def _fields(kind, source) -> list[str]:
     return [*_memo_prose(source), *_memo_fields(source), *_attachment_fields(kind, source["attachment"])]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _one_line_width(text: str, font_size: float, font_weight: int) -> float:
     """Width (CSS px) of ``text`` set on one line at this size and weight."""
     from weasyprint.formatting_structure import boxes

@@ -216,3 +216,45 @@ def test_stress_set_is_what_issue_11_asks_for(stress_pdfs):
     cells = [c for r in stress_pdfs.values() for c in re.findall(r'"([^"]{1900,})"', json.dumps(r.source, ensure_ascii=False))]
     assert cells and max(len(c) for c in cells) >= 2000 - 50
     assert drive_url(3) != drive_url(4)
+
+
+# --- the signature after a table whose last row fills its page (reports/pdf/tables.py) ---------------
+
+
+def _table_then_signature(lines: int) -> str:
+    para = "ดำเนินการตามขั้นตอนที่กำหนดและเผยแพร่ข้อมูลบนเว็บไซต์ของหน่วยงาน"
+    first = "".join(f"<p>{para}</p>" for _ in range(3))
+    last = "".join(f"<p>{para}</p>" for _ in range(lines))
+    return (
+        '<section class="attachment portrait"><table class="grid"><colgroup><col style="width:30%"><col style="width:70%">'
+        "</colgroup><thead><tr><th>ที่</th><th>รายการ</th></tr></thead><tbody>"
+        f'<tr><td class="c">๑</td><td>{first}</td></tr><tr><td class="c">๒</td><td>{last}</td></tr>'
+        '</tbody></table><div class="head-signature"><p class="name">นายทดสอบ ใจดี</p><p>ผู้อำนวยการ</p></div></section>'
+    )
+
+
+def _signature_layouts(lines_range) -> list[tuple[int, list, list]]:
+    from reports.pdf import render_pdf
+    from reports.rendering import MEMO_CSS
+
+    out = []
+    for lines in lines_range:
+        with captured_documents() as documents:
+            render_pdf(_table_then_signature(lines), stylesheets=[MEMO_CSS])
+        out.append((lines, lines_above_signatures(documents[0]), row_problems(documents[0])))
+    return out
+
+
+def test_a_signature_after_a_page_filling_row_takes_its_last_lines(monkeypatch):
+    """For every height of the last row, the signature shares its page with at least two lines; a
+    row moved or split for it is not a pagination fault. Without the squeeze some heights leave
+    the signature alone (the check sees the fault it guards against)."""
+    from reports.pdf import tables
+
+    heights = range(8, 40, 2)
+    for lines, found, problems in _signature_layouts(heights):
+        assert all(n >= 2 for _page, n in found), (lines, found)
+        assert not problems, (lines, [(p.page + 1, p.reason) for p in problems])
+    monkeypatch.setattr(tables, "_signature_after_table", lambda *args: None)
+    alone = [lines for lines, found, _ in _signature_layouts(heights) if any(n == 0 for _p, n in found)]
+    assert alone, "no height of the last row left the signature alone: the test would prove nothing"

@@ -17,6 +17,13 @@ A table whose first row does not fit under what precedes it moves to the next pa
 with it (``break-after: avoid``) cannot come along when it is the first thing on its page (the
 attachment's title): the title was left alone on a page. When the table starts in the top quarter of
 the page, its first row is let split there instead (one more layout of that table, in that case only).
+A signature block (``.head-signature``) asks not to start a page (``break-before: avoid``), but
+WeasyPrint can only move it together with what precedes it by breaking *between* rows: after a table
+whose last row fills its page (or is the only row there) the signature was left alone on the last
+page. When a block's layout ends its page just before a signature that follows a table, the block is
+laid out once more with that table squeezed (:func:`_squeezed`): its bottom raised by the room left
+under it plus two lines, so that its last row moves whole to the next page, or, when it is the first
+row on its page, splits with at least two of its lines carried over to the signature.
 Everything else is WeasyPrint's own layout.
 """
 
@@ -52,6 +59,9 @@ def _restore(saved):
 def _wrap(original):
     @functools.wraps(original)
     def table_layout(context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes):
+        squeeze = getattr(context, "_ita_squeeze", None)
+        if squeeze is not None and squeeze[0] is table.element:
+            bottom_space += squeeze[1]
         args = (context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes)
         has_header = bool(table.children) and table.children[0].is_header
         group = _first_body_group(table, skip_stack)
@@ -99,6 +109,7 @@ def install() -> None:
     from weasyprint.layout import block, page
 
     block.table_layout = _wrap(block.table_layout)
+    block.block_container_layout = _signature_kept(block.block_container_layout)
     page.block_level_layout = _page_top_recorded(page.block_level_layout)
     _installed = True
 
@@ -114,3 +125,73 @@ def _page_top_recorded(original):
         return original(context, box, bottom_space, skip_stack, containing_block, *args, **kwargs)
 
     return block_level_layout
+
+
+#: Lines of a table's last row carried to the page of the signature that follows it.
+CARRIED_LINES = 2
+
+
+def _signature_after_table(box, new_box, resume_at):
+    """The table laid last on this page when the page ends just before a signature block that
+    follows it (``resume_at`` names the signature as the next child), else None."""
+    if not resume_at or len(resume_at) != 1:
+        return None
+    index, rest = next(iter(resume_at.items()))
+    if rest is not None or index >= len(box.children) or "head-signature" not in _classes(box.children[index]):
+        return None
+    laid = [child for child in new_box.children if child.is_in_normal_flow()]
+    if not laid or not laid[-1].is_table_wrapper:
+        return None
+    return laid[-1]
+
+
+def _classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _signature_kept(original):
+    import inspect
+
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def block_container_layout(*args, **kwargs):
+        box = args[1] if len(args) > 1 else kwargs["box"]
+        if not any("head-signature" in _classes(child) for child in getattr(box, "children", ())[-3:]):
+            return original(*args, **kwargs)
+        arguments = signature.bind(*args, **kwargs).arguments
+        margins = arguments.get("adjoining_margins")
+        saved_margins = None if margins is None else list(margins)
+        saved_y = box.position_y
+        result = original(*args, **kwargs)
+        context = arguments["context"]
+        if result[0] is None or getattr(context, "_ita_squeeze", None) is not None:
+            return result
+        wrapper = _signature_after_table(box, result[0], result[1])
+        if wrapper is None:
+            return result
+        arguments["adjoining_margins"] = saved_margins
+        return _squeezed(original, result, wrapper, arguments, saved_y)
+
+    return block_container_layout
+
+
+def _squeezed(original, result, wrapper, arguments, saved_y):
+    """The block laid out again with ``wrapper``'s table ending higher on the page (see the
+    module's docstring); the first layout when the second one gives nothing better."""
+    from weasyprint.layout.block import remove_placeholders
+
+    context, box = arguments["context"], arguments["box"]
+    table = wrapper.get_wrapped_table()
+    free = context.page_bottom - arguments["bottom_space"] - (wrapper.position_y + wrapper.margin_height())
+    line = table.style["font_size"] * 1.65
+    extra = max(free, 0) + CARRIED_LINES * line + 1
+    remove_placeholders(context, [result[0]], arguments["absolute_boxes"], arguments["fixed_boxes"])
+    box.position_y = saved_y
+    context._ita_squeeze = (table.element, extra)
+    try:
+        retry = original(**arguments)
+    finally:
+        context._ita_squeeze = None
+    return retry if retry[0] is not None else result
