@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.agencies.models import Agency, Division
+from ita_portal.agencies.models import Agency, AttachmentDigits, Division
 
 
 class ReportKind(models.TextChoices):
@@ -73,14 +73,6 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.fiscal_year}: {self.last_number}"
-
-
-class AttachmentDigits(models.TextChoices):
-    """The digits of a report's attachment (tables, scores, budgets), next to the memo's own."""
-
-    SAME = "", _("ตามบันทึกข้อความ")
-    THAI = "thai", _("เลขไทย")
-    ARABIC = "arabic", _("เลขอารบิก")
 
 
 class Report(models.Model):

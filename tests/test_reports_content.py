@@ -99,6 +99,26 @@ def test_thai_digit_memo_with_arabic_digit_tables(world):
     assert "๗๖.๒๘" in "\n".join(pdftotext_text(render_source_pdf(build_source(report))).split("\f")[1:])
 
 
+@pytest.mark.pdf
+def test_the_agency_default_sets_a_new_reports_attachment_digits(world):
+    """An agency whose tables print Arabic digits sets that once (agency_update, as its admin
+    page does): each new report starts from it, and a report may still choose otherwise."""
+    from ita_portal.agencies.services import agency_update
+
+    make_demo_data(world.agency_a, 2567, measures=1)
+    agency_update(agency=world.agency_a, use_thai_digits=True, attachment_digits="arabic")
+    report = _create(world)
+    assert report.attachment_digits == "arabic"
+    attachment = "\n".join(_pages(report)[1:])
+    assert "76.28" in attachment and "๗๖.๒๘" not in attachment
+    overridden = _create(world, attachment_digits="thai")
+    assert "๗๖.๒๘" in "\n".join(_pages(overridden)[1:])
+    page = world.client_for("staff_a").get(
+        reverse("reports:create", kwargs={"agency_id": world.agency_a.pk, "year": 2567, "kind": "results"})
+    )
+    assert re.search(r'<option value="arabic"[^>]*selected', page.content.decode())
+
+
 def test_report_form_offers_the_attachment_digits(world):
     html = world.client_for("staff_a").get(
         reverse("reports:create", kwargs={"agency_id": world.agency_a.pk, "year": 2567, "kind": "results"})

@@ -181,7 +181,18 @@ class AgencyAdmin(ExportActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("name", "short_name", "code", "kind", "parent", "is_active")}),
         (
             _("ข้อมูลสำหรับเอกสาร"),
-            {"fields": ("doc_prefix", "head_title", "phone", "address", "website", "emblem", "use_thai_digits")},
+            {
+                "fields": (
+                    "doc_prefix",
+                    "head_title",
+                    "phone",
+                    "address",
+                    "website",
+                    "emblem",
+                    "use_thai_digits",
+                    "attachment_digits",
+                )
+            },
         ),
         (_("การทำงานในระบบ"), {"fields": ("allow_self_approval", "reminder_lead_days")}),
         (_("ข้อมูลระบบ"), {"classes": ("collapse",), "fields": ("path", "created_at", "updated_at")}),

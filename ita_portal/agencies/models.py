@@ -21,6 +21,16 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("หน่วยงานอื่น")
 
 
+class AttachmentDigits(models.TextChoices):
+    """The digits of a report's attachment (tables, scores, budgets), next to the memo's own: an
+    agency's default, which each report may override (seed 001: a Thai-digit memo, Arabic-digit
+    score tables)."""
+
+    SAME = "", _("ตามบันทึกข้อความ")
+    THAI = "thai", _("เลขไทย")
+    ARABIC = "arabic", _("เลขอารบิก")
+
+
 class Agency(models.Model):
     """A government unit that is assessed (or that supervises units that are)."""
 
@@ -50,6 +60,14 @@ class Agency(models.Model):
     )
     emblem = models.ImageField(_("ตราครุฑ / ตราหน่วยงาน"), upload_to="emblems/", blank=True)
     use_thai_digits = models.BooleanField(_("ใช้เลขไทยในเอกสาร"), default=True)
+    attachment_digits = models.CharField(
+        _("ตัวเลขในเอกสารแนบ"),
+        max_length=10,
+        choices=AttachmentDigits.choices,
+        blank=True,
+        default=AttachmentDigits.SAME,
+        help_text=_("ค่าเริ่มต้นของเอกสารใหม่ เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"),
+    )
     allow_self_approval = models.BooleanField(_("อนุญาตให้ผู้อำนวยการอนุมัติเอกสารที่ตนจัดทำเอง"), default=False)
     reminder_lead_days = models.CharField(
         _("แจ้งเตือนล่วงหน้า (วัน)"),

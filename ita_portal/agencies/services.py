@@ -31,6 +31,7 @@ AGENCY_FIELDS = frozenset(
         "head_title",
         "emblem",
         "use_thai_digits",
+        "attachment_digits",
         "allow_self_approval",
         "reminder_lead_days",
         "is_active",

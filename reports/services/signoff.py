@@ -140,6 +140,7 @@ def report_defaults(*, agency: Agency, year: int, kind: str, actor, quarter: int
             "signer_name": membership.full_name if membership else "",
             "signer_position": membership.position_title if membership else "",
             "use_thai_digits": agency.use_thai_digits,
+            "attachment_digits": agency.attachment_digits,
             "oit_item_key": document.default_oit_key,
             "quarter": quarter,
         }
