@@ -200,19 +200,32 @@ def _text_of(box, limit: int = 60) -> str:
 
 def row_problems(document) -> list[RowProblem]:
     """Body rows whose cells start on different pages, and rows split although they would fit
-    whole on the page they continue on (under its repeated header) — except a table's last row
-    split to carry its last lines to the signature block that follows it on the next page (moved
-    whole, it would leave the signature alone, reports/pdf/tables.py)."""
+    whole on the page they continue on (under its repeated header) — except rows split on purpose
+    (reports/pdf/tables.py): a table's last row carrying its last lines to the signature block
+    below it, a row carrying lines to the next row of its ``tbody.together`` (the plan's period
+    row), a table's first row in the top quarter of a page (moved, it would leave the title or
+    lead above it alone)."""
     from weasyprint.formatting_structure import boxes
 
     rows: dict = {}
     last_row: dict = {}  # page → the last body row box drawn on it
     signature_top: dict = {}  # page → top of the first head-of-agency signature block on it
+    followed: set = set()  # row boxes followed on their page by a row of their tbody.together
+    first_rows: set = set()  # elements of the first body row of tables starting in a page's top quarter
+    tables_seen: set = set()
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         for box, header in _flow(page_box):
             if isinstance(box, boxes.BlockBox) and "head-signature" in _classes(box):
                 signature_top.setdefault(number, box.position_y)
+            if isinstance(box, boxes.TableRowGroupBox) and "together" in _classes(box):
+                followed.update(id(row) for row in box.children[:-1])
+            if isinstance(box, boxes.TableBox) and id(box.element) not in tables_seen:
+                # The table's first part (not a continuation, which always starts a page's top).
+                tables_seen.add(id(box.element))
+                body = next((g for g in box.children if not (g.is_header or g.is_footer) and g.children), None)
+                if body is not None and starts_in_top_quarter(page_box, box):
+                    first_rows.add(id(body.children[0].element))
             if header or not isinstance(box, boxes.TableRowBox):
                 continue
             last_row[number] = box
@@ -229,7 +242,14 @@ def row_problems(document) -> list[RowProblem]:
         if len(set(first.values())) > 1:
             problems.append(RowProblem(page0, _text_of(box0), f"cells start on pages {sorted({p + 1 for p in first.values()})}"))
         end_page, end_box = fragments[-1][0], fragments[-1][1]
-        carried = last_row.get(end_page) is end_box and signature_top.get(end_page, -1) >= end_box.position_y
+        # Let split on purpose (reports/pdf/tables.py): to carry its last lines to the signature
+        # below it or to the next row of its group, or as a table's first row in the top quarter
+        # of a page, below a title or lead that moving it would leave alone.
+        carried = (
+            (last_row.get(end_page) is end_box and signature_top.get(end_page, -1) >= end_box.position_y)
+            or id(end_box) in followed
+            or id(box0.element) in first_rows
+        )
         if len(fragments) > 1 and not carried:
             height = sum(f[1].margin_height() for f in fragments)
             room = fragments[1][3] - fragments[1][1].position_y
@@ -242,13 +262,17 @@ def row_problems(document) -> list[RowProblem]:
 
 def split_short_tables(document, max_rows: int = 3) -> list[tuple[int, str]]:
     """Tables of at most ``max_rows`` body rows drawn on more than one page although they would fit
-    on one page: (first page, text). A table taller than a page has to split."""
+    on one page: (first page, text). A table taller than a page has to split, and so does one that
+    starts in the top quarter of a page below its title or lead (reports/pdf/tables.py: moved, it
+    would leave them alone on that page)."""
     from weasyprint.formatting_structure import boxes
 
     tables: dict = {}
     for number, page in enumerate(document.pages):
         for box, _header in _flow(page._page_box):
             if isinstance(box, boxes.TableBox):
+                if id(box.element) not in tables and starts_in_top_quarter(page._page_box, box):
+                    tables[id(box.element)] = {"pages": set(), "rows": set(), "box": box, "height": 0.0, "top": True}
                 entry = tables.setdefault(id(box.element), {"pages": set(), "rows": set(), "box": box, "height": 0.0})
                 entry["pages"].add(number)
                 entry["page_height"] = page._page_box.height
@@ -261,8 +285,16 @@ def split_short_tables(document, max_rows: int = 3) -> list[tuple[int, str]]:
     return [
         (min(t["pages"]), _text_of(t["box"]))
         for t in tables.values()
-        if len(t["pages"]) > 1 and 0 < len(t["rows"]) <= max_rows and t["height"] + t["header"] <= t["page_height"]
+        if len(t["pages"]) > 1
+        and 0 < len(t["rows"]) <= max_rows
+        and t["height"] + t["header"] <= t["page_height"]
+        and not t.get("top")
     ]
+
+
+def starts_in_top_quarter(page_box, table_box) -> bool:
+    """Whether a table's first part starts in the top quarter of its page's text area."""
+    return table_box.position_y - page_box.content_box_y() < 0.25 * page_box.height
 
 
 HEADING_CLASSES = frozenset({"att-title", "att-subtitle", "att-heading", "att-label", "memo-title"})

@@ -17,6 +17,10 @@ A table whose first row does not fit under what precedes it moves to the next pa
 with it (``break-after: avoid``) cannot come along when it is the first thing on its page (the
 attachment's title): the title was left alone on a page. When the table starts in the top quarter of
 the page, its first row is let split there instead (one more layout of that table, in that case only).
+A table's lead (``.table-lead``: the plan's issue heading, its items and "การวิเคราะห์ผลการประเมิน",
+printed above the table and not repeated with its header) is left alone at the foot of a page when
+the table moves to the next one: the block is then laid out again with a page break before the lead.
+
 A signature block (``.head-signature``) asks not to start a page (``break-before: avoid``), but
 WeasyPrint can only move it together with what precedes it by breaking *between* rows: after a table
 whose last row fills its page (or is the only row there) the signature was left alone on the last
@@ -57,11 +61,52 @@ def _restore(saved):
 
 
 def _wrap(original):
+    layout = _header_kept(original)
+
     @functools.wraps(original)
     def table_layout(context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes):
         squeeze = getattr(context, "_ita_squeeze", None)
         if squeeze is not None and squeeze[0] is table.element:
             bottom_space += squeeze[1]
+        args = [context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes]
+        result = layout(*args)
+        group_index = _together_split(table, result)
+        if group_index is None:
+            return result
+        # A group of rows kept together (the plan's measure and its period/limitations row) split
+        # between its rows: its last row would start the next page alone under the repeated
+        # header. Laid out again with the table ending higher (the room left plus two lines), the
+        # row before it moves whole or carries at least two of its lines along.
+        free = context.page_bottom - bottom_space - (result[0].position_y + result[0].margin_height())
+        args[2] = bottom_space + max(free, 0) + CARRIED_LINES * table.style["font_size"] * 1.65 + 1
+        group = table.children[group_index]
+        saved = _set_break_inside([group, *group.children], "auto")
+        try:
+            retry = layout(*args)
+        finally:
+            _restore(saved)
+        return retry if retry[0] is not None else result
+
+    return table_layout
+
+
+def _together_split(table, result) -> int | None:
+    """The index of a ``tbody.together`` that ``result`` (a table layout) ends between two of its
+    rows, leaving the next page to start with a later row of it; else None."""
+    new_table, resume_at = result[0], result[1]
+    if new_table is None or not resume_at or len(resume_at) != 1:
+        return None
+    index, rows = next(iter(resume_at.items()))
+    if not rows or len(rows) != 1 or index >= len(table.children):
+        return None
+    row, rest = next(iter(rows.items()))
+    if row < 1 or rest is not None or "together" not in _classes(table.children[index]):
+        return None
+    return index
+
+
+def _header_kept(original):
+    def table_layout(context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes):
         args = (context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes)
         has_header = bool(table.children) and table.children[0].is_header
         group = _first_body_group(table, skip_stack)
@@ -82,9 +127,12 @@ def _wrap(original):
             return result
         full = context.page_bottom - bottom_space - top
         room = context.page_bottom - bottom_space - table.position_y
-        if full <= 0 or room < full * 0.75 or avoid_table(table):
+        forced = getattr(context, "_ita_split_first", None) is table.element
+        if full <= 0 or (room < full * 0.75 and not forced):
             return result
-        saved = _set_break_inside([group, group.children[0]], "auto")
+        # A table that asks not to split (.short) does not fit there either: it splits, as it
+        # would have to on the next page below the title or lead that would come along.
+        saved = _set_break_inside([table, group, group.children[0]], "auto")
         try:
             retry = original(*args)
         finally:
@@ -150,6 +198,35 @@ def _classes(box) -> set[str]:
     return set((element.get("class") or "").split()) if element is not None else set()
 
 
+_KEPT_CLASSES = frozenset({"head-signature", "table-lead"})
+
+
+def _has_kept_children(box) -> bool:
+    """Whether ``box`` holds a signature block or a table's lead (cached on the box: WeasyPrint
+    lays the same box out again on each page it spans)."""
+    cached = getattr(box, "_ita_kept", None)
+    if cached is None:
+        cached = any(_classes(child) & _KEPT_CLASSES for child in getattr(box, "children", ()))
+        box._ita_kept = cached
+    return cached
+
+
+def _lead_before_table(box, new_box, resume_at):
+    """The original box of the ``.table-lead`` laid last on this page when the page ends just
+    before the table it leads (WeasyPrint 70 moves the table and leaves its lead behind, although
+    the lead asks ``break-after: avoid``), else None."""
+    if not resume_at or len(resume_at) != 1:
+        return None
+    index, rest = next(iter(resume_at.items()))
+    if rest is not None or not 0 < index < len(box.children) or not box.children[index].is_table_wrapper:
+        return None
+    laid = [child for child in new_box.children if child.is_in_normal_flow()]
+    lead = box.children[index - 1]
+    if not laid or "table-lead" not in _classes(laid[-1]) or "table-lead" not in _classes(lead):
+        return None
+    return lead, box.children[index], len(laid) == 1
+
+
 def _signature_kept(original):
     import inspect
 
@@ -158,7 +235,7 @@ def _signature_kept(original):
     @functools.wraps(original)
     def block_container_layout(*args, **kwargs):
         box = args[1] if len(args) > 1 else kwargs["box"]
-        if not any("head-signature" in _classes(child) for child in getattr(box, "children", ())[-3:]):
+        if not _has_kept_children(box):
             return original(*args, **kwargs)
         arguments = signature.bind(*args, **kwargs).arguments
         margins = arguments.get("adjoining_margins")
@@ -168,13 +245,43 @@ def _signature_kept(original):
         context = arguments["context"]
         if result[0] is None or getattr(context, "_ita_squeeze", None) is not None:
             return result
+        arguments["adjoining_margins"] = saved_margins
+        found = _lead_before_table(box, result[0], result[1])
+        if found is not None:
+            return _lead_kept(original, result, *found, arguments, saved_y)
         wrapper = _signature_after_table(box, result[0], result[1])
         if wrapper is None:
             return result
-        arguments["adjoining_margins"] = saved_margins
         return _squeezed(original, result, wrapper, arguments, saved_y)
 
     return block_container_layout
+
+
+def _lead_kept(original, result, lead, wrapper, alone, arguments, saved_y):
+    """The block laid out again so that the table's lead shares a page with the table: with a
+    page break before the lead, or — when the lead already starts this page, so that moving it
+    would only do the same on the next one — with the table's first row let split below it."""
+    from weasyprint.layout.block import remove_placeholders
+
+    context = arguments["context"]
+    remove_placeholders(context, [result[0]], arguments["absolute_boxes"], arguments["fixed_boxes"])
+    arguments["box"].position_y = saved_y
+    margins = arguments["adjoining_margins"]
+    again = {**arguments, "adjoining_margins": None if margins is None else list(margins)}
+    if alone:
+        context._ita_split_first = wrapper.element
+        try:
+            retry = original(**again)
+        finally:
+            context._ita_split_first = None
+    else:
+        saved = lead.style["break_before"]
+        lead.style["break_before"] = "page"
+        try:
+            retry = original(**again)
+        finally:
+            lead.style["break_before"] = saved
+    return retry if retry[0] is not None else result
 
 
 def _squeezed(original, result, wrapper, arguments, saved_y):
