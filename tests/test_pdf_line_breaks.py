@@ -213,3 +213,21 @@ def test_the_segmentation_in_use_agrees_with_pythainlp_newmm():
         total += len(reference)
         agreed += len(reference & boundaries(ours))
     assert agreed / total >= 0.995, f"{linebreak.newmm_engine()}: {agreed / total:.2%} of newmm's boundaries"
+
+
+def test_a_word_wider_than_its_column_breaks_between_its_dictionary_words(monkeypatch):
+    """A header such as งบประมาณ in a budget column too narrow for it breaks as งบ|ประมาณ, not
+    wherever character wrapping cuts it (งบประม|าณ); without the split the check sees the cut."""
+    from reports.pdf.thai import linebreak
+
+    cases = {"งบประมาณ": "งบ|ประมาณ", "เปลี่ยนแปลง": "เปลี่ยน|แปลง", "วัตถุประสงค์": "วัตถุ|ประสงค์"}
+
+    def lines(word):
+        html = f'<p style="width: 4em; font-weight: bold; overflow-wrap: anywhere">{word}</p>'
+        return "|".join(line.strip() for line in pdftotext_text(render_pdf(html), raw=True).splitlines() if line.strip())
+
+    assert {word: lines(word) for word in cases} == cases
+    monkeypatch.setattr(linebreak, "sub_words", lambda word: ())
+    linebreak.clear_cache()
+    assert {word: lines(word) for word in cases} != cases
+    linebreak.clear_cache()

@@ -9,7 +9,10 @@ of newmm (pythainlp's default dictionary) and the occurrences of the render's ow
 Pango's ``allow_breaks=FALSE`` attribute, so that Pango only breaks between them.
 
 A span is only protected when it could fit on one line of the layout: a word or name wider than
-the column (estimated from its letters) stays breakable, so nothing is pushed past the margin.
+the column (estimated from its letters) stays breakable, so nothing is pushed past the margin. Such
+a word breaks between the dictionary words it is made of (:func:`sub_words`: งบ|ประมาณ,
+เปลี่ยน|แปลง, วัตถุ|ประสงค์), which are protected in its place, rather than wherever Pango's
+character wrapping (``overflow-wrap: anywhere``) would cut it (งบประม|าณ).
 
 Speed (``bench/bench_pdf_patch.py``): WeasyPrint lays a paragraph out line by line, each time
 from the rest of its text, in several layouts (a window of the text, the text, the line plus the
@@ -51,6 +54,7 @@ __all__ = [
     "split_first_line",
     "stock_set_text",
     "stock_split_first_line",
+    "sub_words",
     "word_spans",
 ]
 
@@ -179,6 +183,9 @@ class Paragraph(typing.NamedTuple):
     widths: list[float]  # estimated width of each span, em
     byte_at: typing.Sequence[int]  # UTF-8 offset of each character offset
     named: list[bool]  # whether each span is one of the render's words (a name), not a newmm word
+    # For a part of a word (sub_words), the estimated width of that word, em: the part is only
+    # protected where the word itself does not fit; 0 for whole words and names.
+    within: list[float]
 
 
 def _pango_breaks(text: str, lang: str | None) -> bytes:
@@ -187,34 +194,75 @@ def _pango_breaks(text: str, lang: str | None) -> bytes:
     return ffi.buffer(log_attrs)[:][::4].translate(_LINE_BREAK_BIT)
 
 
+#: Words estimated wider than this (em) are also given the dictionary words they are made of, for a
+#: column too narrow for them (the narrowest columns hold about 3.5 em).
+SPLIT_WORDS_EM = 3.0
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from pythainlp.corpus import thai_words
+
+    return thai_words()
+
+
+@functools.lru_cache(maxsize=8192)
+def sub_words(word: str) -> tuple[int, ...]:
+    """Offsets inside ``word`` where it splits into dictionary words (newmm's own dictionary), the
+    longest first part first: ``งบประมาณ`` → (2,) for งบ|ประมาณ; () when it does not split so."""
+    words = _dictionary()
+
+    def split(rest: str, depth: int) -> list[int] | None:
+        for k in range(len(rest) - 1, 1, -1):
+            if rest[:k] in words:
+                if rest[k:] in words:
+                    return [k]
+                if depth < 3 and (tail := split(rest[k:], depth + 1)) is not None:
+                    return [k, *(k + t for t in tail)]
+        return None
+
+    return tuple(split(word, 0) or ())
+
+
+def _letters_em(marked: str, start: int, end: int) -> float:
+    return (end - start - marked.count("\uffff", start, end)) * EM_PER_LETTER
+
+
 def _build(text: str, lang: str | None, words: re.Pattern | None) -> Paragraph:
+    # Width estimates from the letters of each span: its marks (one character each) counted in
+    # a copy of the text where each mark is one noncharacter.
+    marked = _MARKS_RE.sub("\uffff", text)
     spans, position = [], 0
     for token in segment(text):
         end = position + len(token)
         if end - position > 1 and _THAI_RE.match(token):
-            spans.append((position, end, False))
+            spans.append((position, end, False, 0.0))
+            width = _letters_em(marked, position, end)
+            if width > SPLIT_WORDS_EM:
+                cuts = [position, *(position + k for k in sub_words(token)), end]
+                if len(cuts) > 2:
+                    spans.extend((a, b, False, width) for a, b in itertools.pairwise(cuts) if b - a > 1)
         position = end
     if words is not None:
-        spans.extend((*match.span(), True) for match in words.finditer(text))
-        spans.sort()
+        spans.extend((*match.span(), True, 0.0) for match in words.finditer(text))
+    spans.sort()
     if spans:
-        # Only where Pango would break inside the span does it need an attribute.
+        # Only where Pango would break inside the span does it need an attribute; a part of a word
+        # always does (the word is too wide: Pango's character wrapping may cut it anywhere).
         breaks = _pango_breaks(text, lang)
-        spans = [(s, e, n) for s, e, n in spans if 1 in breaks[s + 1 : e]]
+        spans = [span for span in spans if span[3] or 1 in breaks[span[0] + 1 : span[1]]]
     if text.isascii():
         byte_at = range(len(text) + 1)
     else:
         byte_at = [0, *itertools.accumulate(map(len, map(str.encode, text)))]
-    # Width estimates from the letters of each span: its marks (one character each) counted in
-    # a copy of the text where each mark is one noncharacter.
-    marked = _MARKS_RE.sub("\uffff", text)
     return Paragraph(
         text,
-        [s for s, _, _ in spans],
-        [e for _, e, _ in spans],
-        [(e - s - marked.count("\uffff", s, e)) * EM_PER_LETTER for s, e, _ in spans],
+        [s for s, _, _, _ in spans],
+        [e for _, e, _, _ in spans],
+        [_letters_em(marked, s, e) for s, e, _, _ in spans],
         byte_at,
-        [n for _, _, n in spans],
+        [n for _, _, n, _ in spans],
+        [w for _, _, _, w in spans],
     )
 
 
@@ -252,12 +300,16 @@ def _spans(text: str, lang: str | None, max_em: float | None, limit: int | None)
         paragraph, offset = paragraph_of(text, lang)
     end = offset + len(text)
     stop = end if limit is None else min(end, offset + limit)
-    starts, ends, widths, named = paragraph.starts, paragraph.ends, paragraph.widths, paragraph.named
+    starts, ends, widths, named, within = paragraph.starts, paragraph.ends, paragraph.widths, paragraph.named, paragraph.within
     first, last = bisect.bisect_left(starts, offset), bisect.bisect_left(starts, stop)
     spans = [
         (starts[k], min(ends[k], end))
         for k in range(first, last)
-        if (ends[k] <= end or named[k]) and (max_em is None or widths[k] <= max_em) and min(ends[k], end) - starts[k] > 1
+        if (ends[k] <= end or named[k])
+        and (max_em is None or widths[k] <= max_em)
+        # A part of a word only where the word does not fit (with no width, the words themselves).
+        and (not within[k] or (max_em is not None and within[k] > max_em))
+        and min(ends[k], end) - starts[k] > 1
     ]
     return paragraph, offset, spans
 
