@@ -231,3 +231,39 @@ def test_a_word_wider_than_its_column_breaks_between_its_dictionary_words(monkey
     linebreak.clear_cache()
     assert {word: lines(word) for word in cases} != cases
     linebreak.clear_cache()
+
+
+def test_a_label_that_is_one_protected_word_is_not_cut_a_pixel_at_a_time(monkeypatch):
+    """The memo's "ส่วนราชการ" label before an agency name too long for the rest of the line: WeasyPrint
+    asks whether the label can break, and if told yes, lays it out 1 px narrower at a time (some
+    hundred layouts for one line). The patch answers no for a box that is one protected word, so
+    the render makes about as many layouts as stock WeasyPrint."""
+    import weasyprint.layout.inline as inline_module
+    import weasyprint.text.line_break as line_break_module
+
+    from reports.pdf import thai
+    from reports.pdf.thai import linebreak
+    from reports.rendering import MEMO_CSS
+
+    agency = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรสาคร (ทดสอบ)"
+    division = "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"
+    html = (  # the memo's ส่วนราชการ field, as templates/reports/pdf/memo.html writes it
+        '<div class="memo"><div class="hfield wrap"><span class="label">ส่วนราชการ</span>'
+        f'<span class="keep-together">{agency}</span> <span class="keep-together">{division}</span></div></div>'
+    )
+    calls = []
+    original = line_break_module.Layout.setup
+    monkeypatch.setattr(line_break_module.Layout, "setup", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+
+    def layouts(**kwargs) -> int:
+        calls.clear()
+        linebreak.clear_cache()
+        render_pdf(html, words=[agency, division], stylesheets=[MEMO_CSS], **kwargs)
+        return len(calls)
+
+    with thai.suspended():
+        stock = layouts()
+    patched = layouts()
+    assert patched <= stock + 10, (patched, stock)
+    monkeypatch.setattr(inline_module, "can_break_text", linebreak.stock_can_break_text)
+    assert layouts() > stock + 50, "without the answer the label is cut a pixel at a time: the test sees it"

@@ -45,6 +45,7 @@ __all__ = [
     "MAX_ADVANCE_EM",
     "MIN_CONTENT_EM",
     "Paragraph",
+    "can_break_text",
     "clear_cache",
     "newmm_engine",
     "paragraph_of",
@@ -52,6 +53,7 @@ __all__ = [
     "segment",
     "set_text",
     "split_first_line",
+    "stock_can_break_text",
     "stock_set_text",
     "stock_split_first_line",
     "sub_words",
@@ -67,6 +69,7 @@ ffi.cdef(
 
 stock_set_text = line_break_module.Layout.set_text
 stock_split_first_line = line_break_module.split_first_line
+stock_can_break_text = line_break_module.can_break_text
 
 #: Widest span kept whole when WeasyPrint measures a text's min-content width (a layout of no
 #: width, e.g. for table columns): names up to this stay whole, longer ones may break.
@@ -286,6 +289,7 @@ def paragraph_of(text: str, lang: str | None = None) -> tuple[Paragraph, int]:
 def clear_cache() -> None:
     """Forget the recent paragraphs (a benchmark times each render as the first of its texts)."""
     _recent.clear()
+    _breaks_outside_words.cache_clear()
 
 
 def _spans(text: str, lang: str | None, max_em: float | None, limit: int | None) -> tuple[Paragraph, int, list]:
@@ -363,3 +367,30 @@ def set_text(self, text, justify=False):
         attr.start_index, attr.end_index = byte_at[start] - base, byte_at[end] - base
         pango.pango_attr_list_insert(attr_list, attr)
     pango.pango_layout_set_attributes(self.layout, attr_list)
+
+
+# --- can a box's text break at all? ----------------------------------------------------------
+
+
+def can_break_text(text, lang):
+    """WeasyPrint's ``can_break_text`` (Pango's break opportunities), minus those inside the words
+    this module keeps whole. WeasyPrint asks it of each inline box when a line is too wide
+    (``can_break_inside``), then cuts the box 1 px narrower at a time until it breaks: a short box
+    that is one protected word (the memo's "ส่วนราชการ" label before an agency name) never
+    breaks, and was laid out again some hundred times per line. Two-letter texts (WeasyPrint's
+    check between two boxes) and texts over 40 characters keep WeasyPrint's answer."""
+    result = stock_can_break_text(text, lang)
+    if not result or len(text) <= 2 or len(text) > 40 or not _THAI_RE.search(text):
+        return result
+    return _breaks_outside_words(text, lang, _words.get())
+
+
+@functools.lru_cache(maxsize=4096)
+def _breaks_outside_words(text: str, lang: str | None, words: re.Pattern | None) -> bool:
+    paragraph = _build(text, lang, words)
+    inside = set()
+    for start, end, within in zip(paragraph.starts, paragraph.ends, paragraph.within):
+        if not within:
+            inside.update(range(start + 1, end))
+    breaks = _pango_breaks(text, lang)
+    return any(breaks[k] and k not in inside for k in range(1, len(text)))

@@ -64,6 +64,7 @@ def install() -> None:
             inline_module.justify_line = justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.build_vector_font_dictionary
             line_break_module.Layout.set_text = linebreak.set_text
+            inline_module.can_break_text = linebreak.can_break_text
             for module in (line_break_module, inline_module, preferred_module):
                 module.split_first_line = linebreak.split_first_line
 
@@ -77,6 +78,7 @@ def uninstall() -> None:
             inline_module.justify_line = _original_justify_line
             pdf_fonts_module._build_vector_font_dictionary = clones.stock_build_vector_font_dictionary
             line_break_module.Layout.set_text = linebreak.stock_set_text
+            inline_module.can_break_text = linebreak.stock_can_break_text
             for module in (line_break_module, inline_module, preferred_module):
                 module.split_first_line = linebreak.stock_split_first_line
             _original = _original_justify_line = None
