@@ -389,7 +389,7 @@ def can_break_text(text, lang):
 def _breaks_outside_words(text: str, lang: str | None, words: re.Pattern | None) -> bool:
     paragraph = _build(text, lang, words)
     inside = set()
-    for start, end, within in zip(paragraph.starts, paragraph.ends, paragraph.within):
+    for start, end, within in zip(paragraph.starts, paragraph.ends, paragraph.within, strict=True):
         if not within:
             inside.update(range(start + 1, end))
     breaks = _pango_breaks(text, lang)
