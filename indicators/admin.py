@@ -15,6 +15,7 @@ from ita_portal.admin_base import (
     VIEW,
     VIEW_ONLY,
     AgencyCodeFilter,
+    FiscalYearFilter,
     ScopedAdminMixin,
     ScopedInlineMixin,
     agency_column,
@@ -84,7 +85,7 @@ class AssessmentAdmin(ExportActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
         "updated_at",
     )
     list_filter = (
-        "framework__fiscal_year",
+        ("framework__fiscal_year", FiscalYearFilter),
         "grade",
         "passed",
         "source",

@@ -404,3 +404,57 @@ class AgencyCodeFilter(admin.FieldListFilter):
             "value": self.value,
             "hidden": [(k, v) for k, v in changelist.params.items() if k != self.parameter_name],
         }
+
+
+#: Fiscal years a FiscalYearFilter offers: the current one, the next, and this many before it.
+FISCAL_YEARS_BACK = 5
+
+
+class FiscalYearFilter(admin.FieldListFilter):
+    """Filter a changelist by fiscal year (BE) from links of the years people work in — the next
+    fiscal year, the current one and the five before it — instead of Django's list of every
+    value in the table (a ``SELECT DISTINCT`` over the supervisor's whole scope on every page
+    view, 5–6 ms at 300 agencies). Any other year still filters through the URL
+    (``?fiscal_year=2561``) and is then shown as chosen. Use as ``("fiscal_year", FiscalYearFilter)``.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.parameter_name = field_path
+        super().__init__(field, request, params, model, model_admin, field_path)
+        value = self.used_parameters.get(self.parameter_name, "")
+        value = (value[-1] if isinstance(value, list) else value or "").strip()
+        self.value = int(value) if value.isdigit() else None
+        if self.value is None:
+            self.used_parameters.pop(self.parameter_name, None)
+
+    def expected_parameters(self):
+        return [self.parameter_name]
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request, queryset):
+        if self.value is not None:
+            return queryset.filter(**{self.parameter_name: self.value})
+        return queryset
+
+    def choices(self, changelist):
+        from django.utils import timezone
+
+        from ita_portal import thai
+
+        current = thai.fiscal_year_of(timezone.localdate())
+        years = list(range(current + 1, current - FISCAL_YEARS_BACK - 1, -1))
+        if self.value is not None and self.value not in years:
+            years.append(self.value)
+        yield {
+            "selected": self.value is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("ทั้งหมด"),
+        }
+        for year in years:
+            yield {
+                "selected": self.value == year,
+                "query_string": changelist.get_query_string({self.parameter_name: year}),
+                "display": str(year),
+            }

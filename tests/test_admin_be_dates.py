@@ -82,18 +82,47 @@ def test_user_page_date_joined_and_last_login_are_be(world, rows):
 
 
 def test_date_drill_down_and_date_filter_are_be(world, rows):
-    Measure.objects.filter(pk=rows["a"].measure.pk).update(start_date=dt.date(2024, 6, 1))
-    url = reverse("admin:measures_measure_changelist")
+    """The date drill-down (kept on the import batches; the measures' went for speed) reads BE."""
+    from indicators.models import ImportBatch
+
+    batch = ImportBatch.objects.create(agency=world.agency_a, fiscal_year=2567, filename="x.csv", content=b"", status="invalid")
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(dt.datetime(2024, 6, 1, 10, 0)))
+    url = reverse("admin:indicators_importbatch_changelist")
     client = world.client_for("supervisor")
     html = client.get(url).content.decode()
     nav = html[html.index('class="toplinks"') : html.index("</nav>", html.index('class="toplinks"'))]
     nav = re.sub(r'href="[^"]*"', "", nav)
     assert "2567" in nav and "2024" not in nav
-    nav_html = client.get(url + "?start_date__year=2024").content.decode()
+    nav_html = client.get(url + "?created_at__year=2024").content.decode()
     nav = nav_html[nav_html.index('class="toplinks"') :]
     nav = nav[: nav.index("</nav>")]
     assert "มิถุนายน 2567" in nav or "2567" in nav
     assert "2024" not in re.sub(r'href="[^"]*"', "", nav)
+
+
+def test_fiscal_year_filter_lists_the_working_years_without_reading_the_table(world, rows):
+    """The measures' fiscal-year filter offers the next, the current and five earlier fiscal years
+    as links (no SELECT DISTINCT over the scope), filters by one, and shows a year typed in the URL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ita_portal import thai
+
+    current = thai.fiscal_year_of(timezone.localdate())
+    url = reverse("admin:measures_measure_changelist")
+    client = world.client_for("supervisor")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"] and "fiscal_year" in q["sql"]]
+    for year in range(current + 1, current - 6, -1):
+        assert f"?fiscal_year={year}" in html
+    measure = rows["a"].measure
+    shown = client.get(f"{url}?fiscal_year={measure.fiscal_year}").content.decode()
+    assert measure.title in shown
+    assert measure.title not in client.get(f"{url}?fiscal_year={measure.fiscal_year + 1}").content.decode()
+    old = client.get(f"{url}?fiscal_year=2561").content.decode()
+    assert re.search(r'<li class="selected">\s*<a href="\?fiscal_year=2561">2561</a>', old)
 
 
 def _day_off_post(client, agency: Agency, typed: str):
