@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.agencies import dashboard, navigation, selectors
+from ita_portal.cache import bump_generation
 from ita_portal.mail.schedule import PeriodicEntry, periodic_task_register, periodic_task_retire
 from oit import linked as oit_linked
 from reports.models import Report, ReportState
@@ -41,7 +42,29 @@ def report_facts(user, agency_ids: list[int], year: int) -> dict[int, dict]:
     return facts
 
 
+#: Cache generation of the navigation bar's "waiting for me" counts (reports.context_processors).
+WAITING = "waiting"
+
+
+def waiting_changed(**_kwargs) -> None:
+    """A report, a routing step, a membership or an agency changed: every user's cached "waiting
+    for me" count is stale (who waits for what depends on all four)."""
+    bump_generation(WAITING)
+
+
+def _connect_waiting() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from ita_portal.agencies.models import Agency, Membership
+    from reports.models import ReviewStep
+
+    for model in (Report, ReviewStep, Membership, Agency):
+        post_save.connect(waiting_changed, sender=model, dispatch_uid=f"waiting-save-{model.__name__}")
+        post_delete.connect(waiting_changed, sender=model, dispatch_uid=f"waiting-delete-{model.__name__}")
+
+
 def register() -> None:
+    _connect_waiting()
     # The OIT workspace (a lower layer) shows report documents through its registry.
     oit_linked.register(report_documents)
     navigation.section_register(navigation.Section(_("รายงาน"), "bi-file-earmark-text", ("reports:report_list",), order=50))

@@ -202,3 +202,22 @@ def test_chain_settings_page_per_role(world):
     assert response.status_code == 302
     assert [s.reviewer for s in services.routing_chain(agency=world.agency_a, kind="results")] == [staff_a]
     assert Membership.objects.filter(role=Role.DIRECTOR, agency=world.agency_a).exists()
+
+
+def test_waiting_count_is_cached_and_never_stale(world, chain):
+    """The navigation bar's count costs no query on a page view between two sign-off steps, and a
+    step taken by someone else shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    head, _deputy = chain
+    client = world.client_for("anonymous")
+    client.force_login(head)
+    url = reverse("reports:waiting")
+    assert 'data-testid="waiting-count"' not in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "reports_report" in q["sql"]]
+    assert not counts, counts
+    services.report_submit(report=_draft(world), actor=world.users["staff_a"])
+    assert 'data-testid="waiting-count">1<' in client.get(url).content.decode()

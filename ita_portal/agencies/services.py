@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 
 from ita_portal.agencies.models import Agency, AgencyKind, DayOff, Division, Membership, Role
 from ita_portal.agencies.selectors import Action, forget_memberships, roles_granting
+from ita_portal.cache import bump_generation
 from ita_portal.service_fields import apply_fields
 
 User = get_user_model()
+
+#: Cache generation bumped when agencies move in the tree (scopes of supervisors change).
+AGENCY_TREE = "agency-tree"
 
 #: Fields agency_create / agency_update take beyond name, code, kind and parent.
 AGENCY_FIELDS = frozenset(
@@ -91,6 +95,8 @@ def agency_move(*, agency: Agency, parent: Agency | None) -> Agency:
         )
     agency.parent, agency.path = parent, new_path
     agency._saved_parent_id = agency.parent_id
+    # Rows written by update() send no signal: values cached per agency tree are stale now.
+    bump_generation(AGENCY_TREE)
     return agency
 
 
