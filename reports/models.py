@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.agencies.models import Agency, AttachmentDigits, Division
+from ita_portal.agencies.models import Agency, AttachmentDigits, Division, attachment_digits_field
 
 
 class ReportKind(models.TextChoices):
@@ -152,14 +152,7 @@ class Report(models.Model):
         _("ผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True, help_text=_("ชื่อผู้ลงนามรับรอง “สำเนาถูกต้อง” ท้ายเอกสารแนบ")
     )
     certified_by_position = models.CharField(_("ตำแหน่งผู้รับรองสำเนาถูกต้อง"), max_length=255, blank=True)
-    attachment_digits = models.CharField(
-        _("ตัวเลขในเอกสารแนบ"),
-        max_length=10,
-        choices=AttachmentDigits.choices,
-        blank=True,
-        default=AttachmentDigits.SAME,
-        help_text=_("เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"),
-    )
+    attachment_digits = attachment_digits_field(_("เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"))
     doc_prefix = models.CharField(
         _("รหัสส่วนราชการของเลขที่หนังสือ"),
         max_length=50,

@@ -126,3 +126,11 @@ def test_consecutive_lines_do_not_touch_at_300_dpi(tmp_path, table, bold):
     for k in range(len(lines) - 1):
         bottom, top = rows[k][1], rows[k + 1][0]
         assert top - bottom >= 2, f"line {k + 1} ink ends at row {bottom}, line {k + 2} starts at row {top}"
+
+
+def test_the_pagination_code_uses_the_tables_line_height():
+    """reports/pdf/tables.py turns carried lines into a height with the tables' line height."""
+    from reports.pdf import tables
+
+    grid = dict(_line_heights(MEMO_CSS)).get("table.grid")
+    assert grid is not None and float(grid) == tables.LINE_HEIGHT

@@ -31,6 +31,18 @@ class AttachmentDigits(models.TextChoices):
     ARABIC = "arabic", _("เลขอารบิก")
 
 
+def attachment_digits_field(help_text) -> models.CharField:
+    """The attachment's digits (AttachmentDigits): an agency's default and each report's choice."""
+    return models.CharField(
+        _("ตัวเลขในเอกสารแนบ"),
+        max_length=10,
+        choices=AttachmentDigits.choices,
+        blank=True,
+        default=AttachmentDigits.SAME,
+        help_text=help_text,
+    )
+
+
 class Agency(models.Model):
     """A government unit that is assessed (or that supervises units that are)."""
 
@@ -60,14 +72,7 @@ class Agency(models.Model):
     )
     emblem = models.ImageField(_("ตราครุฑ / ตราหน่วยงาน"), upload_to="emblems/", blank=True)
     use_thai_digits = models.BooleanField(_("ใช้เลขไทยในเอกสาร"), default=True)
-    attachment_digits = models.CharField(
-        _("ตัวเลขในเอกสารแนบ"),
-        max_length=10,
-        choices=AttachmentDigits.choices,
-        blank=True,
-        default=AttachmentDigits.SAME,
-        help_text=_("ค่าเริ่มต้นของเอกสารใหม่ เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"),
-    )
+    attachment_digits = attachment_digits_field(_("ค่าเริ่มต้นของเอกสารใหม่ เช่น บันทึกข้อความใช้เลขไทย ตารางคะแนนในเอกสารแนบใช้เลขอารบิก"))
     allow_self_approval = models.BooleanField(_("อนุญาตให้ผู้อำนวยการอนุมัติเอกสารที่ตนจัดทำเอง"), default=False)
     reminder_lead_days = models.CharField(
         _("แจ้งเตือนล่วงหน้า (วัน)"),

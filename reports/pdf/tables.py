@@ -78,16 +78,21 @@ def _wrap(original):
         # header. Laid out again with the table ending higher (the room left plus two lines), the
         # row before it moves whole or carries at least two of its lines along.
         free = context.page_bottom - bottom_space - (result[0].position_y + result[0].margin_height())
-        args[2] = bottom_space + max(free, 0) + CARRIED_LINES * table.style["font_size"] * 1.65 + 1
+        args[2] = bottom_space + max(free, 0) + CARRIED_LINES * table.style["font_size"] * LINE_HEIGHT + 1
         group = table.children[group_index]
-        saved = _set_break_inside([group, *group.children], "auto")
-        try:
-            retry = layout(*args)
-        finally:
-            _restore(saved)
-        return retry if retry[0] is not None else result
+        return _retried(layout, args, [group, *group.children], result)
 
     return table_layout
+
+
+def _retried(layout, args, boxes_, result):
+    """``layout(*args)`` again with ``boxes_`` let break inside; ``result`` when that gives nothing."""
+    saved = _set_break_inside(boxes_, "auto")
+    try:
+        retry = layout(*args)
+    finally:
+        _restore(saved)
+    return retry if retry[0] is not None else result
 
 
 def _together_split(table, result) -> int | None:
@@ -132,12 +137,7 @@ def _header_kept(original):
             return result
         # A table that asks not to split (.short) does not fit there either: it splits, as it
         # would have to on the next page below the title or lead that would come along.
-        saved = _set_break_inside([table, group, group.children[0]], "auto")
-        try:
-            retry = original(*args)
-        finally:
-            _restore(saved)
-        return retry if retry[0] is not None else result
+        return _retried(original, args, [table, group, group.children[0]], result)
 
     return table_layout
 
@@ -175,8 +175,10 @@ def _page_top_recorded(original):
     return block_level_layout
 
 
-#: Lines of a table's last row carried to the page of the signature that follows it.
+#: Lines of a table's last row carried to the page of the signature or row that follows it.
 CARRIED_LINES = 2
+#: The tables' line height (memo.css ``table.grid``), to turn lines into a height.
+LINE_HEIGHT = 1.65
 
 
 def _signature_after_table(box, new_box, resume_at):
@@ -292,7 +294,7 @@ def _squeezed(original, result, wrapper, arguments, saved_y):
     context, box = arguments["context"], arguments["box"]
     table = wrapper.get_wrapped_table()
     free = context.page_bottom - arguments["bottom_space"] - (wrapper.position_y + wrapper.margin_height())
-    line = table.style["font_size"] * 1.65
+    line = table.style["font_size"] * LINE_HEIGHT
     extra = max(free, 0) + CARRIED_LINES * line + 1
     remove_placeholders(context, [result[0]], arguments["absolute_boxes"], arguments["fixed_boxes"])
     box.position_y = saved_y
