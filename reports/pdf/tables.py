@@ -145,10 +145,6 @@ def _header_kept(original):
 AVOID = ("avoid", "avoid-page")
 
 
-def avoid_table(table) -> bool:
-    return table.style["break_inside"] in AVOID
-
-
 def install() -> None:
     """Wrap the ``table_layout`` that WeasyPrint's block layout calls (idempotent)."""
     global _installed
@@ -157,7 +153,7 @@ def install() -> None:
     from weasyprint.layout import block, page
 
     block.table_layout = _wrap(block.table_layout)
-    block.block_container_layout = _signature_kept(block.block_container_layout)
+    block.block_container_layout = _kept_with_neighbours(block.block_container_layout)
     page.block_level_layout = _page_top_recorded(page.block_level_layout)
     _installed = True
 
@@ -229,7 +225,7 @@ def _lead_before_table(box, new_box, resume_at):
     return lead, box.children[index], len(laid) == 1
 
 
-def _signature_kept(original):
+def _kept_with_neighbours(original):
     import inspect
 
     signature = inspect.signature(original)
