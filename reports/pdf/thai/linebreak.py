@@ -349,7 +349,9 @@ def set_text(self, text, justify=False):
         max_em = None
     else:
         line_width = _line_width.get()
-        width = max(self.max_width, line_width) if line_width is not None else self.max_width
+        width = self.max_width
+        if width > 0 and line_width is not None:
+            width = max(width, line_width)  # not for min-content measures (width 0)
         max_em = width / font_size if width > 0 else MIN_CONTENT_EM
     # Only the first line's break is used (WeasyPrint lays the rest out again): spans past what
     # two lines can hold (at 0.25 em a character, the narrowest Thai text) need no attribute.
