@@ -67,6 +67,14 @@ class DegradingRedisCache(RedisCache):
         except _UNREACHABLE:
             return self._down("touch", False)
 
+    def incr(self, key, delta=1, version=None):
+        # A generation bump while Redis is down is dropped like any write (the values it would
+        # make stale are unreachable too; what Redis brings back carries its own timeout).
+        try:
+            return super().incr(key, delta, version)
+        except _UNREACHABLE:
+            return self._down("incr", 0)
+
     def delete(self, key, version=None):
         try:
             return super().delete(key, version)
