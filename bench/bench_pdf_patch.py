@@ -75,37 +75,11 @@ def measure(render, repeat: int) -> dict:
 
 def report_kinds():
     """(label, render) for the five kinds, demo and large data, in a throw-away test database."""
-    from django.test.utils import setup_databases, setup_test_environment
+    from report_sources import approved_sources
 
-    setup_test_environment()
-    setup_databases(verbosity=0, interactive=False)
-
-    from ita_portal.agencies.models import Role
-    from reports import services
-    from reports.documents import build_source
-    from reports.models import ReportKind
     from reports.rendering import render_source_pdf
-    from tests.factories import AgencyFactory, DivisionFactory, MembershipFactory, UserFactory
-    from tests.factories_reports import make_demo_data
 
-    documents = []
-    for label, measures in (("demo", 2), ("large", 40)):
-        agency = AgencyFactory(name=f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ ({label})", head_title="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
-        division = DivisionFactory(agency=agency, name="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
-        staff, director = UserFactory(username=f"staff-{label}"), UserFactory(username=f"director-{label}")
-        MembershipFactory(
-            user=staff, agency=agency, role=Role.STAFF, division=division, first_name_th="ทวิกา", last_name_th="บำรุงสวัสดิ์"
-        )
-        MembershipFactory(user=director, agency=agency, role=Role.DIRECTOR, first_name_th="มารุต", last_name_th="อุปนิสากร")
-        make_demo_data(agency, 2567, measures=measures, division=division)
-        for kind in ReportKind.values:
-            data = {"quarter": 3} if kind == ReportKind.QUARTERLY else {}
-            report = services.report_create(agency=agency, year=2567, kind=kind, actor=staff, data=data)
-            report = services.report_submit(report=report, actor=staff)
-            report = services.report_approve(report=report, actor=director)
-            source = build_source(report)
-            documents.append((f"{label} {kind}", lambda source=source: render_source_pdf(source)))
-    return documents
+    return [(f"{label} {kind}", lambda source=source: render_source_pdf(source)) for label, kind, source in approved_sources()]
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings_test")
 
 
@@ -39,89 +40,66 @@ def main() -> None:
     django.setup()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
-    from django.test.utils import setup_databases, setup_test_environment
+    from report_sources import approved_sources
 
-    setup_test_environment()
-    setup_databases(verbosity=0, interactive=False)
-
-    from ita_portal.agencies.models import Role
-    from reports import services
-    from reports.documents import build_source
-    from reports.models import ReportKind
     from reports.rendering import render_html, render_source_pdf
-    from tests.factories import AgencyFactory, DivisionFactory, MembershipFactory, UserFactory
-    from tests.factories_reports import make_demo_data
 
     soffice = None if args.no_soffice else shutil.which("soffice")
     tmp = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     rows = []
-    for label, measures in (("demo", 2), ("large", 40)):
-        agency = AgencyFactory(name=f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ ({label})", head_title="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
-        division = DivisionFactory(agency=agency, name="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
-        staff, director = UserFactory(username=f"staff-{label}"), UserFactory(username=f"director-{label}")
-        MembershipFactory(
-            user=staff, agency=agency, role=Role.STAFF, division=division, first_name_th="ทวิกา", last_name_th="บำรุงสวัสดิ์"
-        )
-        MembershipFactory(user=director, agency=agency, role=Role.DIRECTOR, first_name_th="มารุต", last_name_th="อุปนิสากร")
-        make_demo_data(agency, 2567, measures=measures, division=division)
-        for kind in ReportKind.values:
-            data = {"quarter": 3} if kind == ReportKind.QUARTERLY else {}
-            report = services.report_create(agency=agency, year=2567, kind=kind, actor=staff, data=data)
-            report = services.report_submit(report=report, actor=staff)
-            report = services.report_approve(report=report, actor=director)
-            source = build_source(report)
-            best, pdf = None, b""
-            for _ in range(args.repeat):
-                t0 = time.perf_counter()
-                pdf = render_source_pdf(source)
-                elapsed = time.perf_counter() - t0
-                best = elapsed if best is None else min(best, elapsed)
-            # Memory in a separate run: tracemalloc slows Python code several times over.
-            tracemalloc.start()
-            render_source_pdf(source)
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            from io import BytesIO
+    for label, kind, source in approved_sources():
+        best, pdf = None, b""
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            pdf = render_source_pdf(source)
+            elapsed = time.perf_counter() - t0
+            best = elapsed if best is None else min(best, elapsed)
+        # Memory in a separate run: tracemalloc slows Python code several times over.
+        tracemalloc.start()
+        render_source_pdf(source)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        from io import BytesIO
 
-            from pypdf import PdfReader
+        from pypdf import PdfReader
 
-            pages = len(PdfReader(BytesIO(pdf)).pages)
-            row = {"set": label, "kind": kind, "pages": pages, "weasy_s": best, "weasy_heap_mb": peak / 2**20}
-            if soffice:
-                html = tmp / f"{label}-{kind}.html"
-                # The same content: the HTML with the stylesheets inlined (LibreOffice ignores @page names).
-                css = Path("templates/reports/pdf/base.css").read_text() + Path("templates/reports/pdf/memo.css").read_text()
-                html.write_text(render_html(source).replace("</head>", f"<style>{css}</style></head>"), encoding="utf-8")
-                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-                t0 = time.perf_counter()
-                subprocess.run(
-                    [
-                        soffice,
-                        f"-env:UserInstallation=file://{tmp}/lo-profile",
-                        "--headless",
-                        "--convert-to",
-                        "pdf:writer_pdf_Export",
-                        "--outdir",
-                        str(tmp),
-                        str(html),
-                    ],
-                    check=True,
-                    capture_output=True,
-                )
-                row["soffice_s"] = time.perf_counter() - t0
-                row["soffice_rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-                out = tmp / f"{label}-{kind}.pdf"
-                row["soffice_pages"] = len(PdfReader(BytesIO(out.read_bytes())).pages) if out.exists() else 0
-            rows.append(row)
-            print(
-                f"{label:5} {kind:14} pages {pages:3}  WeasyPrint {row['weasy_s']:6.2f} s  heap peak {row['weasy_heap_mb']:6.1f} MB"
-                + (
-                    f"  | soffice {row['soffice_s']:6.2f} s  child RSS {row['soffice_rss_mb']:6.1f} MB  pages {row['soffice_pages']}"
-                    if soffice
-                    else ""
-                ),
-                flush=True,
+        pages = len(PdfReader(BytesIO(pdf)).pages)
+        row = {"set": label, "kind": kind, "pages": pages, "weasy_s": best, "weasy_heap_mb": peak / 2**20}
+        if soffice:
+            html = tmp / f"{label}-{kind}.html"
+            # The same content: the HTML with the stylesheets inlined (LibreOffice ignores @page names).
+            css = Path("templates/reports/pdf/base.css").read_text() + Path("templates/reports/pdf/memo.css").read_text()
+            html.write_text(render_html(source).replace("</head>", f"<style>{css}</style></head>"), encoding="utf-8")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            t0 = time.perf_counter()
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{tmp}/lo-profile",
+                    "--headless",
+                    "--convert-to",
+                    "pdf:writer_pdf_Export",
+                    "--outdir",
+                    str(tmp),
+                    str(html),
+                ],
+                check=True,
+                capture_output=True,
             )
+            row["soffice_s"] = time.perf_counter() - t0
+            row["soffice_rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+            out = tmp / f"{label}-{kind}.pdf"
+            row["soffice_pages"] = len(PdfReader(BytesIO(out.read_bytes())).pages) if out.exists() else 0
+        rows.append(row)
+        print(
+            f"{label:5} {kind:14} pages {pages:3}  WeasyPrint {row['weasy_s']:6.2f} s  heap peak {row['weasy_heap_mb']:6.1f} MB"
+            + (
+                f"  | soffice {row['soffice_s']:6.2f} s  child RSS {row['soffice_rss_mb']:6.1f} MB  pages {row['soffice_pages']}"
+                if soffice
+                else ""
+            ),
+            flush=True,
+        )
     print(f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
     if not soffice and not args.no_soffice:
         print("soffice not found: install Debian libreoffice-writer-nogui to compare with LibreOffice")

@@ -126,3 +126,17 @@ def make_demo_data(agency: Agency, year: int = 2567, *, measures: int = 2, divis
         )
         f.responsible_divisions.add(division)
     return out
+
+
+def report_data(kind: str, *, thai: bool = True) -> dict:
+    """What the report form sends for the PDF tests' documents: a signer, the seeds' memo date
+    (15 June 2567), the digits, and the third quarter for the quarterly report."""
+    data = {
+        "signer_name": "นางสมศรี ตั้งใจดี",
+        "signer_position": "นักวิเคราะห์นโยบายและแผนชำนาญการ",
+        "doc_date": dt.date(2024, 6, 15),
+        "use_thai_digits": thai,
+    }
+    if kind == "quarterly":
+        data["quarter"] = 3
+    return data

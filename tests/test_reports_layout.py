@@ -15,7 +15,6 @@ Each PDF is built once per module (a 45-measure plan takes ~10 s).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -32,7 +31,7 @@ from reports.management.commands.make_stress_data import LONG_NAME, build_stress
 from reports.models import ReportKind
 from reports.rendering import render_source_pdf
 from tests.factories import AgencyFactory, DivisionFactory, MembershipFactory, UserFactory, make_framework
-from tests.factories_reports import make_demo_data
+from tests.factories_reports import make_demo_data, report_data
 from tests.layout_helpers import (
     CM,
     captured_documents,
@@ -89,15 +88,7 @@ def _demo_reports() -> dict:
     make_demo_data(agency, 2567, measures=4)
     reports = {}
     for kind in KINDS:
-        data = {
-            "signer_name": "นางสมศรี ตั้งใจดี",
-            "signer_position": "นักวิเคราะห์นโยบายและแผนชำนาญการ",
-            "doc_date": dt.date(2024, 6, 15),
-            "use_thai_digits": True,
-        }
-        if kind == ReportKind.QUARTERLY:
-            data["quarter"] = 3
-        report = services.report_create(agency=agency, year=2567, kind=kind, actor=staff, data=data)
+        report = services.report_create(agency=agency, year=2567, kind=kind, actor=staff, data=report_data(kind))
         services.report_submit(report=report, actor=staff)
         report.refresh_from_db()
         reports[kind] = services.report_approve(report=report, actor=director, decision="อนุญาต", note="เห็นควรเผยแพร่")

@@ -4,7 +4,6 @@ pages, the endorsement block only after approval."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
@@ -16,7 +15,7 @@ from reports import services
 from reports.documents import build_source
 from reports.models import ReportKind
 from reports.rendering import render_source_pdf
-from tests.factories_reports import make_demo_data
+from tests.factories_reports import make_demo_data, report_data
 from tests.pdf_helpers import _run, normalise_ws, pdffonts, pdftotext_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
@@ -126,14 +125,7 @@ def assert_in_order(text: str, parts: list[str]) -> None:
 def make_report(world, kind, *, thai=True, measures=4, approve=True, capture=None):
     make_demo_data(world.agency_a, 2567, measures=measures)
     staff, director = world.users["staff_a"], world.users["director_a"]
-    data = {
-        "signer_name": "นางสมศรี ตั้งใจดี",
-        "signer_position": "นักวิเคราะห์นโยบายและแผนชำนาญการ",
-        "doc_date": dt.date(2024, 6, 15),
-        "use_thai_digits": thai,
-    }
-    if kind == ReportKind.QUARTERLY:
-        data["quarter"] = 3
+    data = report_data(kind, thai=thai)
     report = services.report_create(agency=world.agency_a, year=2567, kind=kind, actor=staff, data=data)
     services.report_submit(report=report, actor=staff)
     report.refresh_from_db()
