@@ -64,7 +64,19 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         file = Path(path)
         if not file.is_absolute():
             file = base_dir / file
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(file)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(file),
+            # The portal, the worker and beat write to one file. A deferred transaction that
+            # reads and then writes (beat's update_or_create) cannot wait for another writer:
+            # SQLite answers "database is locked" at once. IMMEDIATE takes the write lock at
+            # BEGIN, where the busy timeout applies; WAL lets readers go on meanwhile.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
     if scheme in ("postgres", "postgresql", "pgsql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:

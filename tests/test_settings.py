@@ -155,3 +155,67 @@ def test_without_secret_key_and_debug_off_the_portal_refuses_to_start(debug):
     assert "SECRET_KEY is not set" in out.stderr
     # With DEBUG on (`make run`) the development key is still fine.
     assert probe(SECRET_KEY="", DEBUG="1")["debug"] is True
+
+
+def test_embedded_database_lets_a_read_then_write_transaction_wait_for_another_writer(tmp_path, django_db_blocker):
+    """``make run``: beat's update_or_create (read, then write) ran while the worker wrote.
+
+    In SQLite's default deferred mode the reader cannot wait for the writer and fails at once
+    with "database is locked"; the embedded settings make it wait for its turn instead.
+    """
+    import sqlite3
+    import threading
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    settings_dict = parse_database_url(f"sqlite:///{tmp_path / 'db.sqlite3'}", base_dir=ROOT)
+    for key, value in {
+        "ATOMIC_REQUESTS": False,
+        "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+        "OPTIONS": {},
+    }.items():
+        settings_dict.setdefault(key, value)
+    setup = sqlite3.connect(settings_dict["NAME"])
+    setup.execute("CREATE TABLE t (who TEXT)")
+    setup.commit()
+    setup.close()
+
+    portal = DatabaseWrapper(settings_dict, alias="embedded")
+    other_done = threading.Event()
+    other_error: list[Exception] = []
+
+    def other_writer():
+        other = sqlite3.connect(settings_dict["NAME"], timeout=10)
+        try:
+            other.execute("INSERT INTO t VALUES ('worker')")
+            other.commit()
+        except sqlite3.Error as error:  # pragma: no cover - only when the settings regress
+            other_error.append(error)
+        finally:
+            other.close()
+            other_done.set()
+
+    with django_db_blocker.unblock():
+        portal.ensure_connection()
+        try:
+            # What transaction.atomic() does on SQLite: BEGIN (in the configured mode).
+            portal._start_transaction_under_autocommit()
+            with portal.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM t")
+                thread = threading.Thread(target=other_writer)
+                thread.start()
+                other_done.wait(1.0)  # deferred mode: the other writer commits under our read
+                cursor.execute("INSERT INTO t VALUES ('beat')")
+            portal.connection.commit()
+        finally:
+            thread.join(15)
+            with portal.cursor() as cursor:
+                cursor.execute("SELECT who FROM t")
+                rows = sorted(r[0] for r in cursor.fetchall())
+            portal.close()
+    assert not other_error
+    assert rows == ["beat", "worker"]
