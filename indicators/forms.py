@@ -41,6 +41,25 @@ class ThaiDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+class _SharedFields(dict):
+    """``base_fields`` whose "deep copy" (what ``BaseForm.__init__`` makes for every instance) is a
+    new dict of the same field objects."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def shared_fields(form_class):
+    """Class decorator for a form made once per row of a long page (score entry: one per indicator
+    and one per OIT item, about 60) whose fields and widgets nothing changes per instance: the
+    instances share the class's field objects instead of Django's deep copy of every field, widget
+    and choice list per form. A form that changes ``self.fields[...]`` in place must not use it
+    (adding or removing fields is per instance and stays safe)."""
+    form_class.base_fields = _SharedFields(form_class.base_fields)
+    return form_class
+
+
+@shared_fields
 class IndicatorScoreForm(forms.Form):
     score = ThaiDecimalField(label=_("คะแนน"))
 
@@ -52,17 +71,23 @@ class IndicatorScoreForm(forms.Form):
 RESULT_CHOICES = [("", _("— ยังไม่ระบุ —")), ("1", _("ผ่าน")), ("0", _("ไม่ผ่าน"))]
 
 
+@shared_fields
 class ItemResultForm(forms.Form):
-    result = forms.ChoiceField(label=_("ผล"), choices=RESULT_CHOICES, required=False)
-    remark = forms.CharField(label=_("หมายเหตุ"), required=False, max_length=REMARK_MAX_LENGTH)
+    result = forms.ChoiceField(
+        label=_("ผล"), choices=RESULT_CHOICES, required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+    remark = forms.CharField(
+        label=_("หมายเหตุ"),
+        required=False,
+        max_length=REMARK_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     url = url_form_field(label=_("URL ที่เผยแพร่"), required=False)
+    url.widget.attrs["class"] = "form-control form-control-sm"
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.item = item
-        self.fields["result"].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["remark"].widget.attrs["class"] = "form-control form-control-sm"
-        self.fields["url"].widget.attrs["class"] = "form-control form-control-sm"
 
     def passed(self) -> bool | None:
         return {"1": True, "0": False}.get(self.cleaned_data.get("result", ""))

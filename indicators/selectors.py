@@ -23,6 +23,7 @@ from indicators.models import Assessment, Framework, ImportBatch, Indicator, Ind
 from ita_portal.agencies import selectors as agency_selectors
 from ita_portal.agencies.models import Agency
 from ita_portal.agencies.selectors import Action
+from ita_portal.cache import remember
 
 # The national NACC assessment (``fixtures/frameworks/nacc-*.json`` use "nacc"); a year's page shows
 # it unless another assessor (a ministry's variant such as "moe-ops") is asked for.
@@ -110,10 +111,18 @@ def frameworks_answered_by_measures(measures_year: int) -> list[Framework]:
 
 
 def framework_catalogue(framework: Framework) -> tuple[list[Indicator], list[Item]]:
-    """Indicators (by number) and OIT/other items (by code) of a framework: two queries."""
-    indicators = list(framework.indicators.order_by("number"))
-    items = list(framework.items.select_related("indicator").order_by("indicator__number", "kind", "number"))
-    return indicators, items
+    """Indicators (by number) and OIT/other items (by code) of a framework. Read by every score
+    page and the same all year: cached under the catalogue's generation, which every change of a
+    framework, indicator, item or assessor bumps (``indicators.portal.catalogue_changed``); two
+    queries on a miss, none on a hit. Each call gets its own objects (the cache unpickles)."""
+    from indicators.portal import CATALOGUE
+
+    def build() -> tuple[list[Indicator], list[Item]]:
+        indicators = list(framework.indicators.order_by("number"))
+        items = list(framework.items.select_related("indicator").order_by("indicator__number", "kind", "number"))
+        return indicators, items
+
+    return remember(CATALOGUE, f"framework:{framework.pk}", build)
 
 
 def assessment_of(agency: Agency, framework: Framework) -> Assessment | None:

@@ -63,3 +63,26 @@ def test_without_redis_the_cache_is_shared_by_every_process(tmp_path):
     assert run("bump").stdout.strip() == "2"  # at once and on commit (autocommit: at once too)
     assert run("read").stdout.strip() == "2"
     assert (tmp_path / "cache").is_dir()
+
+
+def test_a_frameworks_indicators_and_items_are_read_once_and_never_stale(django_assert_num_queries):
+    """The score pages' catalogue (framework_catalogue): two queries, then none, and a change of
+    an indicator or an item (admin, catalogue load) is seen on the next read."""
+    from indicators.selectors import framework_catalogue
+
+    framework = make_framework(2567)
+    with django_assert_num_queries(2):
+        indicators, items = framework_catalogue(framework)
+    assert indicators and items
+    with django_assert_num_queries(0):
+        again, again_items = framework_catalogue(framework)
+    assert [i.pk for i in again] == [i.pk for i in indicators]
+    assert [(i.pk, i.indicator.number) for i in again_items] == [(i.pk, i.indicator.number) for i in items]
+    indicator = framework.indicators.order_by("number").first()
+    indicator.name = "ตัวชี้วัดที่แก้ชื่อแล้ว"
+    indicator.save()
+    assert framework_catalogue(framework)[0][0].name == "ตัวชี้วัดที่แก้ชื่อแล้ว"
+    framework.items.order_by("pk").last().delete()
+    assert len(framework_catalogue(framework)[1]) == len(items) - 1
+    other = make_framework(2568)
+    assert {i.pk for i in framework_catalogue(other)[0]}.isdisjoint(i.pk for i in indicators)

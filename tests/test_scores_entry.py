@@ -173,3 +173,21 @@ def test_result_drop_downs_are_the_forms_own_choices_and_values(world, framework
             assert options == want, item
             chosen = [v for v, sel, _ in options if sel]
             assert chosen == [bad.get(f"item-{item.pk}-result", "") if data else saved.get(item.pk, "")]
+
+
+def test_row_forms_share_their_fields_and_keep_their_own_data_and_errors():
+    """The entry page's row forms (@shared_fields) share field objects instead of a deep copy per
+    row; each keeps its own data, errors and cleaned values, and the widgets their classes."""
+    from indicators.forms import IndicatorScoreForm, ItemResultForm
+
+    bad = IndicatorScoreForm({"a-score": "๑๐๑"}, prefix="a")
+    good = IndicatorScoreForm({"b-score": "๙๕.๖๗"}, prefix="b")
+    assert bad.fields["score"] is good.fields["score"]
+    assert bad.fields is not good.fields
+    assert not bad.is_valid() and good.is_valid()
+    assert "score" in bad.errors and not good.errors
+    assert str(good.cleaned_data["score"]) == "95.67"
+    first, second = ItemResultForm({"result": "1", "url": "", "remark": ""}), ItemResultForm({"result": "x"})
+    assert first.is_valid() and not second.is_valid() and first.passed() is True
+    html = str(first["result"]) + str(first["remark"]) + str(first["url"])
+    assert html.count("form-control form-control-sm") == 2 and "form-select form-select-sm" in html
