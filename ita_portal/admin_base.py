@@ -25,13 +25,16 @@ from django.contrib.admin import AdminSite, helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet, URLField
+from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import admin_be
 from ita_portal.agencies.models import Agency
 from ita_portal.agencies.selectors import Action, can, may_anywhere, memberships_granting, scope_queryset
+from ita_portal.agencies.services import AGENCY_TREE
+from ita_portal.cache import bump_generation, generation, remember
 
 VIEW = "view"
 ADD = "add"
@@ -138,7 +141,55 @@ def configure_admin_site(site: AdminSite) -> None:
         return context
 
     site.each_context = each_context
+    original_get_app_list = site.get_app_list
+
+    def get_app_list(request, app_label=None):
+        # The sidebar's and the index's list of models, built on every admin page from each
+        # ModelAdmin's permission checks (a third of an admin page's own work besides its table):
+        # the same for a user until their roles or permissions change (ADMIN_MENU).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return original_get_app_list(request, app_label)
+        key = f"user:{user.pk}:{app_label or ''}:{get_language()}:tree:{generation(AGENCY_TREE)}"
+        return remember(ADMIN_MENU, key, lambda: _plain(original_get_app_list(request, app_label)))
+
+    site.get_app_list = get_app_list
     site._ita_configured = True
+
+
+def _plain(app_list: list[dict]) -> list[dict]:
+    """The app list with its lazy names made text (it is cached per language; lazy ``capfirst``
+    proxies cannot be pickled)."""
+
+    def plain(entry: dict) -> dict:
+        return {key: str(value) if isinstance(value, Promise) else value for key, value in entry.items()}
+
+    return [{**plain(app), "models": [plain(model) for model in app["models"]]} for app in app_list]
+
+
+#: The generation of the admin's cached model lists (``configure``): every change of who may do
+#: what (memberships, agencies, users, groups and their permissions) bumps it.
+ADMIN_MENU = "admin-menu"
+
+
+def admin_menu_changed(**_kwargs) -> None:
+    """Signal receiver: users' admin model lists may have changed."""
+    bump_generation(ADMIN_MENU)
+
+
+def connect_admin_menu() -> None:
+    """Connected in ``AgenciesConfig.ready`` (every process, the worker's too: a change made there
+    must reach the web workers' cached lists)."""
+    from django.contrib.auth.models import Group, User
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ita_portal.agencies.models import Membership
+
+    for model in (Membership, Agency, User, Group):
+        post_save.connect(admin_menu_changed, sender=model, dispatch_uid=f"admin-menu-save-{model.__name__}")
+        post_delete.connect(admin_menu_changed, sender=model, dispatch_uid=f"admin-menu-delete-{model.__name__}")
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(admin_menu_changed, sender=through, dispatch_uid=f"admin-menu-m2m-{through.__name__}")
 
 
 # --- model admins ----------------------------------------------------------------------------

@@ -579,3 +579,35 @@ def test_action_checkbox_is_djangos_html_and_lists_page_by_fifty(world, rows):
     MeasureFactory.create_batch(55, agency=world.agency_a)
     page = client.get(changelist(Measure)).content.decode()
     assert page.count('class="action-select"') == 50
+
+
+def _model_links(response) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', response.content.decode()))
+
+
+def test_the_admin_model_list_is_cached_per_user_and_follows_their_roles(world, monkeypatch):
+    """The sidebar's and index's model list is built from every ModelAdmin's permission checks:
+    cached per user (a later page does none of them) and rebuilt when the user's roles change."""
+    from django.contrib.admin.options import ModelAdmin
+
+    checks = []
+    original = ModelAdmin.get_model_perms
+    monkeypatch.setattr(ModelAdmin, "get_model_perms", lambda self, request: checks.append(self) or original(self, request))
+    supervisor = world.client_for("supervisor")
+    before = _model_links(supervisor.get(reverse("admin:index")))
+    assert checks
+    checks.clear()
+    assert _model_links(supervisor.get(reverse("admin:index"))) == before
+    assert _model_links(supervisor.get(changelist(Measure))) >= before  # the sidebar
+    assert not checks
+    superuser_links = _model_links(world.client_for("superuser").get(reverse("admin:index")))
+    assert before and before != superuser_links
+    user = world.users["supervisor"]
+    user.is_superuser = True
+    user.save()
+    assert _model_links(supervisor.get(reverse("admin:index"))) == superuser_links
+    user.is_superuser = False
+    user.save()
+    assert _model_links(supervisor.get(reverse("admin:index"))) == before

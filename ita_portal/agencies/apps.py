@@ -7,3 +7,8 @@ class AgenciesConfig(AppConfig):
     label = "agencies"
     verbose_name = _("หน่วยงานและบุคลากร")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ita_portal.admin_base import connect_admin_menu
+
+        connect_admin_menu()
