@@ -29,6 +29,7 @@ from reports.documents.kind import SEED_FIELDS
 from reports.models import DocumentSequence, Rendition, Report, ReportEvent, ReportState
 
 FROZEN_STATES = frozenset({ReportState.APPROVED, ReportState.PUBLISHED, ReportState.REVOKED})
+STATE_LABELS = dict(ReportState.choices)  # lazy labels: translated where they are shown
 STATE_COLOURS = {
     ReportState.DRAFT: "secondary",
     ReportState.SUBMITTED: "info",
@@ -171,7 +172,8 @@ class ReportAdmin(ExportActionsMixin, FrozenReportMixin, ScopedAdminMixin, admin
 
     @admin.display(description=_("สถานะ"), ordering="state")
     def state_badge(self, obj: Report) -> str:
-        return _badge(obj.get_state_display(), STATE_COLOURS.get(obj.state, "secondary"))
+        # The label from the choices directly (get_state_display() rebuilds the choices dict per row).
+        return _badge(STATE_LABELS.get(obj.state, obj.state), STATE_COLOURS.get(obj.state, "secondary"))
 
     @admin.display(description=_("ลงวันที่"), ordering="doc_date")
     def doc_date_be(self, obj: Report) -> str:
