@@ -17,6 +17,7 @@ the portal's forms — and every ``DateTimeField`` the same date box beside a ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.contrib.admin import helpers
@@ -74,6 +75,13 @@ def display_for_value(value, empty_value_display, boolean=False):
 
 def boolean_icon(field_val):
     """Django's yes/no/unknown icon with a translated ``alt`` (Django writes str(True) …)."""
+    return _boolean_icon(field_val, translation.get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _boolean_icon(field_val, language: str | None) -> str:
+    # Built once per value and language: a changelist draws it in every row, and the static
+    # URL (the manifest's hashed name) and the translation cost more than the row's other cells.
     icon, alt = {True: ("yes", _("ใช่")), False: ("no", _("ไม่ใช่")), None: ("unknown", _("ไม่ทราบ"))}[field_val]
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
 

@@ -179,3 +179,21 @@ def test_admin_datetime_field_is_a_be_date_and_a_time(world):
     assert 'value="15/01/2567"' in date_box and 'class="thai-date"' in date_box
     assert 'name="date_joined_1"' in html and 'value="10:30"' in html
     assert "vDateField" not in html
+
+
+def test_yes_no_icons_follow_the_language_they_are_drawn_in():
+    """The admin's yes/no/unknown icons are built once per value and language (drawn in every
+    row of a changelist): each language still gets its own alt text."""
+    from django.utils import translation
+
+    from ita_portal.admin_be import boolean_icon
+
+    with translation.override("th"):
+        thai = [boolean_icon(v) for v in (True, False, None)]
+    with translation.override("en"):
+        english = [boolean_icon(v) for v in (True, False, None)]
+    with translation.override("th"):
+        assert boolean_icon(True) == thai[0]
+    assert ['alt="ใช่"' in thai[0], 'alt="ไม่ใช่"' in thai[1], 'alt="ไม่ทราบ"' in thai[2]] == [True] * 3
+    assert ['alt="Yes"' in english[0], 'alt="No"' in english[1], 'alt="Unknown"' in english[2]] == [True] * 3
+    assert "icon-yes" in thai[0] and "icon-no" in english[1] and "icon-unknown" in thai[2]
