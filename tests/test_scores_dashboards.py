@@ -254,3 +254,19 @@ def test_area_is_paginated_keeping_filters(world):
     assert "55 หน่วยงาน" in first and "page=2" in first and "q=" in first
     second = client.get(area_url(world, q="โรงเรียนทดสอบ", sort="code", page=2)).content.decode()
     assert [r[0] for r in table_cells(second, "area-table")[1:]] == [f"P{n:03d}" for n in range(50, 55)]
+
+
+def test_area_rows_words_follow_the_language_and_names_are_escaped_once(world, seed):
+    """The rows' link, weakest indicator and progress are made once per page in the view (not by
+    template tags per row): still in the request's language, names escaped exactly once."""
+    framework, _ = seed
+    build_area(world, 1, framework)
+    framework.indicators.filter(number=9).update(name="การเปิดเผย <ข้อมูล> & ผล")
+    client = world.client_for("supervisor")
+    html = client.get(area_url(world, sort="-score")).content.decode()
+    assert "9. การเปิดเผย &lt;ข้อมูล&gt; &amp; ผล" in html and "&amp;lt;" not in html
+    dashboard = reverse("indicators:dashboard", args=[world.agency_a.pk, 2565])
+    assert f'<a href="{dashboard}">{world.agency_a.name}</a>' in html
+    client.cookies["django_language"] = "en"
+    english = table_cells(client.get(area_url(world, sort="-score")).content.decode(), "area-table")
+    assert "Done 1/2 · in progress 1" in english[2][5]

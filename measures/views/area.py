@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from indicators import exports
 from indicators.pages import scores_framework, scores_year
@@ -27,6 +29,22 @@ def _area_rows(request: HttpRequest, agency_id: int, year: int):
     return root, year, framework, form, rows, list(MeasureStatus.choices)
 
 
+_SENTINEL = 987654321
+
+
+def _row_texts(rows, year: int) -> None:
+    """What each row shows besides its fields, made once per page here rather than by template
+    tags in each of its 50 rows: the link to its score page (``dashboard_url``, from one
+    ``reverse``), its weakest indicator and its measures' progress (the template's own words)."""
+    head, tail = reverse("indicators:dashboard", args=[_SENTINEL, year]).split(f"/{_SENTINEL}/")
+    weakest = gettext("%(n)s. %(name)s")
+    progress = gettext("ดำเนินการแล้ว %(done)s/%(total)s · กำลังดำเนินการ %(doing)s")
+    for a in rows:
+        a.dashboard_url = f"{head}/{a.pk}/{tail}"
+        a.weakest_label = weakest % {"n": a.weakest_number, "name": a.weakest_name} if a.weakest_number else ""
+        a.progress_label = progress % {"done": a.measures_done, "total": a.measures_total, "doing": a.measures_in_progress}
+
+
 @login_required
 def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """Every agency under ``agency_id`` with its score, grade, weakest indicator and measures."""
@@ -34,6 +52,7 @@ def area(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     page = Paginator(rows, AREA_PER_PAGE).get_page(request.GET.get("page"))
     # Read here, not from the template, with the weakest indicator and measure counts of this page only.
     page.object_list = selectors.area_details(list(page.object_list), framework, year)
+    _row_texts(page.object_list, year)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = request.GET.copy()
