@@ -19,17 +19,27 @@ from ita_portal.thai import page_thai_digits, set_page_digits
 from measures import selectors, services
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
+from measures.models import MeasureStatus
 from measures.views._common import add_service_errors, agency_for, is_htmx
 
 MEASURES_PER_PAGE = 20
+STATUS_LABELS = dict(MeasureStatus.choices)  # lazy labels: translated where they are shown
 
 
 def _decorate(measures, today) -> list:
+    """What ``_measure_rows.html`` shows of each measure besides its fields, made here once per row
+    rather than by template tags in each row: its group, overdue flag, percent of steps done, link,
+    status label and indicator line (the template's own words)."""
     rows = []
+    indicator_line = _("ตัวชี้วัดที่ %(n)s %(name)s")
     for m in measures:
         m.group = selectors.group_label(m)
         m.overdue = selectors.is_overdue(m, today)
         m.percent = round(100 * m.steps_done / m.steps_total) if m.steps_total else 0
+        m.detail_url = reverse("measures:measure_detail", args=[m.agency_id, m.fiscal_year, m.pk])
+        m.status_label = STATUS_LABELS.get(m.status, m.status)
+        if m.indicator_id:
+            m.indicator_label = indicator_line % {"n": m.indicator.number, "name": m.indicator.name}
         rows.append(m)
     return rows
 
