@@ -128,7 +128,9 @@ def due_meetings(count: int) -> list:
         f = meeting_with_people(starts_at=now + dt.timedelta(days=2, hours=3))
         reminders_recompute(followup=f)
         meetings.append(f)
-    Reminder.objects.filter(followup__in=meetings, lead_days=1).update(due_at=now - dt.timedelta(minutes=1))
+    # Due now whatever today is: on a weekend or holiday in Bangkok the 1-day moment moves back to
+    # the last working day, which may be past already, and recompute marks it skipped as too late.
+    Reminder.objects.filter(followup__in=meetings, lead_days=1).update(due_at=now - dt.timedelta(minutes=1), skipped_reason="")
     return meetings
 
 
