@@ -142,6 +142,9 @@ def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
         IndicatorScoreForm(data, prefix=f"ind-{i.pk}", indicator=i, initial={"score": scores.get(i.pk)}) for i in indicators
     ]
     item_forms = []
+    # The rows' words (their inputs' labels, the result choices) in the request's language once
+    # for the page, not by template tags in each of its 40-odd item rows.
+    url_label, remark_label = _("URL ข้อ %(code)s"), _("หมายเหตุข้อ %(code)s")
     for item in items:
         r = results.get(item.pk)
         initial = {
@@ -149,7 +152,9 @@ def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "remark": r.remark if r else "",
             "url": r.url if r else "",
         }
-        item_forms.append(ItemResultForm(data, prefix=f"item-{item.pk}", item=item, initial=initial))
+        form = ItemResultForm(data, prefix=f"item-{item.pk}", item=item, initial=initial)
+        form.url_label, form.remark_label = url_label % {"code": item.code}, remark_label % {"code": item.code}
+        item_forms.append(form)
     main_form = AssessmentForm(
         data, initial={"rating_text": assessment.rating_text, "note": assessment.note} if assessment else None
     )
@@ -188,7 +193,7 @@ def entry(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             "main_form": main_form,
             # The result drop-down is written in the template from these (one per item row),
             # not rendered through the Select widget's per-option templates.
-            "result_choices": RESULT_CHOICES,
+            "result_choices": [(value, str(label)) for value, label in RESULT_CHOICES],
         },
     )
 

@@ -78,6 +78,8 @@ def test_score_entry_template_makes_no_query(world, monkeypatch, django_assert_n
     template, context = _prepared(monkeypatch, indicator_views, world.users["staff_a"], url)
     html = _render_without_queries(django_assert_num_queries, template, context)
     assert framework.items.order_by("number").first().title in html
+    # The rows' labels come prepared from the view (not made by template tags per row).
+    assert 'aria-label="URL ข้อ O1"' in html and 'aria-label="หมายเหตุข้อ O1"' in html
 
 
 def test_area_dashboard_template_makes_no_query(world, monkeypatch, django_assert_num_queries):
