@@ -31,6 +31,7 @@ from ita_portal.admin_history import ViewOnlyHistoryAdmin
 from ita_portal.thai import format_date
 from measures import services
 from measures.models import (
+    STATUS_LABELS,
     CalendarFeedToken,
     Evidence,
     FollowUp,
@@ -42,7 +43,6 @@ from measures.models import (
     Weakness,
 )
 
-STATUS_LABELS = dict(MeasureStatus.choices)  # lazy labels: translated where they are shown
 STATUS_COLOURS = {
     MeasureStatus.NOT_STARTED: "secondary",
     MeasureStatus.IN_PROGRESS: "info",

@@ -86,6 +86,11 @@ class MeasureStatus(models.TextChoices):
     NOT_DONE = "not_done", _("ไม่ดำเนินการ")
 
 
+#: Each status's label (lazy: translated where it is shown), for lists that print one per row
+#: (``get_status_display()`` rebuilds the choices on every call).
+STATUS_LABELS = dict(MeasureStatus.choices)
+
+
 class MeasureKind(models.TextChoices):
     """What a measure does, for the supervisor's roll-up of which kinds went with gains."""
 

@@ -19,11 +19,10 @@ from ita_portal.thai import page_thai_digits, set_page_digits
 from measures import selectors, services
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
 from measures.forms.progress import EvidenceForm
-from measures.models import MeasureStatus
+from measures.models import STATUS_LABELS
 from measures.views._common import add_service_errors, agency_for, is_htmx
 
 MEASURES_PER_PAGE = 20
-STATUS_LABELS = dict(MeasureStatus.choices)  # lazy labels: translated where they are shown
 
 
 def _decorate(measures, today) -> list:
