@@ -1,7 +1,7 @@
 """Benchmark: the cost of the portal's Thai patch (``reports.pdf.thai``) over stock WeasyPrint 70
 on the same HTML (issue 11: target ≤ +5 % CPU).
 
-    .venv/bin/python bench/bench_pdf_patch.py [--repeat 5] [--no-kinds] [--profile FILE]
+    .venv/bin/python bench/bench_pdf_patch.py [--repeat 5] [--no-kinds] [--profile FILE] [--parts]
 
 Documents: the 48-page corpus of ``bench/bench_pdf_text.py`` (every seed line, the templates'
 Thai, generated dates and amounts, as justified memo paragraphs) and the five report kinds built
@@ -13,7 +13,8 @@ times are this process's CPU time (``time.process_time``), which other processes
 machine barely disturb. Printed per document: pages (patched / stock) beside the fastest and
 median CPU times, and the overhead of the medians; then the totals. Exit status 1 when the total
 overhead of the medians is above +5 %. Which newmm segments (``nlpo3`` or ``pythainlp``) is
-printed first.
+printed first. ``--parts`` prints instead, per document, the overhead with each part of the patch
+(drawing, line breaks) put back to stock WeasyPrint in turn: where the overhead goes.
 """
 
 from __future__ import annotations
@@ -73,6 +74,32 @@ def measure(render, repeat: int) -> dict:
     return {"ours": ours, "stock": stock, "pages": (_pages(pdfs[True]), _pages(pdfs[False]))}
 
 
+def measure_parts(render, repeat: int) -> dict[str, float]:
+    """Median CPU time of each variant: patched, stock, and patched with one part back to stock
+    (``reports.pdf.thai.patch.PARTS``), in rotating order, after one warm-up each."""
+    import contextlib
+
+    from reports.pdf import thai
+    from reports.pdf.thai.patch import PARTS, stock_part
+
+    variants = {"patched": contextlib.nullcontext, "stock": thai.suspended}
+    variants.update({f"stock {part}": (lambda part=part: stock_part(part)) for part in PARTS})
+    for enter in variants.values():
+        with enter():
+            render()
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for k in range(repeat):
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            gc.collect()
+            thai.clear_text_caches()
+            with variants[name]():
+                start = time.process_time()
+                render()
+                times[name].append(time.process_time() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def report_kinds():
     """(label, render) for the five kinds, demo and large data, in a throw-away test database."""
     from report_sources import approved_sources
@@ -87,6 +114,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed renders per variant (alternating)")
     parser.add_argument("--no-kinds", action="store_true", help="the 48-page corpus only")
     parser.add_argument("--profile", type=Path, help="write a cProfile of one patched corpus render here")
+    parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="instead: each document's overhead with each part of the patch (drawing, line breaks) put back to stock in turn",
+    )
     args = parser.parse_args()
 
     import django
@@ -104,6 +136,8 @@ def main() -> int:
     if not args.no_kinds:
         documents += report_kinds()
     render_pdf("<p>อุ่นเครื่อง warm-up</p>")
+    if args.parts:
+        return _print_parts(documents, args.repeat)
     print(f"newmm: {linebreak.newmm_engine()}; {args.repeat} renders per variant, CPU time (process_time)")
     print(f"{'document':28}{'pages':>9}{'patched':>18}{'stock':>18}{'overhead':>10}")
     print(f"{'':28}{'':>9}{'fastest  median':>18}{'fastest  median':>18}{'(median)':>10}")
@@ -129,6 +163,18 @@ def main() -> int:
     verdict = "within" if overhead <= TARGET else "ABOVE"
     print(f"patch overhead {overhead:+.1%}: {verdict} the target of +{TARGET:.0%}")
     return 0 if overhead <= TARGET else 1
+
+
+def _print_parts(documents, repeat: int) -> int:
+    """Where the overhead goes: a part whose stock version brings the overhead down by N points costs
+    about N points (the parts interact: the patch's justification needs its own drawing)."""
+    print(f"{repeat} renders per variant, CPU time (process_time); overhead over stock of the medians")
+    for label, render in documents:
+        medians = measure_parts(render, repeat)
+        stock = medians["stock"]
+        cells = "  ".join(f"{name} {seconds / stock - 1:+.1%}" for name, seconds in medians.items() if name != "stock")
+        print(f"{label:28} stock {stock:.3f} s  {cells}", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -424,3 +424,24 @@ def test_latin_ligatures_do_not_leak_compatibility_characters():
 
     text = "first official filing OIT ตัวชี้วัดที่ ๙"
     assert " ".join(pypdf_text(render_pdf(f"<p>{text}</p>")).split()) == text
+
+
+def test_stock_part_puts_one_part_back_and_restores_it():
+    """``thai.patch.stock_part`` (the bench's ``--parts``): inside, that part is WeasyPrint's own —
+    stock drawing maps the sara am so that pypdf reads ํ + า —, the line breaks stay the portal's;
+    afterwards the whole patch is back."""
+    from weasyprint.text import line_break
+
+    from reports.pdf.thai import linebreak
+    from reports.pdf.thai.patch import stock_part
+
+    html = "<p>สำนักงานเขตพื้นที่การศึกษา</p>"
+    assert "สำนักงาน" in pypdf_text(render_pdf(html))
+    with stock_part("drawing"):
+        assert line_break.Layout.set_text is linebreak.set_text
+        assert "สำนักงาน" not in pypdf_text(render_pdf(html))
+    with stock_part("line breaks"):
+        assert line_break.Layout.set_text is linebreak.stock_set_text
+        assert "สำนักงาน" in pypdf_text(render_pdf(html))
+    assert line_break.Layout.set_text is linebreak.set_text
+    assert "สำนักงาน" in pypdf_text(render_pdf(html))

@@ -26,6 +26,7 @@ __all__ = [
     "clear_text_caches",
     "install",
     "installed",
+    "stock_part",
     "suspended",
     "uninstall",
 ]
@@ -82,6 +83,44 @@ def uninstall() -> None:
             for module in (line_break_module, inline_module, preferred_module):
                 module.split_first_line = linebreak.stock_split_first_line
             _original = _original_justify_line = None
+
+
+#: The parts of the patch :func:`stock_part` can put back to WeasyPrint's own, one at a time: the
+#: modules and attribute names each part replaces (``Layout.set_text`` is an attribute of a class).
+PARTS = {
+    "drawing": ((draw_text_module, "draw_first_line"),),
+    "line breaks": (
+        (line_break_module.Layout, "set_text"),
+        (inline_module, "can_break_text"),
+        (line_break_module, "split_first_line"),
+        (inline_module, "split_first_line"),
+        (preferred_module, "split_first_line"),
+    ),
+}
+_STOCK = {
+    "drawing": lambda: {"draw_first_line": _original},
+    "line breaks": lambda: {
+        "set_text": linebreak.stock_set_text,
+        "can_break_text": linebreak.stock_can_break_text,
+        "split_first_line": linebreak.stock_split_first_line,
+    },
+}
+
+
+@contextlib.contextmanager
+def stock_part(part: str):
+    """Inside this block, one part of the installed patch (a key of :data:`PARTS`) is WeasyPrint's
+    own again, the rest stays patched: ``bench/bench_pdf_patch.py --parts`` weighs each part."""
+    install()
+    stock = _STOCK[part]()
+    saved = [(owner, name, getattr(owner, name)) for owner, name in PARTS[part]]
+    for owner, name, _value in saved:
+        setattr(owner, name, stock[name])
+    try:
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
 
 
 @contextlib.contextmanager
