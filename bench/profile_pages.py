@@ -74,7 +74,7 @@ def main() -> int:
         client.get(path)
     if os.environ.get("SHOW_SQL"):
         for q in queries:
-            print("  SQL", q[:300])
+            print("  SQL", q if os.environ.get("SHOW_SQL") == "full" else q[:300])
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
     profiler.enable()

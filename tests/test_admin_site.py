@@ -611,3 +611,50 @@ def test_the_admin_model_list_is_cached_per_user_and_follows_their_roles(world, 
     user.is_superuser = False
     user.save()
     assert _model_links(supervisor.get(reverse("admin:index"))) == before
+
+
+def _member_counts(html: str) -> dict[str, int]:
+    """Name of each listed row (its first column's link text) → its members column."""
+    import re
+
+    rows = re.findall(r'<tr>.*?</tr>', html, re.S)
+    out = {}
+    for row in rows:
+        name = re.search(r'<th class="field-name"><a [^>]*>([^<]*)</a>', row)
+        count = re.search(r'<td class="field-member_count">([^<]*)</td>', row)
+        if name and count:
+            out[name.group(1)] = int(count.group(1))
+    return out
+
+
+def test_agency_and_division_lists_count_active_members_per_row_without_grouping_the_subtree(world):
+    """The members column counts the active memberships of each shown row (an inactive one left
+    out, an empty division 0), sorts, and the rows' query joins no membership: the count is a
+    subquery per shown row, not a GROUP BY over every membership of the supervisor's subtree."""
+    from tests.factories import DivisionFactory, MembershipFactory
+
+    div_a = world.agency_a.divisions.get()
+    MembershipFactory(agency=world.agency_a, division=div_a)
+    MembershipFactory(agency=world.agency_a, division=div_a, is_active=False)
+    empty = DivisionFactory(agency=world.agency_a, name="กลุ่มว่าง")
+    client = world.client_for("supervisor")
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(changelist(Agency)).content.decode()
+    # staff_a, director_a and the new active member; the supervisor's own agency has the supervisor.
+    assert _member_counts(html) == {world.agency_a.name: 3, world.supervising.name: 1}
+    (rows_sql,) = [q["sql"] for q in ctx.captured_queries if "member_count" in q["sql"] and "COUNT(" not in q["sql"][:20]]
+    # Not grouped (the subquery in the select list is, inside its parentheses):
+    assert "GROUP BY" not in rows_sql.split("FROM", 1)[0] + rows_sql.rsplit(")", 1)[-1]
+    assert 'JOIN "agencies_membership"' not in rows_sql
+
+    column = list(admin.site._registry[Agency].list_display).index("member_count") + 1
+    ordered = client.get(changelist(Agency) + f"?o=-{column}").content.decode()
+    assert list(_member_counts(ordered)) == [world.agency_a.name, world.supervising.name]
+
+    from ita_portal.agencies.models import Division
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(changelist(Division)).content.decode()
+    assert _member_counts(html) == {div_a.name: 2, empty.name: 0}
+    assert not [q for q in ctx.captured_queries if 'JOIN "agencies_membership"' in q["sql"]]
