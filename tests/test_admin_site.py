@@ -617,7 +617,7 @@ def _member_counts(html: str) -> dict[str, int]:
     """Name of each listed row (its first column's link text) → its members column."""
     import re
 
-    rows = re.findall(r'<tr>.*?</tr>', html, re.S)
+    rows = re.findall(r"<tr>.*?</tr>", html, re.S)
     out = {}
     for row in rows:
         name = re.search(r'<th class="field-name"><a [^>]*>([^<]*)</a>', row)
