@@ -30,7 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal import admin_be
+from ita_portal import admin_be, admin_list_fast
 from ita_portal.agencies.models import Agency
 from ita_portal.agencies.selectors import Action, can, may_anywhere, memberships_granting, scope_queryset
 from ita_portal.agencies.services import AGENCY_TREE
@@ -129,6 +129,7 @@ def configure_admin_site(site: AdminSite) -> None:
     site.index_title = INDEX_TITLE
     site.site_url = "/"
     admin_be.install()
+    admin_list_fast.install()
     site.login_form = SupervisorAuthenticationForm
     site.has_permission = lambda request: user_may_use_admin(request.user)
     original_each_context = site.each_context
