@@ -59,16 +59,20 @@ def be_datetime(value: dt.datetime | None) -> str:
 
 
 def display_for_field(value, field, empty_value_display, avoid_link=False):
-    if _thai() and not getattr(field, "flatchoices", None) and value not in getattr(field, "empty_values", ()):
-        if isinstance(field, models.DateTimeField):
-            return be_datetime(value)
-        if isinstance(field, models.DateField):
-            return be_date(value)
+    # The type tests first: the language is looked up (a context-local read) only for dates, not
+    # for every cell of a changelist.
+    if (
+        isinstance(field, models.DateField)
+        and not getattr(field, "flatchoices", None)
+        and value not in getattr(field, "empty_values", ())
+        and _thai()
+    ):
+        return be_datetime(value) if isinstance(field, models.DateTimeField) else be_date(value)
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 
 def display_for_value(value, empty_value_display, boolean=False):
-    if _thai() and not boolean and isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not boolean and _thai():
         return be_datetime(value) if isinstance(value, dt.datetime) else be_date(value)
     return _django_display_for_value(value, empty_value_display, boolean)
 
