@@ -209,6 +209,35 @@ def test_htmx_step_fragments(world, data):
     assert step.text == "ก (แก้ไข)"
 
 
+def test_step_links_are_each_steps_own_routes_on_the_page_and_in_the_fragment(world, data):
+    """Each step's tick, move, edit and remove links (made in the view from one reverse per kind)
+    point at that step's own routes, on the measure page and in the htmx fragment."""
+    import re
+
+    from django.urls import reverse
+
+    client = world.client_for("staff_a")
+    measure, m = data["measure"], data["m"]
+    steps = list(measure.steps.order_by("order", "pk"))
+    page = client.get(m).content.decode()
+    fragment = client.post(f"{m}steps/{steps[0].pk}/toggle/", HTTP_HX_REQUEST="true").content.decode()
+    args = (measure.agency_id, measure.fiscal_year, measure.pk)
+    for html in (page, fragment):
+        block = html[html.index('id="steps-block"') :]
+        for n, step in enumerate(steps):
+            item = re.search(rf'<li [^>]*id="step-{step.pk}".*?</li>', block, re.S).group(0)
+            wanted = {
+                reverse("measures:step_toggle", args=(*args, step.pk)),
+                reverse("measures:step_edit", args=(*args, step.pk)),
+                reverse("measures:step_remove", args=(*args, step.pk)),
+            }
+            if n > 0:
+                wanted.add(reverse("measures:step_move", args=(*args, step.pk, "up")))
+            if n < len(steps) - 1:
+                wanted.add(reverse("measures:step_move", args=(*args, step.pk, "down")))
+            assert set(re.findall(r'(?:hx-post|hx-get|action)="([^"]+)"', item)) == wanted
+
+
 def test_progress_post_with_files_and_status(world, data):
     client = world.client_for("staff_a")
     response = client.post(

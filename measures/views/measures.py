@@ -174,10 +174,31 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
         "evidence_form": EvidenceForm(),
         **selectors.measure_detail_data(measure),
     }
+    _step_links(measure, context["steps"])
     return render(request, "measures/measure_detail.html", context)
 
 
 # --- steps (htmx fragments; plain POST + redirect without JavaScript) -------------------------
+
+
+_STEP = 987654321
+
+
+def _step_links(measure, steps) -> None:
+    """Each step's links (tick, up, down, edit, remove) from one ``reverse`` per kind, made here
+    rather than by five ``{% url %}`` per step in ``_steps.html``."""
+    args = (measure.agency_id, measure.fiscal_year, measure.pk, _STEP)
+    links = {
+        "toggle_url": reverse("measures:step_toggle", args=args),
+        "up_url": reverse("measures:step_move", args=(*args, "up")),
+        "down_url": reverse("measures:step_move", args=(*args, "down")),
+        "edit_url": reverse("measures:step_edit", args=args),
+        "remove_url": reverse("measures:step_remove", args=args),
+    }
+    parts = {name: url.rsplit(f"/{_STEP}/", 1) for name, url in links.items()}
+    for step in steps:
+        for name, (head, tail) in parts.items():
+            setattr(step, name, f"{head}/{step.pk}/{tail}")
 
 
 def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = None) -> HttpResponse:
@@ -189,6 +210,7 @@ def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = No
         return redirect(_detail_url(measure) + "#steps")
     set_page_digits(measure.agency.use_thai_digits)  # the fragment follows its page's digit rule
     steps = selectors.steps_of(measure)
+    _step_links(measure, steps)
     return render(
         request,
         "measures/_steps.html",
