@@ -205,6 +205,9 @@ class Measure(models.Model):
             models.Index(fields=["agency", "fiscal_year", "status"], name="measure_agency_year_status"),
             # The admin's date drill-down reads MIN/MAX(start_date) over a supervisor's scope.
             models.Index(fields=["start_date"], name="measure_start_date"),
+            # A supervisor's working year: the latest year of the subtree's rows, read backwards
+            # from the top of this index (ita_portal.agencies.dashboard.working_years).
+            models.Index(fields=["fiscal_year"], name="measure_fiscal_year"),
         ]
 
     def __str__(self) -> str:
@@ -292,7 +295,10 @@ class FollowUp(models.Model):
                 condition=FISCAL_YEAR_CHECK, name="followup_year_is_be", violation_error_message=_("ปีงบประมาณต้องเป็นปีพุทธศักราช")
             ),
         ]
-        indexes = [models.Index(fields=["agency", "fiscal_year", "starts_at"], name="followup_agency_year_start")]
+        indexes = [
+            models.Index(fields=["agency", "fiscal_year", "starts_at"], name="followup_agency_year_start"),
+            models.Index(fields=["fiscal_year"], name="followup_fiscal_year"),  # see Measure's
+        ]
 
     def __str__(self) -> str:
         return f"ครั้งที่ {self.number} {self.title}".strip()

@@ -207,7 +207,10 @@ class Report(models.Model):
                 violation_error_message=_("ปีงบประมาณต้องเป็นปีพุทธศักราช"),
             ),
         ]
-        indexes = [models.Index(fields=["agency", "fiscal_year", "state"], name="report_agency_year_state")]
+        indexes = [
+            models.Index(fields=["agency", "fiscal_year", "state"], name="report_agency_year_state"),
+            models.Index(fields=["fiscal_year"], name="report_fiscal_year"),  # see measures.Measure's
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} (ฉบับที่ {self.version})"

@@ -152,3 +152,30 @@ def test_supervisor_home_opens_on_the_latest_year_with_data_of_its_area(world):
         response = world.client_for(role).get("/")
         assert response.context["year"] == 2568, role
     assert world.client_for("staff_b").get("/").context["year"] != 2568
+
+
+def test_supervisor_working_year_is_read_down_the_fiscal_year_index_not_aggregated_over_the_subtree(world):
+    """The supervisor's year comes from the newest row of the subtree (ORDER BY fiscal_year DESC
+    LIMIT 1 per activity model, no MAX over every row of the area), and every activity model has
+    an index on fiscal_year alone for it to be read down (6.3 → 0.09 ms at 1,200 agencies on
+    PostgreSQL, bench/bench_pages.py's data)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ita_portal.agencies.dashboard import ACTIVITY_MODELS
+
+    measure_services.measure_create(agency=world.agency_a, fiscal_year=2566, title="มาตรการของปี 2566")
+    measure_services.measure_create(agency=world.agency_a, fiscal_year=2568, title="มาตรการของปี 2568")
+    client = world.client_for("supervisor")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").context["year"] == 2568
+    subtree = [q["sql"] for q in ctx.captured_queries if "LIKE" in q["sql"] and '"fiscal_year"' in q["sql"]]
+    assert not [sql for sql in subtree if 'MAX("' in sql and "GROUP BY" not in sql]
+    assert {model._meta.label for model in ACTIVITY_MODELS} >= {"measures.Measure", "measures.FollowUp", "reports.Report"}
+    with connection.cursor() as cursor:
+        for model in ACTIVITY_MODELS:
+            table = model._meta.db_table
+            newest = [sql for sql in subtree if sql.startswith(f'SELECT "{table}"."fiscal_year" AS "fiscal_year" FROM')]
+            assert len(newest) == 1 and newest[0].endswith("DESC LIMIT 1"), table
+            constraints = connection.introspection.get_constraints(cursor, table)
+            assert any(c["index"] and c["columns"] == ["fiscal_year"] for c in constraints.values()), table

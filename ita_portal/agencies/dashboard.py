@@ -52,7 +52,8 @@ def card_register(card: Card) -> None:
 
 
 def activity_register(*models: type[Model]) -> None:
-    """Name models whose rows for a year make it the year an agency works in (``working_years``)."""
+    """Name models whose rows for a year make it the year an agency works in (``working_years``).
+    Each needs an index on ``fiscal_year`` alone: a supervisor's year is read down it."""
     for model in models:
         if model not in ACTIVITY_MODELS:
             ACTIVITY_MODELS.append(model)
@@ -99,8 +100,10 @@ def working_years(user, agencies: list[Agency], current_year: int) -> dict[int, 
         for agency_id, path in supervised.items():
             if agency_id not in ids:
                 continue
+            # The latest year first, read down an index on fiscal_year until a row of the subtree
+            # (a MAX over the subtree read every row of it: 6 ms at 1,200 agencies, growing).
             qs = model.objects.filter(agency__path__startswith=path, fiscal_year__lte=current_year)
-            year = selectors.scope_queryset(qs, user).aggregate(year=Max("fiscal_year"))["year"]
+            year = selectors.scope_queryset(qs, user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
             if year is not None:
                 latest[agency_id] = max(latest.get(agency_id, 0), year)
     return {pk: latest.get(pk, current_year) for pk in ids}
