@@ -75,10 +75,19 @@ def import_batch_for(user, agency_id: int, year: int, batch_id: int) -> ImportBa
 
 
 def frameworks_of_year(year: int) -> list[Framework]:
-    """Every framework of a fiscal year, the national one first."""
-    frameworks = list(Framework.objects.filter(fiscal_year=year, is_draft=False).select_related("assessor"))
-    frameworks.sort(key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, f.assessor.code))
-    return frameworks
+    """Every confirmed framework of a fiscal year with its assessor, the national one first. Read
+    by most pages (the year's catalogue, its grade bands, the measures' catalogue notice), so
+    cached under the catalogue's generation, which every change of a framework, indicator, item or
+    assessor bumps (``indicators.portal.catalogue_changed``): one query on a miss, none on a hit;
+    each call gets its own objects (the cache unpickles)."""
+    from indicators.portal import CATALOGUE
+
+    def build() -> list[Framework]:
+        frameworks = list(Framework.objects.filter(fiscal_year=year, is_draft=False).select_related("assessor"))
+        frameworks.sort(key=lambda f: (f.assessor.code not in NATIONAL_ASSESSOR_CODES, f.assessor.code))
+        return frameworks
+
+    return remember(CATALOGUE, f"year:{int(year)}", build)
 
 
 def framework_for(year: int, assessor_code: str | None = None) -> Framework | None:

@@ -86,3 +86,31 @@ def test_a_frameworks_indicators_and_items_are_read_once_and_never_stale(django_
     assert len(framework_catalogue(framework)[1]) == len(items) - 1
     other = make_framework(2568)
     assert {i.pk for i in framework_catalogue(other)[0]}.isdisjoint(i.pk for i in indicators)
+
+
+def test_a_years_frameworks_are_read_once_and_follow_every_change(django_assert_num_queries):
+    """``frameworks_of_year`` (most pages: the year's catalogue and grade bands) is one query, then
+    none; a new draft is not listed, its confirmation and a renamed assessor are seen at once."""
+    from indicators.catalogue.upkeep import framework_confirm
+    from indicators.selectors import frameworks_of_year
+
+    national = make_framework(2566)
+    with django_assert_num_queries(1):
+        assert [f.pk for f in frameworks_of_year(2566)] == [national.pk]
+    with django_assert_num_queries(0):
+        (cached,) = frameworks_of_year(2566)
+        assert cached.assessor.code == national.assessor.code
+    draft = make_framework(2567)
+    Framework.objects.filter(pk=draft.pk).update(is_draft=True)  # no signal; the load below bumps
+    from indicators.portal import catalogue_changed
+
+    catalogue_changed()
+    assert frameworks_of_year(2567) == []
+    framework_confirm(framework=draft)
+    assert [f.pk for f in frameworks_of_year(2567)] == [draft.pk]
+    assessor = national.assessor
+    assessor.name = "สำนักงานทดสอบ (เปลี่ยนชื่อ)"
+    assessor.save()
+    assert frameworks_of_year(2566)[0].assessor.name == "สำนักงานทดสอบ (เปลี่ยนชื่อ)"
+    national.delete()
+    assert frameworks_of_year(2566) == []
