@@ -130,6 +130,28 @@ def test_personal_pages(world, data):
         assert_status(world, url, {role: (302 if role == "anonymous" else 200) for role in READ})
 
 
+def test_measure_lists_link_each_measure_to_its_own_page(world, data):
+    """The overview and "my measures" link every row to its measure's page (the links are made in
+    the view from one reverse per agency and year), across agencies and years."""
+    import re
+
+    from django.urls import reverse
+
+    staff_a = world.users["staff_a"].memberships.get()
+    mine = [
+        services.measure_create(
+            agency=world.agency_a, fiscal_year=year, title=f"มาตรการของฉัน {year}", responsible_people=[staff_a]
+        )
+        for year in (2567, 2568)
+    ]
+    client = world.client_for("staff_a")
+    overview = client.get(data["base"]).content.decode()
+    for measure in Measure.objects.filter(agency=world.agency_a, fiscal_year=2567):
+        assert f'href="{reverse("measures:measure_detail", args=[world.agency_a.pk, 2567, measure.pk])}"' in overview
+    listed = re.findall(r'href="(/measures/a/\d+/\d+/m/\d+/)"', client.get("/measures/mine/").content.decode())
+    assert set(listed) == {reverse("measures:measure_detail", args=[m.agency_id, m.fiscal_year, m.pk]) for m in mine}
+
+
 def test_evidence_download_is_the_file_never_media_url(world, data, settings):
     response = world.client_for("supervisor").get(f"{data['base']}evidence/{data['evidence'].pk}/download/")
     assert response["Content-Type"] == "application/pdf"

@@ -24,6 +24,9 @@ from measures.views._common import add_service_errors, agency_for, is_htmx
 
 MEASURES_PER_PAGE = 20
 
+# A primary key no row has: a link reversed once with it, then each row's put in its place.
+_SENTINEL = 987654321
+
 
 def _decorate(measures, today) -> list:
     """What ``_measure_rows.html`` shows of each measure besides its fields, made here once per row
@@ -31,11 +34,16 @@ def _decorate(measures, today) -> list:
     status label and indicator line (the template's own words)."""
     rows = []
     indicator_line = _("ตัวชี้วัดที่ %(n)s %(name)s")
+    links: dict[tuple[int, int], list[str]] = {}  # one reverse per agency and year (my measures spans several)
     for m in measures:
         m.group = selectors.group_label(m)
         m.overdue = selectors.is_overdue(m, today)
         m.percent = round(100 * m.steps_done / m.steps_total) if m.steps_total else 0
-        m.detail_url = reverse("measures:measure_detail", args=[m.agency_id, m.fiscal_year, m.pk])
+        key = (m.agency_id, m.fiscal_year)
+        if key not in links:
+            links[key] = reverse("measures:measure_detail", args=[*key, _SENTINEL]).rsplit(f"/{_SENTINEL}/", 1)
+        head, tail = links[key]
+        m.detail_url = f"{head}/{m.pk}/{tail}"
         m.status_label = STATUS_LABELS.get(m.status, m.status)
         if m.indicator_id:
             m.indicator_label = indicator_line % {"n": m.indicator.number, "name": m.indicator.name}
@@ -181,13 +189,10 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
 # --- steps (htmx fragments; plain POST + redirect without JavaScript) -------------------------
 
 
-_STEP = 987654321
-
-
 def _step_links(measure, steps) -> None:
     """Each step's links (tick, up, down, edit, remove) from one ``reverse`` per kind, made here
     rather than by five ``{% url %}`` per step in ``_steps.html``."""
-    args = (measure.agency_id, measure.fiscal_year, measure.pk, _STEP)
+    args = (measure.agency_id, measure.fiscal_year, measure.pk, _SENTINEL)
     links = {
         "toggle_url": reverse("measures:step_toggle", args=args),
         "up_url": reverse("measures:step_move", args=(*args, "up")),
@@ -195,7 +200,7 @@ def _step_links(measure, steps) -> None:
         "edit_url": reverse("measures:step_edit", args=args),
         "remove_url": reverse("measures:step_remove", args=args),
     }
-    parts = {name: url.rsplit(f"/{_STEP}/", 1) for name, url in links.items()}
+    parts = {name: url.rsplit(f"/{_SENTINEL}/", 1) for name, url in links.items()}
     for step in steps:
         for name, (head, tail) in parts.items():
             setattr(step, name, f"{head}/{step.pk}/{tail}")
