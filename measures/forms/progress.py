@@ -155,6 +155,9 @@ class ProgressForm(BoundedTextMixin, forms.ModelForm):
 class EvidenceForm(forms.Form):
     """Add one file or one link to a measure's evidence."""
 
+    # Its empty form is the same on every measure page: rendered once ({{ form|crispy_unbound }}).
+    crispy_unbound = True
+
     title = forms.CharField(label=_("ชื่อหลักฐาน"), required=False, max_length=255, help_text=_("ว่างไว้ = ใช้ชื่อไฟล์หรือลิงก์"))
     file = forms.FileField(label=_("ไฟล์"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}))
     url = forms.URLField(
