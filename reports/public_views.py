@@ -17,9 +17,9 @@ from oit.models import OitStatus
 from reports import selectors
 
 
-def _groups(agency, year: int) -> list[dict]:
-    """Published documents grouped by the OIT item they answer (code of that year's framework)."""
-    reports = selectors.published_reports(agency=agency, year=year)
+def _groups(year: int, reports: list) -> list[dict]:
+    """Published documents (``selectors.public_year``) grouped by the OIT item they answer (code of
+    that year's framework)."""
     items = selectors.oit_item_codes(year=year, keys={r.oit_item_key for r in reports if r.oit_item_key})
     groups: dict[str, dict] = {}
     for r in reports:
@@ -74,7 +74,7 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The agency's public year page: the index of all O-items (with completeness) and its documents."""
     agency = _agency_or_404(code)
     embed_url = request.build_absolute_uri(reverse("public:embed", kwargs={"code": code, "year": year}))
-    reports = selectors.published_reports(agency=agency, year=year)
+    reports, revoked = selectors.public_year(agency=agency, year=year)
     index = _oit_index(agency, year, reports)
     return render(
         request,
@@ -82,8 +82,8 @@ def agency_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         {
             "agency": agency,
             "year": year,
-            "groups": _groups(agency, year),
-            "revoked": selectors.revoked_reports(agency=agency, year=year),
+            "groups": _groups(year, reports),
+            "revoked": revoked,
             "embed_url": embed_url,
             "index": index,
             "complete": sum(1 for r in index if r["published"] and r["shown"]),
@@ -117,8 +117,8 @@ def oit_evidence(request: HttpRequest, code: str, year: int, item: str, pk: int)
 def embed(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A bare HTML list for an <iframe> on the agency's own website."""
     agency = _agency_or_404(code)
-    context = {"agency": agency, "year": year, "groups": _groups(agency, year)}
-    context["revoked"] = selectors.revoked_reports(agency=agency, year=year)
+    reports, revoked = selectors.public_year(agency=agency, year=year)
+    context = {"agency": agency, "year": year, "groups": _groups(year, reports), "revoked": revoked}
     return render(request, "reports/public/embed.html", context)
 
 

@@ -18,7 +18,7 @@ from ita_portal.agencies import selectors as access
 from ita_portal.agencies.models import Agency
 from measures.models import FollowUp, FollowUpStatus, Measure, MeasureStep, ProgressUpdate
 from measures.selectors.people import person_names, user_label
-from reports.models import Rendition, RenditionStatus, Report, ReportState
+from reports.models import Rendition, RenditionStatus, Report, ReportEvent, ReportState
 
 # ---------------------------------------------------------------------------------------- staff
 
@@ -121,50 +121,67 @@ def published_years(*, agency: Agency) -> list[tuple[int, int]]:
     return sorted(((year, len(s)) for year, s in counts.items()), reverse=True)
 
 
+def _latest_versions(agency: Agency, year: int, *, revocations: bool = False) -> list[Report]:
+    """The newest published-or-revoked version of each series of an agency and year, with its final
+    renditions (``public_finals``) and, asked for, its revocations newest first (``revocations``):
+    three queries at most."""
+    prefetches = [
+        Prefetch(
+            "renditions",
+            queryset=Rendition.objects.filter(is_final=True, status=RenditionStatus.DONE),
+            to_attr="public_finals",
+        )
+    ]
+    if revocations:
+        prefetches.append(
+            Prefetch("events", queryset=ReportEvent.objects.filter(action="revoke").order_by("-at"), to_attr="revocations")
+        )
+    qs = (
+        Report.objects.filter(
+            agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
+        )
+        .prefetch_related(*prefetches)
+        .order_by("series", "-version")
+    )
+    out, seen = [], set()
+    for report in qs:
+        if report.series not in seen:
+            seen.add(report.series)
+            out.append(report)
+    return out
+
+
+def _published(latest: list[Report]) -> list[Report]:
+    out = []
+    for report in latest:
+        if report.state != ReportState.REVOKED and report.public_finals:
+            report.public_rendition = report.public_finals[0]
+            out.append(report)
+    out.sort(key=lambda r: r.published_at or r.updated_at, reverse=True)
+    return out
+
+
 def published_reports(*, agency: Agency, year: int) -> list[Report]:
     """The latest published version of each series of an agency and year, with its frozen PDF.
 
     A series whose newest published version was revoked is left out: revoking takes the
     document off the public page.
     """
-    qs = (
-        Report.objects.filter(
-            agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
-        )
-        .prefetch_related(Prefetch("renditions", queryset=Rendition.objects.filter(is_final=True, status=RenditionStatus.DONE)))
-        .order_by("series", "-version")
-    )
-    out, seen = [], set()
-    for report in qs:
-        if report.series in seen:
-            continue
-        seen.add(report.series)
-        if report.state == ReportState.REVOKED:
-            continue
-        finals = list(report.renditions.all())
-        if finals:
-            report.public_rendition = finals[0]
-            out.append(report)
-    out.sort(key=lambda r: r.published_at or r.updated_at, reverse=True)
-    return out
+    return _published(_latest_versions(agency, year))
 
 
-def revoked_reports(*, agency: Agency, year: int) -> list[Report]:
-    """Series whose newest published version was revoked: listed on the public page as revoked
-    (with when), so a reader who saw the document knows it no longer stands."""
-    qs = Report.objects.filter(
-        agency=agency, fiscal_year=year, state__in=(ReportState.PUBLISHED, ReportState.REVOKED), agency__is_active=True
-    ).order_by("series", "-version")
-    out, seen = [], set()
-    for report in qs:
-        if report.series in seen:
-            continue
-        seen.add(report.series)
+def public_year(*, agency: Agency, year: int) -> tuple[list[Report], list[Report]]:
+    """The public page's documents of an agency and year from one read (three queries): the latest
+    published version of each series with its frozen PDF, newest first (``published_reports``), and
+    the series whose newest published version was revoked, each with when (``revoked_at``), so a
+    reader who saw the document knows it no longer stands."""
+    latest = _latest_versions(agency, year, revocations=True)
+    revoked = []
+    for report in latest:
         if report.state == ReportState.REVOKED:
-            event = report.events.filter(action="revoke").order_by("-at").first()
-            report.revoked_at = event.at if event else report.updated_at
-            out.append(report)
-    return out
+            report.revoked_at = report.revocations[0].at if report.revocations else report.updated_at
+            revoked.append(report)
+    return _published(latest), revoked
 
 
 def published_in_series(*, agency: Agency, year: int, series) -> Report | None:

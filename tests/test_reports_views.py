@@ -221,8 +221,16 @@ def test_public_pages_show_only_published(world, media, django_capture_on_commit
     v2 = services.report_publish(report=v2, actor=world.users["director_a"])
     body = b"".join(world.client_for("anonymous").get(pdf_url).streaming_content)
     assert hashlib.sha256(body).hexdigest() == v2.renditions.get(is_final=True).sha256
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     services.report_revoke(report=v2, actor=world.users["director_a"])
-    html = world.client_for("anonymous").get(page).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        html = world.client_for("anonymous").get(page).content.decode()
+    # Published and revoked documents come from one read of the year's reports (with their final
+    # PDFs and revocations prefetched): no second read, no query per revoked series.
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in ctx.captured_queries if " FROM " in q["sql"]]
+    assert tables.count('"reports_report"') == 1 and tables.count('"reports_reportevent"') == 1, tables
     listed, _sep, revoked = html.partition("เอกสารที่ยกเลิกการเผยแพร่แล้ว")
     assert "ฉบับปรับปรุง" not in listed and published.subject not in listed and pdf_url not in html
     assert "<del>ฉบับปรับปรุง</del>" in revoked and "ยกเลิกการเผยแพร่แล้ว" in revoked
