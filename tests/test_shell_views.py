@@ -668,3 +668,17 @@ def test_agency_without_emblem_has_no_emblem_url(world):
     url = reverse("agency_emblem", kwargs={"agency_id": world.agency_a.pk})
     assert world.client_for("staff_a").get(url).status_code == 404
     assert url not in html(world.client_for("staff_a").get(detail_url(world.agency_a)))
+
+
+def test_navigation_links_are_remembered_per_urlconf():
+    """The bar's links are reversed once and remembered, per URLconf: a page served by another
+    URLconf (here, a test's override) gets that URLconf's answer, not the remembered one."""
+    from django.test import override_settings
+
+    here = reverse("agency_detail", kwargs={"agency_id": 5, "year": 2570})
+    assert navigation._url("agency_detail", agency_id=5, year=2570) == here
+    assert navigation._url("no-such-page") is None
+    assert navigation._url("agency_detail") is None  # needs its arguments
+    with override_settings(ROOT_URLCONF="tests.urls_other"):
+        assert navigation._url("agency_detail", agency_id=5, year=2570) == "/other/5/2570/"
+    assert navigation._url("agency_detail", agency_id=5, year=2570) == here

@@ -14,11 +14,13 @@ request, so partial templates rendered in the same request cost nothing more.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,17 +97,27 @@ def year_choices() -> list[int]:
     return sorted({*registered_years(), current_fiscal_year()}, reverse=True)
 
 
+@functools.lru_cache(maxsize=4096)
+def _reversed(urlconf: str, prefix: str, name: str, kwargs: tuple) -> str | None:
+    try:
+        return reverse(name, urlconf=urlconf, kwargs=dict(kwargs) or None)
+    except NoReverseMatch:
+        return None
+
+
+def _url(name: str, **kwargs) -> str | None:
+    """``reverse(name, kwargs=kwargs)``, or None where it does not match: remembered per URLconf
+    and script prefix, since the bar's 20-odd links (sections, agencies, years, several tried
+    before one matches) are the same from one request to the next."""
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, tuple(sorted(kwargs.items())))
+
+
 def _reverse_first(names: tuple[str, ...], agency_id: int | None, year: int) -> str | None:
     for name in names:
-        if agency_id is not None:
-            try:
-                return reverse(name, kwargs={"agency_id": agency_id, "year": year})
-            except NoReverseMatch:
-                pass
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
+        if agency_id is not None and (url := _url(name, agency_id=agency_id, year=year)) is not None:
+            return url
+        if (url := _url(name)) is not None:
+            return url
     return None
 
 
@@ -151,11 +163,13 @@ def _switch_url(request: HttpRequest, agency_id: int, year: int) -> str:
     """Where a switcher link goes: the same page for the other agency/year when the page is only
     about an agency and a year, otherwise that agency's overview page."""
     match = getattr(request, "resolver_match", None)
-    if match is not None and set(match.kwargs) == {"agency_id", "year"} and match.view_name:
-        try:
-            return reverse(match.view_name, kwargs={"agency_id": agency_id, "year": year})
-        except NoReverseMatch:
-            pass
+    if (
+        match is not None
+        and set(match.kwargs) == {"agency_id", "year"}
+        and match.view_name
+        and (url := _url(match.view_name, agency_id=agency_id, year=year)) is not None
+    ):
+        return url
     return reverse("agency_detail", kwargs={"agency_id": agency_id, "year": year})
 
 
@@ -164,11 +178,8 @@ def _year_switch_url(request: HttpRequest, agency_id: int, year: int) -> str:
     page) names its per-year URL in ``request.nav_year_url_name`` and stays itself; any other
     page as :func:`_switch_url`."""
     name = getattr(request, "nav_year_url_name", None)
-    if name:
-        try:
-            return reverse(name, kwargs={"year": year})
-        except NoReverseMatch:
-            pass
+    if name and (url := _url(name, year=year)) is not None:
+        return url
     return _switch_url(request, agency_id, year)
 
 
