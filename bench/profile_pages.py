@@ -7,6 +7,8 @@ Runs against the database ``bench/bench_pages.py`` left behind (``BENCH_PAGES_DA
 requested through Django's test client logged in as its bench user: once to warm caches, then
 ``--requests`` times under cProfile. Prints the time per request, the queries and result fetches
 per request, and the top functions.
+``SHOW_SQL=1`` also prints each query of one request with its time (first 300 characters;
+``SHOW_SQL=full``: whole statements).
 """
 
 from __future__ import annotations
