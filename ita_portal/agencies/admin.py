@@ -49,9 +49,6 @@ def _check_division(form: forms.ModelForm, agency_id: int | None) -> None:
         form.add_error("division", _("กลุ่มงานต้องอยู่ในหน่วยงานเดียวกัน"))
 
 
-# --- forms -----------------------------------------------------------------------------------
-
-
 def _active_member_count(field: str):
     """The active members of each shown agency or division (``field``: the membership's foreign
     key to it), counted by a subquery per row, which PostgreSQL evaluates for the page's 50 rows
@@ -65,6 +62,9 @@ def _active_member_count(field: str):
         .values("n")
     )
     return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
+
+
+# --- forms -----------------------------------------------------------------------------------
 
 
 class AgencyAdminForm(forms.ModelForm):
