@@ -145,13 +145,17 @@ class _Placeholder:
 
 
 def _fast(cl, form) -> bool:
-    return (
-        form is None
-        and not cl.is_popup
-        and not cl.to_field
-        and type(cl).url_for_result is ChangeList.url_for_result
-        and isinstance(cl.lookup_opts.pk, models.AutoField | models.IntegerField)
-    )
+    if form is not None:
+        return False
+    fast = cl.__dict__.get("_ita_fast")
+    if fast is None:  # the same for every row of the list: decided once
+        fast = cl._ita_fast = (
+            not cl.is_popup
+            and not cl.to_field
+            and type(cl).url_for_result is ChangeList.url_for_result
+            and isinstance(cl.lookup_opts.pk, models.AutoField | models.IntegerField)
+        )
+    return fast
 
 
 def items_for_result(cl, result, form):

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from indicators import exports
 from indicators.pages import scores_framework, scores_year
 from ita_portal.agencies import selectors as agency_selectors
+from ita_portal.row_links import EACH, row_link
 from measures import selectors
 from measures.forms.area import AreaFilterForm
 from measures.models import MeasureStatus
@@ -29,18 +29,15 @@ def _area_rows(request: HttpRequest, agency_id: int, year: int):
     return root, year, framework, form, rows, list(MeasureStatus.choices)
 
 
-_SENTINEL = 987654321
-
-
 def _row_texts(rows, year: int) -> None:
     """What each row shows besides its fields, made once per page here rather than by template
     tags in each of its 50 rows: the link to its score page (``dashboard_url``, from one
     ``reverse``), its weakest indicator and its measures' progress (the template's own words)."""
-    head, tail = reverse("indicators:dashboard", args=[_SENTINEL, year]).split(f"/{_SENTINEL}/")
+    dashboard_url = row_link("indicators:dashboard", EACH, year)
     weakest = gettext("%(n)s. %(name)s")
     progress = gettext("ดำเนินการแล้ว %(done)s/%(total)s · กำลังดำเนินการ %(doing)s")
     for a in rows:
-        a.dashboard_url = f"{head}/{a.pk}/{tail}"
+        a.dashboard_url = dashboard_url(a.pk)
         a.weakest_label = weakest % {"n": a.weakest_number, "name": a.weakest_name} if a.weakest_number else ""
         a.progress_label = progress % {"done": a.measures_done, "total": a.measures_total, "doing": a.measures_in_progress}
 

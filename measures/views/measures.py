@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.agencies import selectors as access
 from ita_portal.form_tokens import save_once
+from ita_portal.row_links import EACH, row_link
 from ita_portal.thai import page_thai_digits, set_page_digits
 from measures import selectors, services
 from measures.forms.measures import MeasureForm, OverviewFilterForm, StepForm
@@ -24,9 +27,6 @@ from measures.views._common import add_service_errors, agency_for, is_htmx
 
 MEASURES_PER_PAGE = 20
 
-# A primary key no row has: a link reversed once with it, then each row's put in its place.
-_SENTINEL = 987654321
-
 
 def _decorate(measures, today) -> list:
     """What ``_measure_rows.html`` shows of each measure besides its fields, made here once per row
@@ -34,16 +34,15 @@ def _decorate(measures, today) -> list:
     status label and indicator line (the template's own words)."""
     rows = []
     indicator_line = _("ตัวชี้วัดที่ %(n)s %(name)s")
-    links: dict[tuple[int, int], list[str]] = {}  # one reverse per agency and year (my measures spans several)
+    links: dict[tuple[int, int], Callable[[int], str]] = {}  # one reverse per agency and year (my measures spans several)
     for m in measures:
         m.group = selectors.group_label(m)
         m.overdue = selectors.is_overdue(m, today)
         m.percent = round(100 * m.steps_done / m.steps_total) if m.steps_total else 0
         key = (m.agency_id, m.fiscal_year)
         if key not in links:
-            links[key] = reverse("measures:measure_detail", args=[*key, _SENTINEL]).rsplit(f"/{_SENTINEL}/", 1)
-        head, tail = links[key]
-        m.detail_url = f"{head}/{m.pk}/{tail}"
+            links[key] = row_link("measures:measure_detail", *key, EACH)
+        m.detail_url = links[key](m.pk)
         m.status_label = STATUS_LABELS.get(m.status, m.status)
         if m.indicator_id:
             m.indicator_label = indicator_line % {"n": m.indicator.number, "name": m.indicator.name}
@@ -192,18 +191,17 @@ def measure_detail(request: HttpRequest, agency_id: int, year: int, pk: int) -> 
 def _step_links(measure, steps) -> None:
     """Each step's links (tick, up, down, edit, remove) from one ``reverse`` per kind, made here
     rather than by five ``{% url %}`` per step in ``_steps.html``."""
-    args = (measure.agency_id, measure.fiscal_year, measure.pk, _SENTINEL)
+    args = (measure.agency_id, measure.fiscal_year, measure.pk, EACH)
     links = {
-        "toggle_url": reverse("measures:step_toggle", args=args),
-        "up_url": reverse("measures:step_move", args=(*args, "up")),
-        "down_url": reverse("measures:step_move", args=(*args, "down")),
-        "edit_url": reverse("measures:step_edit", args=args),
-        "remove_url": reverse("measures:step_remove", args=args),
+        "toggle_url": row_link("measures:step_toggle", *args),
+        "up_url": row_link("measures:step_move", *args, "up"),
+        "down_url": row_link("measures:step_move", *args, "down"),
+        "edit_url": row_link("measures:step_edit", *args),
+        "remove_url": row_link("measures:step_remove", *args),
     }
-    parts = {name: url.rsplit(f"/{_SENTINEL}/", 1) for name, url in links.items()}
     for step in steps:
-        for name, (head, tail) in parts.items():
-            setattr(step, name, f"{head}/{step.pk}/{tail}")
+        for name, link in links.items():
+            setattr(step, name, link(step.pk))
 
 
 def _steps_response(request: HttpRequest, measure, *, form: StepForm | None = None) -> HttpResponse:
